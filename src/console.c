@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+#include "console.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+void console_init(struct console *con, int out_fd, int in_fd)
+{
+	memset(con, 0, sizeof(*con));
+	con->out_fd = out_fd;
+	con->in_fd = in_fd;
+	con->out_tty = isatty(out_fd) == 1;
+	con->in_eof = in_fd < 0;
+}
+
+static int write_all(struct console *con, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(con->out_fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			con->out_error = errno;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+		con->bytes_out += (uint64_t)n;
+	}
+	return 0;
+}
+
+int console_flush(struct console *con)
+{
+	size_t len = con->out_len;
+
+	if (con->out_error)
+		return -con->out_error;
+	con->out_len = 0;
+	return write_all(con, con->out, len);
+}
+
+int console_write(struct console *con, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	if (con->out_error)
+		return -con->out_error;
+	if (len >= sizeof(con->out)) {
+		int r = console_flush(con);
+
+		return r < 0 ? r : write_all(con, p, len);
+	}
+	if (len > sizeof(con->out) - con->out_len) {
+		int r = console_flush(con);
+
+		if (r < 0)
+			return r;
+	}
+	memcpy(con->out + con->out_len, p, len);
+	con->out_len += len;
+	return 0;
+}
+
+/* Read what stdin has without blocking. */
+static void fill_input(struct console *con)
+{
+	struct pollfd pfd = { .fd = con->in_fd, .events = POLLIN };
+	ssize_t n;
+
+	if (con->in_eof || con->in_pos < con->in_len)
+		return;
+	if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+		return;
+	do
+		n = read(con->in_fd, con->in, sizeof(con->in));
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		/* End of file, or an error that makes stdin useless: both
+		 * look like a dropped carrier to the guest. */
+		if (n == 0 || errno != EAGAIN)
+			con->in_eof = true;
+		return;
+	}
+	con->in_pos = 0;
+	con->in_len = (size_t)n;
+}
+
+bool console_input_ready(struct console *con)
+{
+	if (con->in_pos < con->in_len)
+		return true;
+	if (con->in_eof)
+		return false;
+	fill_input(con);
+	return con->in_pos < con->in_len;
+}
+
+int console_getc(struct console *con)
+{
+	if (!console_input_ready(con))
+		return -1;
+	return con->in[con->in_pos++];
+}
+
+bool console_input_closed(struct console *con)
+{
+	if (con->in_pos < con->in_len)
+		return false;
+	if (!con->in_eof)
+		fill_input(con);
+	return con->in_eof && con->in_pos >= con->in_len;
+}

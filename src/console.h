@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host side of guest console I/O: one output buffer for every device
+ * that writes to stdout (so bytes keep the order the guest wrote them in),
+ * and a non-blocking reader for stdin.  Output is binary-safe, written in
+ * large blocks, and flushed when the buffer fills, on the run loop's flush
+ * tick (so a prompt shows before the guest waits for input), after every
+ * exit when stdout is a terminal, and at the end of the run.
+ */
+#ifndef KVMRUN_CONSOLE_H
+#define KVMRUN_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONSOLE_OUT_BUF         (64 * 1024)
+#define CONSOLE_IN_BUF          4096
+
+struct console {
+	int out_fd;
+	int in_fd;                      /* -1: no input (reads see EOF) */
+	bool out_tty;                   /* flush after every exit */
+	bool in_eof;
+	int out_error;                  /* errno of a failed write, sticky */
+	size_t out_len;
+	size_t in_pos, in_len;
+	uint64_t bytes_out;             /* guest bytes written to out_fd */
+	uint8_t out[CONSOLE_OUT_BUF];
+	uint8_t in[CONSOLE_IN_BUF];
+};
+
+void console_init(struct console *con, int out_fd, int in_fd);
+
+/* Queue guest output.  Returns 0, or -errno once writing has failed. */
+int console_write(struct console *con, const void *data, size_t len);
+
+/* Write out everything queued.  Returns 0 or -errno. */
+int console_flush(struct console *con);
+
+/* True if a byte of input is ready.  Never blocks. */
+bool console_input_ready(struct console *con);
+
+/* The next input byte, or -1 if none is ready. */
+int console_getc(struct console *con);
+
+/* True once stdin has reached end of file and every byte was read. */
+bool console_input_closed(struct console *con);
+
+#endif

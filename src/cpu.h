@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vCPU's state at entry: CPUID, control registers, EFER, segments and
+ * general registers for 64-bit long mode at CPL0 (Intel SDM Vol. 3A, 9.8.5
+ * "Initializing IA-32e Mode").
+ */
+#ifndef KVMRUN_CPU_H
+#define KVMRUN_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/kvm.h>
+
+#include "error.h"
+#include "kvm.h"
+
+/* Control register and EFER bits (SDM Vol. 3A, 2.5 and 2.2.1). */
+#define X86_CR0_PE              (1ULL << 0)     /* protected mode */
+#define X86_CR0_MP              (1ULL << 1)     /* monitor coprocessor */
+#define X86_CR0_EM              (1ULL << 2)     /* x87 emulation: off for SSE */
+#define X86_CR0_TS              (1ULL << 3)
+#define X86_CR0_ET              (1ULL << 4)
+#define X86_CR0_NE              (1ULL << 5)     /* native FPU errors */
+#define X86_CR0_WP              (1ULL << 16)    /* write protect in ring 0 */
+#define X86_CR0_AM              (1ULL << 18)
+#define X86_CR0_NW              (1ULL << 29)
+#define X86_CR0_CD              (1ULL << 30)
+#define X86_CR0_PG              (1ULL << 31)    /* paging */
+
+#define X86_CR4_PSE             (1ULL << 4)
+#define X86_CR4_PAE             (1ULL << 5)     /* required for long mode */
+#define X86_CR4_PGE             (1ULL << 7)
+#define X86_CR4_OSFXSR          (1ULL << 9)     /* fxsave/fxrstor and SSE */
+#define X86_CR4_OSXMMEXCPT      (1ULL << 10)    /* SIMD exceptions as #XM */
+#define X86_CR4_OSXSAVE         (1ULL << 18)    /* xsave, xgetbv: AVX */
+
+#define X86_EFER_SCE            (1ULL << 0)
+#define X86_EFER_LME            (1ULL << 8)     /* long mode enable */
+#define X86_EFER_LMA            (1ULL << 10)    /* long mode active */
+#define X86_EFER_NXE            (1ULL << 11)
+
+#define X86_XCR0_X87            (1ULL << 0)
+#define X86_XCR0_SSE            (1ULL << 1)
+#define X86_XCR0_AVX            (1ULL << 2)
+
+#define X86_RFLAGS_RESERVED     (1ULL << 1)     /* always 1 */
+
+/* Where the guest starts. */
+struct cpu_entry {
+	uint64_t rip;
+	uint64_t rsp;
+	uint64_t rdi;           /* boot information block */
+};
+
+/* What cpu_setup chose, for -v. */
+struct cpu_setup_info {
+	unsigned cpuid_entries;
+	bool xsave;             /* CR4.OSXSAVE set and XCR0 loaded */
+	uint64_t xcr0;
+};
+
+/*
+ * Give the vCPU the host's supported CPUID, then load long-mode special
+ * registers (paging with CR3 at KVMRUN_PML4_ADDR, the GDT's segments, SSE
+ * enabled as an OS would) and the general registers for entry.
+ */
+int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
+	      struct cpu_setup_info *info, struct error *err);
+
+/* Read the registers (for dumps at the end of a run). */
+int cpu_get(struct kvm *kvm, struct kvm_regs *regs, struct kvm_sregs *sregs,
+	    struct error *err);
+
+/* Print general, control and segment registers, one group per line. */
+void cpu_print_regs(FILE *out, const struct kvm_regs *regs,
+		    const struct kvm_sregs *sregs);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The GDT and TSS kvmrun gives the guest.  One table of struct kvm_segment
+ * describes every segment; it is encoded into the descriptor bytes written
+ * to guest memory and handed to KVM_SET_SREGS as is, so the two can never
+ * disagree.  Descriptor format: Intel SDM Vol. 3A, 3.4.5 (segment
+ * descriptors) and 8.2.3 (64-bit TSS descriptor).  Pure: no KVM calls.
+ */
+#ifndef KVMRUN_GDT_H
+#define KVMRUN_GDT_H
+
+#include <stdint.h>
+#include <linux/kvm.h>
+
+#include "error.h"
+#include "memmap.h"
+
+/* Descriptor type field values (SDM Vol. 3A, Table 3-1 and 3-2). */
+#define SEG_TYPE_DATA_RW_A      0x3     /* read/write, accessed */
+#define SEG_TYPE_CODE_XR_A      0xb     /* execute/read, accessed */
+#define SEG_TYPE_TSS64_AVAIL    0x9
+#define SEG_TYPE_TSS64_BUSY     0xb
+
+#define TSS64_SIZE              104     /* SDM Vol. 3A, Figure 8-11 */
+#define TSS64_IOMAP_BASE        102     /* offset of the I/O map base field */
+
+enum gdt_index {
+	GDT_NULL,
+	GDT_CODE64,
+	GDT_DATA,
+	GDT_TSS,        /* 16 bytes: two slots */
+	GDT_ENTRIES = GDT_TSS + 2,
+};
+
+/* The segments loaded at entry: CS, the data segments and TR. */
+const struct kvm_segment *gdt_code_segment(void);
+const struct kvm_segment *gdt_data_segment(void);
+const struct kvm_segment *gdt_tss_segment(void);
+
+/* Size of the GDT in bytes (its limit is this minus one). */
+unsigned gdt_size(void);
+
+/* Write the GDT and the TSS into guest memory at their ABI addresses. */
+int gdt_write(const struct memmap *mm, struct error *err);
+
+/*
+ * Encode a segment as an 8-byte descriptor.  For a system segment (s == 0)
+ * this is the low half of a 16-byte descriptor; gdt_encode_high gives the
+ * high half (base bits 63:32).
+ */
+uint64_t gdt_encode(const struct kvm_segment *seg);
+uint64_t gdt_encode_high(const struct kvm_segment *seg);
+
+/*
+ * Decode a descriptor (and, for system segments, its high half) into the
+ * fields KVM uses, with the limit expanded to bytes as KVM expects.
+ */
+void gdt_decode(uint64_t desc, uint64_t high, uint16_t selector,
+		struct kvm_segment *seg);
+
+/* One line describing a segment: "base=0 limit=0xffffffff code ..." */
+void gdt_describe(const struct kvm_segment *seg, char *buf, unsigned size);
+
+#endif

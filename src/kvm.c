@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+#include "kvm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int kvm_ioctl_named(int fd, unsigned long req, const char *name, void *arg,
+		    struct error *err)
+{
+	int r;
+
+	do
+		r = ioctl(fd, req, arg);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return err_errno(err, errno, "%s failed", name);
+	return r;
+}
+
+int kvm_check_api_version(int version, struct error *err)
+{
+	if (version != KVM_API_VERSION)
+		return err_set(err, "unsupported KVM API version %d "
+			       "(kvmrun needs version %d)", version, KVM_API_VERSION);
+	return 0;
+}
+
+static int open_error(const char *path, int errnum, struct error *err)
+{
+	switch (errnum) {
+	case ENOENT:
+		return err_set(err, "%s not found: load the KVM module "
+			       "(modprobe kvm_intel or kvm_amd) and make sure "
+			       "virtualization is enabled", path);
+	case EACCES:
+	case EPERM:
+		return err_set(err, "%s: permission denied: add your user to "
+			       "the kvm group (sudo usermod -aG kvm $USER, then "
+			       "log in again) or grant access with an ACL "
+			       "(sudo setfacl -m u:$USER:rw %s)", path, path);
+	default:
+		return err_errno(err, errnum, "cannot open %s", path);
+	}
+}
+
+int kvm_open(struct kvm *kvm, const char *path, struct error *err)
+{
+	int version;
+
+	kvm->dev_fd = kvm->vm_fd = kvm->vcpu_fd = -1;
+	kvm->run = NULL;
+	kvm->run_size = 0;
+	if (!path)
+		path = KVM_DEFAULT_DEVICE;
+	kvm->dev_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (kvm->dev_fd < 0)
+		return open_error(path, errno, err);
+
+	version = ioctl(kvm->dev_fd, KVM_GET_API_VERSION, 0);
+	if (version < 0) {
+		err_errno(err, errno, "%s is not a KVM device (KVM_GET_API_VERSION "
+			  "failed)", path);
+		goto fail;
+	}
+	if (kvm_check_api_version(version, err) < 0)
+		goto fail;
+	kvm->vm_fd = kvm_ioctl(kvm->dev_fd, KVM_CREATE_VM, 0, err);
+	if (kvm->vm_fd < 0)
+		goto fail;
+	return 0;
+fail:
+	kvm_close(kvm);
+	return -1;
+}
+
+int kvm_create_vcpu(struct kvm *kvm, struct error *err)
+{
+	int size;
+	void *p;
+
+	size = kvm_ioctl(kvm->dev_fd, KVM_GET_VCPU_MMAP_SIZE, 0, err);
+	if (size < 0)
+		return -1;
+	if ((size_t)size < sizeof(struct kvm_run))
+		return err_set(err, "KVM_GET_VCPU_MMAP_SIZE returned %d, "
+			       "smaller than struct kvm_run", size);
+	kvm->vcpu_fd = kvm_ioctl(kvm->vm_fd, KVM_CREATE_VCPU, 0, err);
+	if (kvm->vcpu_fd < 0)
+		return -1;
+	p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 kvm->vcpu_fd, 0);
+	if (p == MAP_FAILED)
+		return err_errno(err, errno, "mmap of the vCPU's kvm_run failed");
+	kvm->run = p;
+	kvm->run_size = (size_t)size;
+	return 0;
+}
+
+int kvm_set_memory(struct kvm *kvm, uint32_t slot, uint64_t gpa,
+		   uint64_t size, void *host, struct error *err)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uint64_t)(uintptr_t)host,
+	};
+
+	return kvm_ioctl(kvm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region, err) < 0
+	       ? -1 : 0;
+}
+
+int kvm_check_extension(const struct kvm *kvm, long cap)
+{
+	int r = ioctl(kvm->vm_fd >= 0 ? kvm->vm_fd : kvm->dev_fd,
+		      KVM_CHECK_EXTENSION, cap);
+
+	return r > 0 ? r : 0;
+}
+
+void kvm_close(struct kvm *kvm)
+{
+	if (kvm->run)
+		munmap(kvm->run, kvm->run_size);
+	kvm->run = NULL;
+	if (kvm->vcpu_fd >= 0)
+		close(kvm->vcpu_fd);
+	if (kvm->vm_fd >= 0)
+		close(kvm->vm_fd);
+	if (kvm->dev_fd >= 0)
+		close(kvm->dev_fd);
+	kvm->vcpu_fd = kvm->vm_fd = kvm->dev_fd = -1;
+}
+
+const char *kvm_exit_name(uint32_t reason)
+{
+#define X(name) [KVM_EXIT_##name] = "KVM_EXIT_" #name
+	static const char *const names[] = {
+		X(UNKNOWN), X(EXCEPTION), X(IO), X(HYPERCALL), X(DEBUG),
+		X(HLT), X(MMIO), X(IRQ_WINDOW_OPEN), X(SHUTDOWN),
+		X(FAIL_ENTRY), X(INTR), X(SET_TPR), X(TPR_ACCESS),
+		X(S390_SIEIC), X(S390_RESET), X(DCR), X(NMI),
+		X(INTERNAL_ERROR), X(OSI), X(PAPR_HCALL), X(S390_UCONTROL),
+		X(WATCHDOG), X(S390_TSCH), X(EPR), X(SYSTEM_EVENT),
+		X(S390_STSI), X(IOAPIC_EOI), X(HYPERV), X(ARM_NISV),
+		X(X86_RDMSR), X(X86_WRMSR), X(DIRTY_RING_FULL),
+		X(AP_RESET_HOLD), X(X86_BUS_LOCK), X(XEN), X(RISCV_SBI),
+		X(RISCV_CSR), X(NOTIFY),
+	};
+#undef X
+	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
+		return names[reason];
+	return "KVM_EXIT_(unknown)";
+}

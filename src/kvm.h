@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VM setup: open /dev/kvm, check the API version, create the VM and its
+ * vCPU, map the vCPU's kvm_run block, register guest memory.  Every ioctl
+ * goes through kvm_ioctl(), which names the request in its error message.
+ */
+#ifndef KVMRUN_KVM_H
+#define KVMRUN_KVM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+
+#include "error.h"
+
+#define KVM_DEFAULT_DEVICE      "/dev/kvm"
+
+struct kvm {
+	int dev_fd;             /* /dev/kvm */
+	int vm_fd;
+	int vcpu_fd;
+	struct kvm_run *run;    /* shared with the kernel, vcpu_mmap_size bytes */
+	size_t run_size;
+};
+
+/* Call ioctl(fd, req, arg); on failure fill err with the request's name. */
+#define kvm_ioctl(fd, req, arg, err) kvm_ioctl_named(fd, req, #req, arg, err)
+int kvm_ioctl_named(int fd, unsigned long req, const char *name, void *arg,
+		    struct error *err);
+
+/* Fail unless the kernel speaks the KVM API version kvmrun was built for. */
+int kvm_check_api_version(int version, struct error *err);
+
+/*
+ * Open the KVM device (path NULL: /dev/kvm), check its API version and
+ * create a VM.  On failure nothing is left open.
+ */
+int kvm_open(struct kvm *kvm, const char *path, struct error *err);
+
+/* Create vCPU 0 and map its kvm_run block. */
+int kvm_create_vcpu(struct kvm *kvm, struct error *err);
+
+/* Back [gpa, gpa+size) of guest-physical memory with host memory. */
+int kvm_set_memory(struct kvm *kvm, uint32_t slot, uint64_t gpa,
+		   uint64_t size, void *host, struct error *err);
+
+/* 1 if the extension is present, its value if positive, 0 if absent. */
+int kvm_check_extension(const struct kvm *kvm, long cap);
+
+/* Close everything kvm_open and kvm_create_vcpu made; safe to repeat. */
+void kvm_close(struct kvm *kvm);
+
+/* Name of a KVM_EXIT_* reason, from a bounds-checked table. */
+const char *kvm_exit_name(uint32_t reason);
+
+#endif

@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building and tearing down a machine.  The order of machine_create is the
+ * order a learner should read: guest memory and what kvmrun puts in it
+ * first (none of it needs KVM), then the VM, its memory slots, the vCPU
+ * and its registers, then the devices.
+ */
+#include "machine.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "gdt.h"
+#include "kvmrun/abi.h"
+#include "paging.h"
+
+static int map_ram(struct memmap *mm, struct error *err)
+{
+	/* MAP_NORESERVE: a large --mem costs nothing until the guest
+	 * touches it; pages are allocated, zeroed, on first touch. */
+	void *p = mmap(NULL, mm->ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return err_errno(err, errno, "cannot map %llu bytes of guest RAM",
+				 (unsigned long long)mm->ram_size);
+	mm->host = p;
+	return 0;
+}
+
+static int set_slots(struct machine *m, struct error *err)
+{
+	unsigned i;
+
+	for (i = 0; i < m->mem.nr_slots; i++) {
+		const struct mem_slot *s = &m->mem.slots[i];
+
+		if (kvm_set_memory(&m->kvm, i, s->gpa, s->size,
+				   m->mem.host + s->host_offset, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static uint32_t bootinfo_type(enum mem_kind kind)
+{
+	switch (kind) {
+	case MEM_KIND_IMAGE: return KVMRUN_MEM_IMAGE;
+	case MEM_KIND_STACK: return KVMRUN_MEM_STACK;
+	default:             return KVMRUN_MEM_RESERVED;
+	}
+}
+
+/* Regions sorted by address (insertion sort: there are a handful). */
+static void sorted_regions(const struct memmap *mm, const struct mem_region **out)
+{
+	unsigned i, j;
+
+	for (i = 0; i < mm->nr_regions; i++) {
+		const struct mem_region *r = &mm->regions[i];
+
+		for (j = i; j > 0 && out[j - 1]->gpa > r->gpa; j--)
+			out[j] = out[j - 1];
+		out[j] = r;
+	}
+}
+
+static int add_bootinfo_region(struct kvmrun_bootinfo *bi, uint64_t gpa,
+			       uint64_t size, uint32_t type, struct error *err)
+{
+	if (size == 0)
+		return 0;
+	if (bi->mem_count == KVMRUN_BOOTINFO_MAX_MEM)
+		return err_set(err, "boot info: too many memory regions");
+	bi->mem[bi->mem_count++] = (struct kvmrun_mem_region){
+		.addr = gpa, .size = size, .type = type,
+	};
+	return 0;
+}
+
+/* The boot information block: what RDI points at on entry. */
+static int write_bootinfo(struct machine *m, struct error *err)
+{
+	const struct mem_region *sorted[MEMMAP_MAX_REGIONS];
+	struct kvmrun_bootinfo *bi;
+	unsigned s, i;
+
+	bi = memmap_gpa(&m->mem, KVMRUN_BOOTINFO_ADDR, sizeof(*bi));
+	if (!bi)
+		return err_set(err, "boot info is outside RAM");
+	memset(bi, 0, sizeof(*bi));
+	bi->magic = KVMRUN_BOOTINFO_MAGIC;
+	bi->version = KVMRUN_BOOTINFO_VERSION;
+	bi->size = sizeof(*bi);
+	bi->ram_size = m->mem.ram_size;
+	bi->image_addr = m->image.addr;
+	bi->image_size = m->image.size;
+	bi->entry = m->entry.rip;
+	bi->stack_top = m->entry.rsp;
+
+	/* A map of all RAM without overlaps: regions, and usable gaps. */
+	sorted_regions(&m->mem, sorted);
+	for (s = 0; s < m->mem.nr_slots; s++) {
+		const struct mem_slot *slot = &m->mem.slots[s];
+		uint64_t at = slot->gpa, end = slot->gpa + slot->size;
+
+		for (i = 0; i < m->mem.nr_regions; i++) {
+			const struct mem_region *r = sorted[i];
+
+			if (r->gpa < slot->gpa || r->gpa >= end)
+				continue;
+			if (add_bootinfo_region(bi, at, r->gpa - at, KVMRUN_MEM_USABLE, err) < 0 ||
+			    add_bootinfo_region(bi, r->gpa, r->size, bootinfo_type(r->kind), err) < 0)
+				return -1;
+			at = r->gpa + r->size;
+		}
+		if (add_bootinfo_region(bi, at, end - at, KVMRUN_MEM_USABLE, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int add_devices(struct machine *m, struct error *err)
+{
+	bus_init(&m->pio, "port");
+	bus_init(&m->mmio, "MMIO");
+	if (uart_register(&m->pio, &m->uart, &m->console, err) < 0 ||
+	    debugcon_register(&m->pio, &m->console, err) < 0 ||
+	    exitdev_register(&m->pio, &m->stop, err) < 0 ||
+	    post_register(&m->pio, &m->post, err) < 0 ||
+	    testdev_register(&m->mmio, &m->testdev, err) < 0)
+		return -1;
+	return 0;
+}
+
+static const char *size_unit(uint64_t bytes, uint64_t *value)
+{
+	if (bytes >= (1ULL << 30) && !(bytes % (1ULL << 30))) {
+		*value = bytes >> 30;
+		return "GiB";
+	}
+	if (bytes >= (1ULL << 20) && !(bytes % (1ULL << 20))) {
+		*value = bytes >> 20;
+		return "MiB";
+	}
+	if (bytes >= (1ULL << 10) && !(bytes % (1ULL << 10))) {
+		*value = bytes >> 10;
+		return "KiB";
+	}
+	*value = bytes;
+	return "bytes";
+}
+
+static const char *bootinfo_type_name(uint32_t type)
+{
+	switch (type) {
+	case KVMRUN_MEM_USABLE:   return "usable";
+	case KVMRUN_MEM_RESERVED: return "reserved";
+	case KVMRUN_MEM_IMAGE:    return "image";
+	case KVMRUN_MEM_STACK:    return "stack";
+	}
+	return "?";
+}
+
+static void narrate_memory(const struct machine *m, FILE *out)
+{
+	const struct kvmrun_bootinfo *bi =
+		memmap_gpa(&m->mem, KVMRUN_BOOTINFO_ADDR, sizeof(*bi));
+	uint64_t v;
+	const char *unit = size_unit(m->mem.ram_size, &v);
+	unsigned i;
+
+	fprintf(out, "kvmrun: guest RAM: %llu %s, mapped lazily: host pages are "
+		"allocated when the guest first touches them\n",
+		(unsigned long long)v, unit);
+	for (i = 0; i < m->mem.nr_slots; i++)
+		fprintf(out, "kvmrun:   KVM memory slot %u: guest-physical %#llx-%#llx\n",
+			i, (unsigned long long)m->mem.slots[i].gpa,
+			(unsigned long long)(m->mem.slots[i].gpa + m->mem.slots[i].size - 1));
+	fprintf(out, "kvmrun: memory map (also in the boot info block at %#x):\n",
+		KVMRUN_BOOTINFO_ADDR);
+	for (i = 0; bi && i < bi->mem_count; i++) {
+		const struct kvmrun_mem_region *r = &bi->mem[i];
+		const char *name = "";
+		unsigned j;
+
+		for (j = 0; j < m->mem.nr_regions; j++)
+			if (m->mem.regions[j].gpa == r->addr && r->type != KVMRUN_MEM_USABLE)
+				name = m->mem.regions[j].name;
+		if (r->type == KVMRUN_MEM_USABLE)
+			name = r->addr == 0 ? "null page (left alone)" : "free RAM";
+		fprintf(out, "kvmrun:   0x%012llx-0x%012llx  %-8s  %s\n",
+			(unsigned long long)r->addr,
+			(unsigned long long)(r->addr + r->size - 1),
+			bootinfo_type_name(r->type), name);
+	}
+	fprintf(out, "kvmrun:   0x%012llx-0x%012llx  %-8s  accesses exit to the MMIO bus\n",
+		(unsigned long long)KVMRUN_MMIO_WINDOW, 0xffffffffULL, "MMIO");
+	if (memmap_ram_end(&m->mem) < KVMRUN_MMIO_WINDOW)
+		fprintf(out, "kvmrun:   (and everything from the end of RAM at %#llx "
+			"up to it)\n", (unsigned long long)memmap_ram_end(&m->mem));
+}
+
+static void narrate_paging(const struct machine *m, FILE *out)
+{
+	struct pt_walk w;
+	char flags[64];
+	unsigned i;
+
+	fprintf(out, "kvmrun: page tables: CR3 = %#x -> PML4 -> PDPT at %#x -> "
+		"%u page directories of 512 x 2 MiB pages (identity map of %llu GiB)\n",
+		KVMRUN_PML4_ADDR, KVMRUN_PDPT_ADDR, m->mem.nr_pds,
+		(unsigned long long)m->mem.nr_pds);
+	if (pt_walk(&m->mem, KVMRUN_PML4_ADDR, m->entry.rip, &w) < 0)
+		return;
+	fprintf(out, "kvmrun: how the CPU translates the entry address %#llx:\n",
+		(unsigned long long)m->entry.rip);
+	for (i = 0; i < w.levels; i++) {
+		pt_format_flags(w.entry[i], flags, sizeof(flags));
+		fprintf(out, "kvmrun:   %-4s entry at %#llx = %#018llx  [%s]\n",
+			pt_level_name((enum pt_level)i),
+			(unsigned long long)w.entry_gpa[i],
+			(unsigned long long)w.entry[i], flags);
+	}
+	if (w.present)
+		fprintf(out, "kvmrun:   -> %llu KiB page, physical address %#llx\n",
+			(unsigned long long)(w.page_size >> 10),
+			(unsigned long long)w.pa);
+}
+
+static void narrate_gdt(FILE *out)
+{
+	static const struct { const char *use; const struct kvm_segment *(*seg)(void); }
+	rows[] = {
+		{ "CS", gdt_code_segment },
+		{ "DS ES FS GS SS", gdt_data_segment },
+		{ "TR", gdt_tss_segment },
+	};
+	char text[160];
+	unsigned i;
+
+	fprintf(out, "kvmrun: GDT at %#x, limit %#x:\n", KVMRUN_GDT_ADDR,
+		gdt_size() - 1);
+	fprintf(out, "kvmrun:   0x00 null descriptor\n");
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct kvm_segment *s = rows[i].seg();
+
+		gdt_describe(s, text, sizeof(text));
+		fprintf(out, "kvmrun:   %#04x %016llx %-15s %s\n", s->selector,
+			(unsigned long long)gdt_encode(s), rows[i].use, text);
+	}
+	fprintf(out, "kvmrun: TSS at %#x (%u bytes); no IDT: an exception "
+		"becomes a triple fault\n", KVMRUN_TSS_ADDR, TSS64_SIZE);
+}
+
+static void narrate_cpu(const struct machine *m, FILE *out)
+{
+	const struct cpu_entry *e = &m->entry;
+
+	fprintf(out, "kvmrun: CPUID: %u entries from KVM_GET_SUPPORTED_CPUID "
+		"given to the vCPU\n", m->cpu_info.cpuid_entries);
+	fprintf(out, "kvmrun: mode: 64-bit long mode, CPL0; CR0 = PE MP ET NE WP PG, "
+		"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA\n",
+		m->cpu_info.xsave ? " OSXSAVE" : "");
+	if (m->cpu_info.xsave)
+		fprintf(out, "kvmrun: XCR0 = %#llx (x87 SSE%s)\n",
+			(unsigned long long)m->cpu_info.xcr0,
+			(m->cpu_info.xcr0 & X86_XCR0_AVX) ? " AVX" : "");
+	fprintf(out, "kvmrun: entry: rip=%#llx rsp=%#llx rdi=%#llx (boot info) "
+		"rflags=0x2, other registers 0\n", (unsigned long long)e->rip,
+		(unsigned long long)e->rsp, (unsigned long long)e->rdi);
+}
+
+static void narrate_devices(const struct machine *m, FILE *out)
+{
+	const struct bus *buses[] = { &m->pio, &m->mmio };
+	unsigned b, i;
+
+	fprintf(out, "kvmrun: devices:\n");
+	for (b = 0; b < 2; b++)
+		for (i = 0; i < buses[b]->nr_devices; i++) {
+			const struct bus_device *d = &buses[b]->devices[i];
+
+			fprintf(out, "kvmrun:   %-4s %#llx-%#llx  %s\n", buses[b]->name,
+				(unsigned long long)d->base,
+				(unsigned long long)(d->base + d->len - 1), d->name);
+		}
+	fprintf(out, "kvmrun:   other ports and addresses: reads return all ones, "
+		"writes are dropped\n");
+}
+
+int machine_create(struct machine *m, const struct config *cfg, FILE *log,
+		   FILE *narrate, struct error *err)
+{
+	memset(m, 0, sizeof(*m));
+	m->cfg = cfg;
+	m->log = log;
+	m->kvm.dev_fd = m->kvm.vm_fd = m->kvm.vcpu_fd = -1;
+	unclaimed_init(&m->unclaimed);
+	console_init(&m->console, 1, 0);
+
+	/* Guest memory and its contents: pure, no KVM yet. */
+	if (memmap_init(&m->mem, cfg->mem_size, err) < 0 ||
+	    map_ram(&m->mem, err) < 0 ||
+	    loader_flat(&m->mem, cfg->image, cfg->load_addr, &m->image, err) < 0)
+		goto fail;
+	m->entry = (struct cpu_entry){
+		.rip = cfg->entry_set ? cfg->entry : m->image.entry,
+		.rsp = KVMRUN_STACK_TOP,
+		.rdi = KVMRUN_BOOTINFO_ADDR,
+	};
+	if (!memmap_is_ram(&m->mem, m->entry.rip, 1)) {
+		err_set(err, "entry address %#llx is outside guest RAM (RAM ends at %#llx)",
+			(unsigned long long)m->entry.rip,
+			(unsigned long long)memmap_ram_end(&m->mem));
+		goto fail;
+	}
+	if (pt_build(&m->mem, 0, err) < 0 || gdt_write(&m->mem, err) < 0 ||
+	    write_bootinfo(m, err) < 0)
+		goto fail;
+
+	/* The VM: KVM, memory slots, the vCPU and its registers. */
+	if (kvm_open(&m->kvm, cfg->kvm_device, err) < 0 ||
+	    set_slots(m, err) < 0 ||
+	    kvm_create_vcpu(&m->kvm, err) < 0 ||
+	    cpu_setup(&m->kvm, &m->entry, &m->cpu_info, err) < 0 ||
+	    add_devices(m, err) < 0)
+		goto fail;
+
+	if (narrate) {
+		narrate_memory(m, narrate);
+		narrate_paging(m, narrate);
+		narrate_gdt(narrate);
+		narrate_cpu(m, narrate);
+		narrate_devices(m, narrate);
+	}
+	return 0;
+fail:
+	machine_destroy(m);
+	return -1;
+}
+
+void machine_destroy(struct machine *m)
+{
+	kvm_close(&m->kvm);
+	if (m->mem.host)
+		munmap(m->mem.host, m->mem.ram_size);
+	m->mem.host = NULL;
+}
+
+void machine_print_unclaimed(const struct machine *m, FILE *out)
+{
+	const struct unclaimed_log *log = &m->unclaimed;
+	unsigned i;
+
+	if (!log->total)
+		return;
+	fprintf(out, "kvmrun: unclaimed accesses: %llu in all\n",
+		(unsigned long long)log->total);
+	for (i = 0; i < log->nr; i++) {
+		const struct unclaimed_entry *e = &log->entries[i];
+
+		fprintf(out, "kvmrun:   %s %#llx: %llu read%s, %llu write%s\n",
+			io_space_name(e->space), (unsigned long long)e->addr,
+			(unsigned long long)e->reads, e->reads == 1 ? "" : "s",
+			(unsigned long long)e->writes, e->writes == 1 ? "" : "s");
+	}
+	if (log->other_accesses)
+		fprintf(out, "kvmrun:   %llu more to other addresses\n",
+			(unsigned long long)log->other_accesses);
+}
+
+unsigned machine_code_at(const struct machine *m, const struct kvm_sregs *sregs,
+			 uint64_t rip, uint8_t *buf, unsigned len)
+{
+	unsigned n;
+
+	for (n = 0; n < len; n++) {
+		uint64_t pa = rip + n;
+		const uint8_t *p;
+
+		if (sregs->cr0 & X86_CR0_PG) {
+			struct pt_walk w;
+
+			if (pt_walk(&m->mem, sregs->cr3, rip + n, &w) < 0 || !w.present)
+				break;
+			pa = w.pa;
+		}
+		p = memmap_gpa(&m->mem, pa, 1);
+		if (!p)
+			break;
+		buf[n] = *p;
+	}
+	return n;
+}

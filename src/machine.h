@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A machine is everything one run needs: the KVM VM and vCPU, guest
+ * memory, the two buses with their devices, and the console.  machine.c
+ * builds it from a config in order (VM, memory map, page tables, GDT,
+ * image, registers, devices) and tears it down in reverse; run.c runs it.
+ */
+#ifndef KVMRUN_MACHINE_H
+#define KVMRUN_MACHINE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/kvm.h>
+
+#include "bus.h"
+#include "config.h"
+#include "console.h"
+#include "cpu.h"
+#include "devices.h"
+#include "error.h"
+#include "kvm.h"
+#include "loader.h"
+#include "memmap.h"
+#include "unclaimed.h"
+
+/* How a run ended.  README "Exit status" maps each to a status. */
+enum run_end {
+	RUN_END_HLT,            /* hlt: status 0 */
+	RUN_END_EXIT_DEVICE,    /* exit port: status value & 0xff */
+	RUN_END_TIMEOUT,        /* --timeout passed: 124 */
+	RUN_END_SIGNAL,         /* SIGINT/SIGTERM/SIGHUP: 128 + signal */
+	RUN_END_OUTPUT_CLOSED,  /* stdout is a closed pipe: 128 + SIGPIPE */
+	RUN_END_HOST_ERROR,     /* kvmrun failed mid-run: 125 */
+	RUN_END_SHUTDOWN,       /* triple fault: 126 */
+	RUN_END_INTERNAL_ERROR, /* KVM could not run the guest: 126 */
+	RUN_END_FAIL_ENTRY,     /* hardware refused the state: 126 */
+	RUN_END_STRICT,         /* --strict and an unclaimed access: 126 */
+	RUN_END_UNHANDLED_EXIT, /* an exit reason kvmrun does not serve: 126 */
+};
+
+struct run_result {
+	enum run_end end;
+	int status;                     /* the process's exit status */
+	uint64_t exit_value;            /* what the guest wrote to 0xf4 */
+	int signo;                      /* RUN_END_SIGNAL */
+	uint32_t exit_reason;           /* the last KVM exit */
+	uint32_t suberror;              /* KVM_EXIT_INTERNAL_ERROR */
+	uint64_t hw_reason;             /* KVM_EXIT_FAIL_ENTRY */
+	enum io_space strict_space;     /* RUN_END_STRICT: the access */
+	uint64_t strict_addr;
+	unsigned strict_size;
+	bool strict_write;
+	uint64_t strict_value;
+	struct error host_error;        /* RUN_END_HOST_ERROR */
+	uint64_t exits;                 /* KVM_RUN returns, all kinds */
+	bool have_regs;                 /* regs/sregs below are valid */
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+};
+
+struct machine {
+	const struct config *cfg;
+	FILE *log;                      /* stderr: run-time reports */
+	struct kvm kvm;
+	struct memmap mem;
+	struct loaded_image image;
+	struct cpu_entry entry;
+	struct cpu_setup_info cpu_info;
+	struct bus pio, mmio;
+	struct console console;
+	struct uart uart;
+	struct post_port post;
+	struct testdev testdev;
+	struct stop_request stop;
+	struct unclaimed_log unclaimed;
+	struct run_result *result;      /* set while running */
+};
+
+/*
+ * Build a machine from cfg.  log receives run-time reports (unclaimed
+ * accesses); narrate, if not NULL, receives -v's account of the setup.
+ * On failure everything made so far is undone.
+ */
+int machine_create(struct machine *m, const struct config *cfg, FILE *log,
+		   FILE *narrate, struct error *err);
+
+/*
+ * Run until the guest ends.  The signals in run_signals() must be blocked
+ * in the calling thread; they are let through only while the guest runs.
+ * Returns 0 with res filled in (any guest ending, including crashes), or
+ * -1 if kvmrun could not run the guest at all.
+ */
+int machine_run(struct machine *m, struct run_result *res, struct error *err);
+
+void machine_destroy(struct machine *m);
+
+/* The signals that end a run (SIGINT, SIGTERM, SIGHUP) or time it (SIGALRM). */
+void run_signals(sigset_t *set);
+
+/* Print the unclaimed-access summary, if any, to out. */
+void machine_print_unclaimed(const struct machine *m, FILE *out);
+
+/*
+ * Read up to len instruction bytes at the guest's RIP, through its page
+ * tables.  Returns the number of bytes read (0 if RIP is not in RAM).
+ */
+unsigned machine_code_at(const struct machine *m, const struct kvm_sregs *sregs,
+			 uint64_t rip, uint8_t *buf, unsigned len);
+
+#endif

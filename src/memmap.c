@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+#include "memmap.h"
+
+#include <string.h>
+
+#include "kvmrun/abi.h"
+
+#define GIB (1ULL << 30)
+
+int memmap_init(struct memmap *mm, uint64_t ram_size, struct error *err)
+{
+	uint64_t low, high, mapped;
+
+	memset(mm, 0, sizeof(*mm));
+	if (ram_size < MEMMAP_MIN_RAM)
+		return err_set(err, "memory size %#llx is too small (at least 1 MiB)",
+			       (unsigned long long)ram_size);
+	if (ram_size > MEMMAP_MAX_RAM)
+		return err_set(err, "memory size %#llx is too large (at most 256 GiB)",
+			       (unsigned long long)ram_size);
+	if (ram_size % MEMMAP_PAGE_SIZE)
+		return err_set(err, "memory size %#llx is not a multiple of 4 KiB",
+			       (unsigned long long)ram_size);
+
+	low = ram_size < KVMRUN_LOW_RAM_MAX ? ram_size : KVMRUN_LOW_RAM_MAX;
+	high = ram_size - low;
+	mm->ram_size = ram_size;
+	mm->slots[0] = (struct mem_slot){ .gpa = 0, .size = low };
+	mm->nr_slots = 1;
+	/* One page directory maps 1 GiB: the first 4 GiB always, then RAM. */
+	mapped = 4 * GIB;
+	if (high) {
+		mm->slots[1] = (struct mem_slot){
+			.gpa = KVMRUN_HIGH_RAM_START, .size = high,
+			.host_offset = low,
+		};
+		mm->nr_slots = 2;
+		mapped = KVMRUN_HIGH_RAM_START + high;
+	}
+	mm->nr_pds = (unsigned)((mapped + GIB - 1) / GIB);
+
+	if (memmap_add(mm, KVMRUN_RESERVED_START,
+		       KVMRUN_STACK_BOTTOM - KVMRUN_RESERVED_START,
+		       MEM_KIND_RESERVED, "page tables, GDT, TSS, boot info", err) < 0 ||
+	    memmap_add(mm, KVMRUN_STACK_BOTTOM,
+		       KVMRUN_STACK_TOP - KVMRUN_STACK_BOTTOM,
+		       MEM_KIND_STACK, "initial stack", err) < 0)
+		return -1;
+	if (high) {
+		/* Page directories for RAM above 4 GiB sit at the top of RAM. */
+		uint64_t size = (uint64_t)(mm->nr_pds - 4) * MEMMAP_PAGE_SIZE;
+
+		if (size > high)
+			return err_set(err, "memory size %#llx leaves no room for "
+				       "page tables above 4 GiB",
+				       (unsigned long long)ram_size);
+		mm->high_pd_gpa = KVMRUN_HIGH_RAM_START + high - size;
+		if (memmap_add(mm, mm->high_pd_gpa, size, MEM_KIND_RESERVED,
+			       "page directories above 4 GiB", err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+int memmap_add(struct memmap *mm, uint64_t gpa, uint64_t size,
+	       enum mem_kind kind, const char *name, struct error *err)
+{
+	unsigned i;
+
+	if (size == 0)
+		return err_set(err, "%s is empty", name);
+	if (!memmap_is_ram(mm, gpa, size))
+		return err_set(err, "%s at %#llx-%#llx is not inside guest RAM "
+			       "(RAM ends at %#llx; use --mem)", name,
+			       (unsigned long long)gpa,
+			       (unsigned long long)(gpa + size - 1),
+			       (unsigned long long)memmap_ram_end(mm));
+	for (i = 0; i < mm->nr_regions; i++) {
+		const struct mem_region *r = &mm->regions[i];
+
+		if (ranges_overlap(gpa, size, r->gpa, r->size))
+			return err_set(err, "%s at %#llx-%#llx overlaps the %s "
+				       "at %#llx-%#llx", name,
+				       (unsigned long long)gpa,
+				       (unsigned long long)(gpa + size - 1),
+				       r->name, (unsigned long long)r->gpa,
+				       (unsigned long long)(r->gpa + r->size - 1));
+	}
+	if (mm->nr_regions == MEMMAP_MAX_REGIONS)
+		return err_set(err, "too many memory regions");
+	mm->regions[mm->nr_regions++] = (struct mem_region){
+		.gpa = gpa, .size = size, .kind = kind, .name = name,
+	};
+	return 0;
+}
+
+static const struct mem_slot *slot_of(const struct memmap *mm, uint64_t gpa,
+				      uint64_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < mm->nr_slots; i++) {
+		const struct mem_slot *s = &mm->slots[i];
+
+		/* Written so that no sum can overflow. */
+		if (gpa >= s->gpa && gpa - s->gpa <= s->size &&
+		    len <= s->size - (gpa - s->gpa) &&
+		    (len > 0 || gpa - s->gpa < s->size))
+			return s;
+	}
+	return NULL;
+}
+
+bool memmap_is_ram(const struct memmap *mm, uint64_t gpa, uint64_t len)
+{
+	return slot_of(mm, gpa, len) != NULL;
+}
+
+void *memmap_gpa(const struct memmap *mm, uint64_t gpa, uint64_t len)
+{
+	const struct mem_slot *s = slot_of(mm, gpa, len);
+
+	if (!s || !mm->host)
+		return NULL;
+	return mm->host + s->host_offset + (gpa - s->gpa);
+}
+
+uint64_t memmap_ram_left(const struct memmap *mm, uint64_t gpa)
+{
+	const struct mem_slot *s = slot_of(mm, gpa, 0);
+
+	return s ? s->size - (gpa - s->gpa) : 0;
+}
+
+uint64_t memmap_ram_end(const struct memmap *mm)
+{
+	const struct mem_slot *s = &mm->slots[mm->nr_slots - 1];
+
+	return s->gpa + s->size;
+}
+
+const char *memmap_kind_name(enum mem_kind kind)
+{
+	switch (kind) {
+	case MEM_KIND_RESERVED: return "reserved";
+	case MEM_KIND_STACK:    return "stack";
+	case MEM_KIND_IMAGE:    return "image";
+	}
+	return "?";
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+#include "outcome.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "kvmrun/abi.h"
+
+static const char *internal_error_name(uint32_t suberror)
+{
+	switch (suberror) {
+	case KVM_INTERNAL_ERROR_EMULATION:
+		return "KVM could not emulate an instruction";
+	case KVM_INTERNAL_ERROR_SIMUL_EX:
+		return "an exception occurred while another was being delivered";
+	case KVM_INTERNAL_ERROR_DELIVERY_EV:
+		return "an event could not be delivered";
+	case KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON:
+		return "the hardware reported an exit KVM does not know";
+	}
+	return "unknown suberror";
+}
+
+static void print_code(FILE *out, const struct machine *m,
+		       const struct run_result *res)
+{
+	uint8_t code[16];
+	unsigned n = machine_code_at(m, &res->sregs, res->regs.rip, code, sizeof(code));
+	unsigned i;
+
+	if (n == 0) {
+		fprintf(out, "kvmrun: code at rip: not in guest RAM\n");
+		return;
+	}
+	fprintf(out, "kvmrun: code at rip:");
+	for (i = 0; i < n; i++)
+		fprintf(out, " %02x", code[i]);
+	fputc('\n', out);
+}
+
+static void print_crash(FILE *out, const struct machine *m,
+			const struct run_result *res, const char *what)
+{
+	fprintf(out, "kvmrun: guest crashed: %s (%s) at rip %#llx\n",
+		kvm_exit_name(res->exit_reason), what,
+		(unsigned long long)res->regs.rip);
+	if (!res->have_regs)
+		return;
+	print_code(out, m, res);
+	fprintf(out, "kvmrun: registers:\n");
+	cpu_print_regs(out, &res->regs, &res->sregs);
+}
+
+void outcome_print(FILE *out, const struct machine *m,
+		   const struct run_result *res)
+{
+	unsigned long long rip = res->regs.rip;
+	const struct config *cfg = m->cfg;
+	char what[160];
+
+	switch (res->end) {
+	case RUN_END_HLT:
+		if (cfg->verbose)
+			fprintf(out, "kvmrun: the guest executed hlt (rip %#llx): "
+				"exit status 0\n", rip);
+		break;
+	case RUN_END_EXIT_DEVICE:
+		if (cfg->verbose)
+			fprintf(out, "kvmrun: the guest wrote %#llx to the exit port "
+				"%#x: exit status %d\n",
+				(unsigned long long)res->exit_value, KVMRUN_PORT_EXIT,
+				res->status);
+		break;
+	case RUN_END_TIMEOUT:
+		fprintf(out, "kvmrun: time limit of %.9g s reached: guest stopped "
+			"at rip %#llx\n", (double)cfg->timeout_ns / 1e9, rip);
+		break;
+	case RUN_END_SIGNAL:
+		fprintf(out, "kvmrun: killed by SIG%s: guest stopped at rip %#llx\n",
+			sigabbrev_np(res->signo) ? sigabbrev_np(res->signo) : "?", rip);
+		break;
+	case RUN_END_OUTPUT_CLOSED:
+		fprintf(out, "kvmrun: standard output was closed: guest stopped "
+			"at rip %#llx\n", rip);
+		break;
+	case RUN_END_HOST_ERROR:
+		fprintf(out, "kvmrun: %s (guest stopped at rip %#llx)\n",
+			res->host_error.msg, rip);
+		break;
+	case RUN_END_STRICT:
+		if (res->strict_write)
+			fprintf(out, "kvmrun: --strict: unclaimed %s write to %#llx "
+				"(%u byte%s, value %#llx) at rip %#llx\n",
+				io_space_name(res->strict_space),
+				(unsigned long long)res->strict_addr, res->strict_size,
+				res->strict_size == 1 ? "" : "s",
+				(unsigned long long)res->strict_value, rip);
+		else
+			fprintf(out, "kvmrun: --strict: unclaimed %s read from %#llx "
+				"(%u byte%s) at rip %#llx\n",
+				io_space_name(res->strict_space),
+				(unsigned long long)res->strict_addr, res->strict_size,
+				res->strict_size == 1 ? "" : "s", rip);
+		break;
+	case RUN_END_SHUTDOWN:
+		print_crash(out, m, res, "triple fault: the CPU hit an exception "
+			    "it could not deliver");
+		break;
+	case RUN_END_INTERNAL_ERROR:
+		snprintf(what, sizeof(what), "suberror %u: %s", res->suberror,
+			 internal_error_name(res->suberror));
+		print_crash(out, m, res, what);
+		if (res->suberror == KVM_INTERNAL_ERROR_EMULATION &&
+		    access("/sys/module/kvm_pvm", F_OK) == 0)
+			fprintf(out, "kvmrun: note: this host's KVM (kvm_pvm) emulates "
+				"ring-0 code and cannot emulate SSE, AVX, popcnt, "
+				"int3 or int n\n");
+		break;
+	case RUN_END_FAIL_ENTRY:
+		snprintf(what, sizeof(what), "the CPU refused to enter the guest, "
+			 "hardware reason %#llx", (unsigned long long)res->hw_reason);
+		print_crash(out, m, res, what);
+		break;
+	case RUN_END_UNHANDLED_EXIT:
+		snprintf(what, sizeof(what), "exit reason %u, which kvmrun does "
+			 "not handle", res->exit_reason);
+		print_crash(out, m, res, what);
+		break;
+	}
+	if (cfg->print_regs && res->have_regs) {
+		fprintf(out, "kvmrun: registers at the end of the run:\n");
+		cpu_print_regs(out, &res->regs, &res->sregs);
+	}
+	machine_print_unclaimed(m, out);
+}

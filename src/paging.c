@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+#include "paging.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "kvmrun/abi.h"
+
+#define GIB (1ULL << 30)
+
+static int write_entry(const struct memmap *mm, uint64_t table, unsigned index,
+		       uint64_t value, struct error *err)
+{
+	uint64_t gpa = table + (uint64_t)index * 8;
+	uint8_t *p = memmap_gpa(mm, gpa, 8);
+
+	if (!p)
+		return err_set(err, "page table entry at %#llx is outside RAM",
+			       (unsigned long long)gpa);
+	memcpy(p, &value, 8);
+	return 0;
+}
+
+static uint64_t pd_address(const struct memmap *mm, unsigned gib)
+{
+	if (gib < 4)
+		return KVMRUN_PD_ADDR + (uint64_t)gib * MEMMAP_PAGE_SIZE;
+	return mm->high_pd_gpa + (uint64_t)(gib - 4) * MEMMAP_PAGE_SIZE;
+}
+
+int pt_build(const struct memmap *mm, uint64_t extra_flags, struct error *err)
+{
+	const uint64_t table_flags = PTE_P | PTE_RW | extra_flags;
+	unsigned gib, i;
+
+	if (mm->nr_pds > PT_ENTRIES)
+		return err_set(err, "too much memory to map with one PDPT");
+	if (write_entry(mm, KVMRUN_PML4_ADDR, 0, KVMRUN_PDPT_ADDR | table_flags,
+			err) < 0)
+		return -1;
+	for (gib = 0; gib < mm->nr_pds; gib++) {
+		uint64_t pd = pd_address(mm, gib);
+
+		if (write_entry(mm, KVMRUN_PDPT_ADDR, gib, pd | table_flags, err) < 0)
+			return -1;
+		for (i = 0; i < PT_ENTRIES; i++) {
+			uint64_t pa = (uint64_t)gib * GIB + (uint64_t)i * PT_LARGE_PAGE;
+
+			if (write_entry(mm, pd, i, pa | table_flags | PTE_PS, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static bool is_canonical(uint64_t va)
+{
+	uint64_t top = va >> 47;
+
+	return top == 0 || top == 0x1ffff;
+}
+
+int pt_walk(const struct memmap *mm, uint64_t cr3, uint64_t va,
+	    struct pt_walk *w)
+{
+	static const unsigned shift[PT_LEVELS] = { 39, 30, 21, 12 };
+	uint64_t table = cr3 & PTE_ADDR_MASK;
+	unsigned level;
+
+	memset(w, 0, sizeof(*w));
+	w->va = va;
+	w->writable = w->user = true;
+	if (!is_canonical(va)) {
+		w->fault = "address is not canonical";
+		return 0;
+	}
+	for (level = PT_PML4; level < PT_LEVELS; level++) {
+		uint64_t gpa = table + ((va >> shift[level]) & 0x1ff) * 8;
+		const uint8_t *p = memmap_gpa(mm, gpa, 8);
+		uint64_t e;
+
+		if (!p)
+			return -1;
+		memcpy(&e, p, 8);
+		w->entry_gpa[level] = gpa;
+		w->entry[level] = e;
+		w->levels = level + 1;
+		if (!(e & PTE_P)) {
+			w->fault = "entry not present";
+			return 0;
+		}
+		w->writable &= !!(e & PTE_RW);
+		w->user &= !!(e & PTE_US);
+		w->nx |= !!(e & PTE_NX);
+		if (level == PT_PT ||
+		    ((level == PT_PDPT || level == PT_PD) && (e & PTE_PS))) {
+			uint64_t size = 1ULL << shift[level];
+
+			w->present = true;
+			w->page_size = size;
+			w->pa = (e & PTE_ADDR_MASK & ~(size - 1)) | (va & (size - 1));
+			return 0;
+		}
+		table = e & PTE_ADDR_MASK;
+	}
+	return 0;
+}
+
+const char *pt_level_name(enum pt_level level)
+{
+	static const char *const names[PT_LEVELS] = { "PML4", "PDPT", "PD", "PT" };
+
+	return (unsigned)level < PT_LEVELS ? names[level] : "?";
+}
+
+void pt_format_flags(uint64_t entry, char *buf, unsigned size)
+{
+	static const struct { uint64_t bit; const char *name; } bits[] = {
+		{ PTE_P, "P" }, { PTE_RW, "RW" }, { PTE_US, "US" },
+		{ PTE_PWT, "PWT" }, { PTE_PCD, "PCD" }, { PTE_A, "A" },
+		{ PTE_D, "D" }, { PTE_PS, "PS" }, { PTE_G, "G" }, { PTE_NX, "NX" },
+	};
+	unsigned i, n = 0;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		if (!(entry & bits[i].bit))
+			continue;
+		int r = snprintf(buf + n, size - n, "%s%s", n ? " " : "", bits[i].name);
+
+		if (r < 0 || (unsigned)r >= size - n)
+			return;
+		n += (unsigned)r;
+	}
+}

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The run loop: enter the guest with KVM_RUN, hand each port-I/O and MMIO
+ * exit to its bus, and turn every other way out of KVM_RUN into a named
+ * ending.  Signals are blocked while kvmrun itself runs and let through
+ * only inside KVM_RUN (KVM_SET_SIGNAL_MASK), so a signal that arrives at
+ * any moment either interrupts the guest or makes the next KVM_RUN return
+ * at once: no race, no handler, no global state.
+ */
+#include "machine.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "kvmrun/abi.h"
+
+#define FLUSH_INTERVAL_NS       (50 * 1000 * 1000)      /* 50 ms */
+#define NS_PER_S                1000000000ULL
+
+struct run_clock {
+	timer_t timer;          /* SIGALRM at the deadline or the flush tick */
+	bool have_timer;
+	uint64_t deadline;      /* CLOCK_MONOTONIC ns, 0: none */
+	uint64_t armed_for;     /* when the timer fires next, 0: disarmed */
+};
+
+void run_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGALRM);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+/* Fire SIGALRM at absolute time t (CLOCK_MONOTONIC ns). */
+static int clock_arm(struct run_clock *c, uint64_t t, struct error *err)
+{
+	struct itimerspec its = {
+		.it_value = { .tv_sec = (time_t)(t / NS_PER_S),
+			      .tv_nsec = (long)(t % NS_PER_S) },
+	};
+
+	if (timer_settime(c->timer, TIMER_ABSTIME, &its, NULL) < 0)
+		return err_errno(err, errno, "timer_settime failed");
+	c->armed_for = t;
+	return 0;
+}
+
+static int clock_init(struct run_clock *c, uint64_t timeout_ns,
+		      struct error *err)
+{
+	struct sigevent sev = {
+		.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM,
+	};
+
+	memset(c, 0, sizeof(*c));
+	if (timer_create(CLOCK_MONOTONIC, &sev, &c->timer) < 0)
+		return err_errno(err, errno, "timer_create failed");
+	c->have_timer = true;
+	if (timeout_ns) {
+		c->deadline = now_ns() + timeout_ns;
+		return clock_arm(c, c->deadline, err);
+	}
+	return 0;
+}
+
+static void clock_fini(struct run_clock *c)
+{
+	if (c->have_timer)
+		timer_delete(c->timer);
+	c->have_timer = false;
+}
+
+/* Make sure pending output is flushed within FLUSH_INTERVAL_NS. */
+static int clock_want_flush(struct run_clock *c, struct error *err)
+{
+	uint64_t t;
+
+	if (c->armed_for)
+		return 0;
+	t = now_ns() + FLUSH_INTERVAL_NS;
+	if (c->deadline && c->deadline < t)
+		t = c->deadline;
+	return clock_arm(c, t, err);
+}
+
+/* After SIGALRM: the timer is disarmed; re-arm it for the deadline. */
+static int clock_fired(struct run_clock *c, struct error *err)
+{
+	c->armed_for = 0;
+	if (c->deadline)
+		return clock_arm(c, c->deadline, err);
+	return 0;
+}
+
+static void end_run(struct run_result *res, enum run_end end, int status)
+{
+	res->end = end;
+	res->status = status;
+}
+
+/* The unclaimed-access hook of both buses: count, report once, --strict. */
+static int on_unclaimed(struct machine *m, enum io_space space,
+			const struct bus_access *acc)
+{
+	struct run_result *res = m->result;
+	struct kvm_regs regs;
+	uint64_t value = acc->write ? bus_get_value(acc) : 0;
+	uint64_t overflowed = m->unclaimed.other_accesses;
+	bool first = unclaimed_record(&m->unclaimed, space, acc->addr, acc->write);
+
+	if (m->cfg->strict) {
+		if (res->strict_size)
+			return 0;       /* the run ends at the first one */
+		res->strict_space = space;
+		res->strict_addr = acc->addr;
+		res->strict_size = acc->size;
+		res->strict_write = acc->write;
+		res->strict_value = value;
+		return 0;
+	}
+	if (overflowed == 0 && m->unclaimed.other_accesses == 1) {
+		fprintf(m->log, "kvmrun: more than %d unclaimed addresses; "
+			"further ones are only counted\n", UNCLAIMED_MAX);
+		return 0;
+	}
+	if (!first)
+		return 0;
+	if (ioctl(m->kvm.vcpu_fd, KVM_GET_REGS, &regs) < 0)
+		regs.rip = 0;
+	if (acc->write)
+		fprintf(m->log, "kvmrun: unclaimed %s write: %s %#llx, %u byte%s, "
+			"value %#llx, rip %#llx (reported once, counted at the end)\n",
+			io_space_name(space), space == IO_SPACE_PORT ? "port" : "address",
+			(unsigned long long)acc->addr, acc->size,
+			acc->size == 1 ? "" : "s", (unsigned long long)value,
+			(unsigned long long)regs.rip);
+	else
+		fprintf(m->log, "kvmrun: unclaimed %s read: %s %#llx, %u byte%s, "
+			"rip %#llx, returned all ones (reported once, counted at the end)\n",
+			io_space_name(space), space == IO_SPACE_PORT ? "port" : "address",
+			(unsigned long long)acc->addr, acc->size,
+			acc->size == 1 ? "" : "s", (unsigned long long)regs.rip);
+	return 0;
+}
+
+static int on_unclaimed_port(void *ctx, const struct bus_access *acc)
+{
+	return on_unclaimed(ctx, IO_SPACE_PORT, acc);
+}
+
+static int on_unclaimed_mmio(void *ctx, const struct bus_access *acc)
+{
+	return on_unclaimed(ctx, IO_SPACE_MMIO, acc);
+}
+
+/* Turn a device's negative errno into an ending. */
+static void device_failed(struct machine *m, struct run_result *res, int r)
+{
+	if (r == -EPIPE) {
+		end_run(res, RUN_END_OUTPUT_CLOSED, KVMRUN_STATUS_SIGNAL + SIGPIPE);
+		return;
+	}
+	err_errno(&res->host_error, -r, m->console.out_error ?
+		  "cannot write guest output" : "a device failed");
+	end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
+}
+
+static int handle_io(struct machine *m, struct run_result *res)
+{
+	struct kvm_run *run = m->kvm.run;
+	uint64_t bytes = (uint64_t)run->io.size * run->io.count;
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	uint32_t i;
+
+	if (run->io.data_offset > m->kvm.run_size ||
+	    bytes > m->kvm.run_size - run->io.data_offset) {
+		err_set(&res->host_error, "KVM_EXIT_IO data lies outside kvm_run");
+		end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
+		return -1;
+	}
+	for (i = 0; i < run->io.count; i++) {
+		int r = bus_dispatch(&m->pio, run->io.port,
+				     run->io.direction == KVM_EXIT_IO_OUT,
+				     data + (uint64_t)i * run->io.size, run->io.size);
+
+		if (r < 0) {
+			device_failed(m, res, r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int handle_mmio(struct machine *m, struct run_result *res)
+{
+	struct kvm_run *run = m->kvm.run;
+	int r;
+
+	if (run->mmio.len == 0 || run->mmio.len > sizeof(run->mmio.data)) {
+		err_set(&res->host_error, "KVM_EXIT_MMIO of %u bytes at %#llx",
+			run->mmio.len, (unsigned long long)run->mmio.phys_addr);
+		end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
+		return -1;
+	}
+	r = bus_dispatch(&m->mmio, run->mmio.phys_addr, run->mmio.is_write,
+			 run->mmio.data, run->mmio.len);
+	if (r < 0) {
+		device_failed(m, res, r);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * KVM_RUN was interrupted: collect the pending signals.  Returns 1 if the
+ * run must end (res says why), 0 to go on, -1 on error.
+ */
+static int handle_signals(struct machine *m, struct run_clock *clk,
+			  struct run_result *res, struct error *err)
+{
+	const struct timespec zero = { 0, 0 };
+	sigset_t set;
+	int sig;
+
+	run_signals(&set);
+	while ((sig = sigtimedwait(&set, NULL, &zero)) > 0) {
+		if (sig != SIGALRM) {
+			res->signo = sig;
+			end_run(res, RUN_END_SIGNAL, KVMRUN_STATUS_SIGNAL + sig);
+			return 1;
+		}
+		if (clk->deadline && now_ns() >= clk->deadline) {
+			end_run(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
+			return 1;
+		}
+		if (clock_fired(clk, err) < 0)
+			return -1;
+		int r = console_flush(&m->console);
+
+		if (r < 0) {
+			device_failed(m, res, r);
+			return 1;
+		}
+	}
+	if (sig < 0 && errno != EAGAIN && errno != EINTR)
+		return err_errno(err, errno, "sigtimedwait failed");
+	return 0;
+}
+
+/* Let the run-ending signals through while the vCPU runs, and only then. */
+static int set_vcpu_sigmask(struct machine *m, struct error *err)
+{
+	struct {
+		struct kvm_signal_mask head;
+		uint8_t sigset[8];      /* the kernel's sigset_t: 64 bits */
+	} mask;
+	sigset_t cur, ours;
+	int sig;
+
+	if (pthread_sigmask(SIG_BLOCK, NULL, &cur) != 0)
+		return err_set(err, "pthread_sigmask failed");
+	run_signals(&ours);
+	memset(&mask, 0, sizeof(mask));
+	mask.head.len = sizeof(mask.sigset);
+	/* Block during KVM_RUN what is blocked now, except our signals. */
+	for (sig = 1; sig <= 64; sig++)
+		if (sigismember(&cur, sig) == 1 && sigismember(&ours, sig) != 1)
+			mask.sigset[(sig - 1) / 8] |= (uint8_t)(1u << ((sig - 1) % 8));
+	return kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SIGNAL_MASK, &mask, err) < 0 ? -1 : 0;
+}
+
+/* Serve one exit.  Returns 1 when the run has ended, 0 to go on. */
+static int handle_exit(struct machine *m, struct run_result *res)
+{
+	struct kvm_run *run = m->kvm.run;
+
+	res->exit_reason = run->exit_reason;
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		if (handle_io(m, res) < 0)
+			return 1;
+		break;
+	case KVM_EXIT_MMIO:
+		if (handle_mmio(m, res) < 0)
+			return 1;
+		break;
+	case KVM_EXIT_HLT:
+		end_run(res, RUN_END_HLT, 0);
+		return 1;
+	case KVM_EXIT_SHUTDOWN:
+		end_run(res, RUN_END_SHUTDOWN, KVMRUN_STATUS_CRASH);
+		return 1;
+	case KVM_EXIT_FAIL_ENTRY:
+		res->hw_reason = run->fail_entry.hardware_entry_failure_reason;
+		end_run(res, RUN_END_FAIL_ENTRY, KVMRUN_STATUS_CRASH);
+		return 1;
+	case KVM_EXIT_INTERNAL_ERROR:
+		res->suberror = run->internal.suberror;
+		end_run(res, RUN_END_INTERNAL_ERROR, KVMRUN_STATUS_CRASH);
+		return 1;
+	case KVM_EXIT_INTR:
+		break;
+	default:
+		end_run(res, RUN_END_UNHANDLED_EXIT, KVMRUN_STATUS_CRASH);
+		return 1;
+	}
+	if (m->stop.requested) {
+		res->exit_value = m->stop.value;
+		end_run(res, RUN_END_EXIT_DEVICE, (int)(m->stop.value & 0xff));
+		return 1;
+	}
+	if (res->strict_size) {
+		end_run(res, RUN_END_STRICT, KVMRUN_STATUS_CRASH);
+		return 1;
+	}
+	return 0;
+}
+
+int machine_run(struct machine *m, struct run_result *res, struct error *err)
+{
+	struct run_clock clk = { .have_timer = false };
+	int done = 0, r = -1;
+
+	memset(res, 0, sizeof(*res));
+	res->end = RUN_END_HLT;
+	m->result = res;
+	m->pio.unclaimed = on_unclaimed_port;
+	m->pio.unclaimed_ctx = m;
+	m->mmio.unclaimed = on_unclaimed_mmio;
+	m->mmio.unclaimed_ctx = m;
+	if (set_vcpu_sigmask(m, err) < 0 ||
+	    clock_init(&clk, m->cfg->timeout_ns, err) < 0)
+		goto out;
+
+	while (!done) {
+		if (m->console.out_tty) {
+			int f = console_flush(&m->console);
+
+			if (f < 0) {
+				device_failed(m, res, f);
+				break;
+			}
+		} else if (m->console.out_len && clock_want_flush(&clk, err) < 0) {
+			goto out;
+		}
+		if (ioctl(m->kvm.vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno != EINTR && errno != EAGAIN) {
+				err_errno(&res->host_error, errno, "KVM_RUN failed");
+				end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
+				break;
+			}
+			res->exits++;
+			done = handle_signals(m, &clk, res, err);
+			if (done < 0)
+				goto out;
+			continue;
+		}
+		res->exits++;
+		done = handle_exit(m, res);
+	}
+	r = 0;
+	{
+		int f = console_flush(&m->console);
+
+		if (f < 0 && res->end != RUN_END_OUTPUT_CLOSED &&
+		    res->end != RUN_END_HOST_ERROR)
+			device_failed(m, res, f);
+	}
+	res->have_regs = cpu_get(&m->kvm, &res->regs, &res->sregs, err) == 0;
+out:
+	clock_fini(&clk);
+	m->result = NULL;
+	return r;
+}
