@@ -66,9 +66,9 @@ int loader_flat(struct memmap *mm, const char *path, uint64_t load,
 	}
 	if (size > room) {
 		err_set(err, "image %s (%llu bytes) does not fit in RAM at %#llx "
-			"(%llu bytes available; use --mem)", path,
+			"(only %llu byte%s of RAM from there; use --mem)", path,
 			(unsigned long long)size, (unsigned long long)load,
-			(unsigned long long)room);
+			(unsigned long long)room, room == 1 ? "" : "s");
 		goto out;
 	}
 	if (memmap_add(mm, load, size, MEM_KIND_IMAGE, "image", err) < 0)

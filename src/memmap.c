@@ -84,10 +84,11 @@ int memmap_add(struct memmap *mm, uint64_t gpa, uint64_t size,
 		const struct mem_region *r = &mm->regions[i];
 
 		if (ranges_overlap(gpa, size, r->gpa, r->size))
-			return err_set(err, "%s at %#llx-%#llx overlaps the %s "
+			return err_set(err, "%s at %#llx-%#llx overlaps %s%s "
 				       "at %#llx-%#llx", name,
 				       (unsigned long long)gpa,
 				       (unsigned long long)(gpa + size - 1),
+				       r->kind == MEM_KIND_IMAGE ? "the " : "kvmrun's reserved ",
 				       r->name, (unsigned long long)r->gpa,
 				       (unsigned long long)(r->gpa + r->size - 1));
 	}
