@@ -84,6 +84,32 @@ for args in tests/errors/*.args; do
 	fi
 done
 
+# Usage, help and version: no KVM needed.
+name=cli:no-arguments
+"$KVMRUN" >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null
+status=$?
+if check_status "$name" 125; then
+	if [ -s "$tmp/$name.out" ] || ! head -n 1 "$tmp/$name.err" | grep -q '^usage: kvmrun '; then
+		fail "$name" "usage not on stderr alone"
+	else pass "$name"; fi
+fi
+name=cli:help
+"$KVMRUN" --help >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null
+status=$?
+if check_status "$name" 0; then
+	if [ -s "$tmp/$name.err" ] || ! grep -q -- '--timeout SECS' "$tmp/$name.out"; then
+		fail "$name" "help not on stdout"
+	else pass "$name"; fi
+fi
+name=cli:version
+"$KVMRUN" -V >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null
+status=$?
+if check_status "$name" 0; then
+	if ! grep -qE '^kvmrun [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/$name.out"; then
+		fail "$name" "version line: $(cat "$tmp/$name.out")"
+	else pass "$name"; fi
+fi
+
 # Permission problems cannot be staged as root (root reads anything), so
 # run kvmrun as an unprivileged user there.
 unprivileged() {
@@ -125,7 +151,8 @@ fi
 # ---- example guests: exact stdout and status -----------------------------
 # tests/cases/NAME.args: arguments; NAME.stdout: exact stdout; NAME.status;
 # optional NAME.stdin (else /dev/null); optional NAME.stderr: fixed strings
-# that must each appear in stderr.
+# that must each appear in stderr; optional NAME.stderr-lines: how many
+# lines stderr must have.
 for args in tests/cases/*.args; do
 	name=guest:$(basename "$args" .args)
 	base=${args%.args}
@@ -149,6 +176,9 @@ for args in tests/cases/*.args; do
 	fi
 	if [ -n "$missing" ]; then
 		fail "$name" "stderr lacks:$missing; stderr was: $(cat "$tmp/$name.err")"
+	elif [ -f "$base.stderr-lines" ] &&
+	     [ "$(wc -l <"$tmp/$name.err")" -ne "$(cat "$base.stderr-lines")" ]; then
+		fail "$name" "stderr has $(wc -l <"$tmp/$name.err") lines, expected $(cat "$base.stderr-lines"): $(cat "$tmp/$name.err")"
 	else
 		pass "$name"
 	fi
