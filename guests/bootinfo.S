@@ -4,9 +4,10 @@
  * Demonstrates: how a guest learns about its machine.  At entry RDI holds
  * the address of a struct kvmrun_bootinfo (include/kvmrun/abi.h): RAM size,
  * where the image was loaded and how big it is, the entry point, the
- * initial stack, and a table of memory regions (usable RAM, RAM reserved for
- * kvmrun's page tables/GDT/boot info/stack, and the image itself).  The
- * guest prints every field in hex, using the BOOTINFO_* byte offsets.
+ * initial stack, and a table of memory regions: usable RAM, RAM reserved
+ * for kvmrun's page tables/GDT/TSS/boot info, the initial stack, and the
+ * image itself.  The guest prints every field in hex, using the BOOTINFO_*
+ * byte offsets, and names each region type (KVMRUN_MEM_*).
  *
  * Run:    ./kvmrun --mem 16M guests/bootinfo.bin
  * Expect: the fields, one per line, then one line per memory region, and
@@ -101,6 +102,9 @@ next_region:
 	lea	type_image(%rip), %rsi
 	cmp	$KVMRUN_MEM_IMAGE, %eax
 	je	2f
+	lea	type_stack(%rip), %rsi
+	cmp	$KVMRUN_MEM_STACK, %eax
+	je	2f
 	lea	type_unknown(%rip), %rsi
 2:	call	puts
 	call	newline
@@ -166,5 +170,6 @@ msg_type:	.asciz	" type "
 type_usable:	.asciz	" usable"
 type_reserved:	.asciz	" reserved"
 type_image:	.asciz	" image"
+type_stack:	.asciz	" stack"
 type_unknown:	.asciz	" ?"
 hexdigits:	.ascii	"0123456789abcdef"

@@ -20,7 +20,7 @@
  * Expect: one "mmio: ...: ok" line per check, exit status 0 (hlt).  A failed
  *         check ends its line in "FAIL (read 0x...)" and the guest exits
  *         with the number of failed checks as its status.  kvmrun reports
- *         the unclaimed address (and maybe the store to the ID) on stderr.
+ *         the unclaimed address 0xc0001000 on stderr.
  */
 #include <kvmrun/abi.h>
 
