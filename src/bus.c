@@ -60,6 +60,29 @@ const struct bus_device *bus_find(const struct bus *bus, uint64_t addr)
 	return NULL;
 }
 
+/*
+ * An access is split into bytes when any byte of it lands on an 8-bit
+ * device, unless its first byte belongs to a device that takes wide
+ * accesses: ISA hardware sees an 8-bit device only through byte cycles.
+ */
+static bool needs_split(const struct bus *bus, const struct bus_device *first,
+			uint64_t addr, unsigned size)
+{
+	unsigned i;
+
+	if (size == 1 || (first && !(first->flags & BUS_BYTE_WIDE)))
+		return false;
+	if (first)
+		return true;
+	for (i = 1; i < size; i++) {
+		const struct bus_device *d = bus_find(bus, addr + i);
+
+		if (d && (d->flags & BUS_BYTE_WIDE))
+			return true;
+	}
+	return false;
+}
+
 int bus_dispatch(struct bus *bus, uint64_t addr, bool write, uint8_t *data,
 		 unsigned size)
 {
@@ -72,7 +95,7 @@ int bus_dispatch(struct bus *bus, uint64_t addr, bool write, uint8_t *data,
 
 	if (size == 0 || size > BUS_MAX_ACCESS)
 		return -EINVAL; /* KVM never reports such an access */
-	if (d && (d->flags & BUS_BYTE_WIDE) && size > 1) {
+	if (needs_split(bus, d, addr, size)) {
 		for (i = 0; i < size; i++) {
 			r = bus_dispatch(bus, addr + i, write, data + i, 1);
 			if (r < 0)

@@ -46,6 +46,26 @@ static int bad_number(struct error *err, const char *opt, const char *arg,
 	return err_set(err, "%s '%s' %s", opt, arg, why);
 }
 
+/*
+ * getopt_long reports "--regs=1" (an argument to an option that takes
+ * none) with optopt set to the option's value, not a character: name the
+ * option from argv instead.
+ */
+static void unknown_option(const char *arg, int opt, struct error *err)
+{
+	const char *eq;
+
+	if (strncmp(arg, "--", 2) != 0) {
+		err_set(err, "unknown option -%c", opt > ' ' && opt < 0x7f ? opt : '?');
+		return;
+	}
+	eq = strchr(arg, '=');
+	if (eq && opt)
+		err_set(err, "option %.*s takes no argument", (int)(eq - arg), arg);
+	else
+		err_set(err, "unknown option %s", arg);
+}
+
 enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			  struct error *err)
 {
@@ -118,10 +138,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			err_set(err, "option %s needs an argument", argv[optind - 1]);
 			return CLI_USAGE_ERROR;
 		default:
-			if (optopt)
-				err_set(err, "unknown option -%c", optopt);
-			else
-				err_set(err, "unknown option %s", argv[optind - 1]);
+			unknown_option(argv[optind - 1], optopt, err);
 			return CLI_USAGE_ERROR;
 		}
 	}

@@ -141,6 +141,9 @@ int parse_seconds(const char *s, uint64_t max_s, uint64_t *ns,
 		*why = "is empty";
 		return -1;
 	}
+	/* The result must fit in nanoseconds. */
+	if (max_s > UINT64_MAX / ns_per_s)
+		max_s = UINT64_MAX / ns_per_s;
 	for (; *p >= '0' && *p <= '9'; p++, any = 1) {
 		whole = whole * 10 + (uint64_t)(*p - '0');
 		if (whole > max_s) {
@@ -161,7 +164,8 @@ int parse_seconds(const char *s, uint64_t max_s, uint64_t *ns,
 		*why = "is not a number of seconds";
 		return -1;
 	}
-	if (whole == max_s && frac) {
+	if (whole == max_s && frac &&
+	    (max_s < UINT64_MAX / ns_per_s || frac > UINT64_MAX % ns_per_s)) {
 		*why = "is too large";
 		return -1;
 	}

@@ -21,6 +21,7 @@
 #define KVMRUN_TEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct test {

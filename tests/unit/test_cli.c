@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for cli.c: command lines in, struct config or an error out.
+ * getopt may reorder argv, so each run copies its arguments into writable
+ * strings (cli_args) and frees them afterwards (cli_done).
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "kvmrun/abi.h"
+#include "memmap.h"
+#include "test.h"
+
+#define MAX_ARGS 16
+
+struct cli_run {
+	char *argv[MAX_ARGS + 1];
+	int argc;
+	struct config cfg;
+	struct error err;
+};
+
+/* Run cli_parse on "kvmrun" followed by the arguments up to NULL. */
+static enum cli_action cli_args(struct cli_run *r, ...)
+{
+	const char *arg;
+	va_list ap;
+
+	memset(r, 0, sizeof(*r));
+	r->argv[r->argc++] = strdup("kvmrun");
+	va_start(ap, r);
+	while ((arg = va_arg(ap, const char *)) && r->argc < MAX_ARGS)
+		r->argv[r->argc++] = strdup(arg);
+	va_end(ap);
+	r->argv[r->argc] = NULL;
+	return cli_parse(r->argc, r->argv, &r->cfg, &r->err);
+}
+
+static void cli_done(struct cli_run *r)
+{
+	int i;
+
+	for (i = 0; i < r->argc; i++)
+		free(r->argv[i]);
+}
+
+TEST(cli_defaults)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "img", NULL), CLI_RUN);
+	TEST_STREQ(r.cfg.image, "img");
+	TEST_EQ(r.cfg.mem_size, 64ULL << 20);
+	TEST_EQ(r.cfg.mem_size, MEMMAP_DEFAULT_RAM);
+	TEST_EQ(r.cfg.load_addr, 0x10000);
+	TEST_EQ(r.cfg.load_addr, KVMRUN_DEFAULT_LOAD);
+	TEST_CHECK(!r.cfg.entry_set);
+	TEST_EQ(r.cfg.timeout_ns, 0);
+	TEST_CHECK(!r.cfg.verbose);
+	TEST_CHECK(!r.cfg.print_regs);
+	TEST_CHECK(!r.cfg.strict);
+	TEST_CHECK(r.cfg.kvm_device == NULL);
+	cli_done(&r);
+}
+
+TEST(cli_mem)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "-m", "16M", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.mem_size, 16ULL << 20);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--mem=1G", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.mem_size, 1ULL << 30);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--mem", "0x200000", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.mem_size, 0x200000);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "-m2G", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.mem_size, 2ULL << 30);
+	cli_done(&r);
+}
+
+TEST(cli_load_and_entry)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "--load", "0x200000", "-e", "0x200010", "img", NULL),
+		CLI_RUN);
+	TEST_EQ(r.cfg.load_addr, 0x200000);
+	TEST_EQ(r.cfg.entry, 0x200010);
+	TEST_CHECK(r.cfg.entry_set);
+	cli_done(&r);
+
+	/* -e 0 is an entry point like any other, not "unset". */
+	TEST_EQ(cli_args(&r, "--entry=0", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.entry, 0);
+	TEST_CHECK(r.cfg.entry_set);
+	TEST_EQ(r.cfg.load_addr, KVMRUN_DEFAULT_LOAD);
+	cli_done(&r);
+}
+
+TEST(cli_timeout)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "-t", "0.5", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.timeout_ns, 500000000);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--timeout=2", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.timeout_ns, 2000000000);
+	cli_done(&r);
+}
+
+TEST(cli_flags)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "-v", "--regs", "--strict", "img", NULL), CLI_RUN);
+	TEST_CHECK(r.cfg.verbose);
+	TEST_CHECK(r.cfg.print_regs);
+	TEST_CHECK(r.cfg.strict);
+	TEST_STREQ(r.cfg.image, "img");
+	cli_done(&r);
+
+	TEST_EQ(cli_args(&r, "--verbose", "--kvm-device", "/dev/null", "img", NULL),
+		CLI_RUN);
+	TEST_CHECK(r.cfg.verbose);
+	TEST_STREQ(r.cfg.kvm_device, "/dev/null");
+	cli_done(&r);
+}
+
+TEST(cli_options_after_image)
+{
+	struct cli_run r;
+
+	/* GNU getopt permutes: options may follow the image. */
+	TEST_EQ(cli_args(&r, "img", "-v", "-m", "8M", NULL), CLI_RUN);
+	TEST_STREQ(r.cfg.image, "img");
+	TEST_CHECK(r.cfg.verbose);
+	TEST_EQ(r.cfg.mem_size, 8ULL << 20);
+	cli_done(&r);
+
+	/* After "--", an image name may start with '-'. */
+	TEST_EQ(cli_args(&r, "-v", "--", "-img", NULL), CLI_RUN);
+	TEST_STREQ(r.cfg.image, "-img");
+	cli_done(&r);
+}
+
+TEST(cli_help_and_version)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "-h", NULL), CLI_HELP);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--help", "img", NULL), CLI_HELP);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "-V", NULL), CLI_VERSION);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--version", NULL), CLI_VERSION);
+	cli_done(&r);
+}
+
+TEST(cli_image_count)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "no image");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "-v", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "no image");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "a.bin", "b.bin", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "b.bin");
+	cli_done(&r);
+}
+
+TEST(cli_unknown_options)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "-x", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "unknown option");
+	TEST_CONTAINS(r.err.msg, "-x");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--bogus", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "unknown option");
+	TEST_CONTAINS(r.err.msg, "--bogus");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "-vq", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "-q");
+	cli_done(&r);
+}
+
+/*
+ * A long option that takes no argument, given one: glibc returns '?' with
+ * optopt set to the option's val ('v', or OPT_REGS = 0x101...), which is
+ * not an unknown short option character.
+ */
+TEST(cli_long_option_with_unwanted_argument)
+{
+	static const struct { const char *arg, *name; } rows[] = {
+		{ "--regs=1", "--regs" },
+		{ "--strict=yes", "--strict" },
+		{ "--verbose=2", "--verbose" },
+		{ "--help=me", "--help" },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct cli_run r;
+		const char *p;
+
+		TEST_CHECK_MSG(cli_args(&r, rows[i].arg, "img", NULL) == CLI_USAGE_ERROR,
+			       "%s", rows[i].arg);
+		TEST_CONTAINS(r.err.msg, rows[i].name);
+		for (p = r.err.msg; *p; p++)
+			if (!TEST_CHECK_MSG((unsigned char)*p >= ' ', "%s: control "
+					    "character %#x in the message", rows[i].arg, *p))
+				break;
+		cli_done(&r);
+	}
+}
+
+TEST(cli_missing_argument)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "img", "-m", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "needs an argument");
+	TEST_CONTAINS(r.err.msg, "-m");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "img", "--timeout", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "--timeout");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "img", "-e", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "-e");
+	cli_done(&r);
+}
+
+TEST(cli_bad_numbers_name_the_option)
+{
+	static const struct {
+		const char *opt, *arg, *name, *why;
+	} rows[] = {
+		{ "-m", "12lots", "--mem", "unknown suffix" },
+		{ "-m", "0", "--mem", "zero" },
+		{ "--mem", "99999999999T", "--mem", "too large" },
+		{ "-e", "main", "--entry", "not a number" },
+		{ "--load", "-1", "--load", "not a number" },
+		{ "--load", "", "--load", "empty" },
+		{ "-t", "0", "--timeout", "zero" },
+		{ "-t", "1e3", "--timeout", "not a number" },
+		{ "-t", "99999999999", "--timeout", "too large" },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct cli_run r;
+
+		TEST_CHECK_MSG(cli_args(&r, rows[i].opt, rows[i].arg, "img", NULL) ==
+			       CLI_USAGE_ERROR, "%s %s", rows[i].opt, rows[i].arg);
+		TEST_CONTAINS(r.err.msg, rows[i].name);
+		TEST_CONTAINS(r.err.msg, rows[i].why);
+		cli_done(&r);
+	}
+}
+
+TEST(cli_bad_number_quotes_argument)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "--mem", "12Q", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "--mem '12Q'");
+	cli_done(&r);
+}
+
+TEST(cli_parse_is_repeatable)
+{
+	struct cli_run r;
+
+	/* Each call starts from the defaults and from argv[1]. */
+	TEST_EQ(cli_args(&r, "-v", "-m", "8M", "first", NULL), CLI_RUN);
+	TEST_CHECK(r.cfg.verbose);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "-x", "img", NULL), CLI_USAGE_ERROR);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "second", NULL), CLI_RUN);
+	TEST_STREQ(r.cfg.image, "second");
+	TEST_CHECK(!r.cfg.verbose);
+	TEST_EQ(r.cfg.mem_size, MEMMAP_DEFAULT_RAM);
+	cli_done(&r);
+	/* A short option cluster cut short by an error does not leak either. */
+	TEST_EQ(cli_args(&r, "-vx", "img", NULL), CLI_USAGE_ERROR);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "-V", NULL), CLI_VERSION);
+	cli_done(&r);
+}
+
+TEST(cli_usage_mentions_options)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	TEST_REQUIRE(f != NULL);
+	cli_usage(f);
+	fclose(f);
+	TEST_CONTAINS(text, "usage: kvmrun");
+	TEST_CONTAINS(text, "--mem");
+	TEST_CONTAINS(text, "--timeout");
+	TEST_CONTAINS(text, "--strict");
+	free(text);
+}
+
+const struct test tests_cli[] = {
+	TEST_ENTRY(cli_defaults),
+	TEST_ENTRY(cli_mem),
+	TEST_ENTRY(cli_load_and_entry),
+	TEST_ENTRY(cli_timeout),
+	TEST_ENTRY(cli_flags),
+	TEST_ENTRY(cli_options_after_image),
+	TEST_ENTRY(cli_help_and_version),
+	TEST_ENTRY(cli_image_count),
+	TEST_ENTRY(cli_unknown_options),
+	TEST_ENTRY(cli_long_option_with_unwanted_argument),
+	TEST_ENTRY(cli_missing_argument),
+	TEST_ENTRY(cli_bad_numbers_name_the_option),
+	TEST_ENTRY(cli_bad_number_quotes_argument),
+	TEST_ENTRY(cli_parse_is_repeatable),
+	TEST_ENTRY(cli_usage_mentions_options),
+	TEST_END,
+};
