@@ -7,6 +7,9 @@
  */
 #include "devices.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "kvmrun/abi.h"
 
 static int exitdev_access(void *dev, struct bus_access *acc)
@@ -15,9 +18,23 @@ static int exitdev_access(void *dev, struct bus_access *acc)
 
 	if (acc->write && !stop->requested) {
 		stop->requested = true;
+		stop->kind = STOP_EXIT;
 		stop->value = bus_get_value(acc);
 	}
 	return 0;
+}
+
+void stop_guest_error(struct stop_request *stop, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (stop->requested)
+		return;
+	stop->requested = true;
+	stop->kind = STOP_GUEST_ERROR;
+	va_start(ap, fmt);
+	vsnprintf(stop->why, sizeof(stop->why), fmt, ap);
+	va_end(ap);
 }
 
 int exitdev_register(struct bus *pio, struct stop_request *stop,

@@ -14,11 +14,22 @@
 #include "console.h"
 #include "error.h"
 
-/* A device asking the run loop to end the run (the exit device). */
+/* A device asking the run loop to end the run. */
+enum stop_kind {
+	STOP_EXIT,              /* the exit device: status = value & 0xff */
+	STOP_GUEST_ERROR,       /* the guest misused a device: status 126 */
+};
+
 struct stop_request {
 	bool requested;
-	uint64_t value;         /* what the guest wrote */
+	enum stop_kind kind;
+	uint64_t value;         /* what the guest wrote to the exit device */
+	char why[200];          /* STOP_GUEST_ERROR: one line */
 };
+
+/* Ask for the run to end because of guest misbehaviour (first ask wins). */
+void stop_guest_error(struct stop_request *stop, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* COM1: enough of a 16550 for polling drivers (dev_uart.c). */
 struct uart {
@@ -41,6 +52,19 @@ struct post_port {
 	uint8_t last;
 };
 int post_register(struct bus *pio, struct post_port *post, struct error *err)
+	__attribute__((warn_unused_result));
+
+/* Bulk console write at port 0xf0 (dev_write.c). */
+struct memmap;
+struct bulk_write {
+	struct console *con;
+	const struct memmap *mem;
+	struct stop_request *stop;
+	uint64_t calls, bytes;
+};
+int bulk_write_register(struct bus *pio, struct bulk_write *bw,
+			struct console *con, const struct memmap *mem,
+			struct stop_request *stop, struct error *err)
 	__attribute__((warn_unused_result));
 
 /* MMIO test device (dev_testdev.c): an ID and scratch registers. */

@@ -114,6 +114,32 @@ int kvm_set_memory(struct kvm *kvm, uint32_t slot, uint64_t gpa,
 	       ? -1 : 0;
 }
 
+struct kvm_coalesced_mmio_ring *kvm_coalesce_pio(struct kvm *kvm, uint16_t port,
+						 uint32_t len, struct error *err)
+{
+	struct kvm_coalesced_mmio_zone zone = { .addr = port, .size = len, .pio = 1 };
+	long page = sysconf(_SC_PAGESIZE);
+	int offset = kvm_check_extension(kvm, KVM_CAP_COALESCED_MMIO);
+
+	if (!kvm_check_extension(kvm, KVM_CAP_COALESCED_PIO) || offset <= 0 ||
+	    page <= 0 || (size_t)(offset + 1) * (size_t)page > kvm->run_size) {
+		err_set(err, "KVM cannot coalesce port writes");
+		return NULL;
+	}
+	if (kvm_ioctl(kvm->vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone, err) < 0)
+		return NULL;
+	return (struct kvm_coalesced_mmio_ring *)((uint8_t *)kvm->run +
+						  (size_t)offset * (size_t)page);
+}
+
+uint32_t kvm_coalesced_max(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return (uint32_t)(((size_t)page - sizeof(struct kvm_coalesced_mmio_ring)) /
+			  sizeof(struct kvm_coalesced_mmio));
+}
+
 int kvm_check_extension(const struct kvm *kvm, long cap)
 {
 	int r = ioctl(kvm->vm_fd >= 0 ? kvm->vm_fd : kvm->dev_fd,

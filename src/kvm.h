@@ -44,6 +44,17 @@ int kvm_create_vcpu(struct kvm *kvm, struct error *err);
 int kvm_set_memory(struct kvm *kvm, uint32_t slot, uint64_t gpa,
 		   uint64_t size, void *host, struct error *err);
 
+/*
+ * Let the guest's writes to [port, port+len) queue in the coalesced ring
+ * instead of exiting (KVM_REGISTER_COALESCED_MMIO with pio = 1).  Returns
+ * the ring, or NULL with err set if KVM cannot coalesce port writes.
+ */
+struct kvm_coalesced_mmio_ring *kvm_coalesce_pio(struct kvm *kvm, uint16_t port,
+						 uint32_t len, struct error *err);
+
+/* Entries the coalesced ring holds (the kernel's KVM_COALESCED_MMIO_MAX). */
+uint32_t kvm_coalesced_max(void);
+
 /* 1 if the extension is present, its value if positive, 0 if absent. */
 int kvm_check_extension(const struct kvm *kvm, long cap);
 

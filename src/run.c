@@ -17,14 +17,13 @@
 
 #include "kvmrun/abi.h"
 
-#define FLUSH_INTERVAL_NS       (50 * 1000 * 1000)      /* 50 ms */
+#define TICK_NS                 (50 * 1000 * 1000)      /* 50 ms */
 #define NS_PER_S                1000000000ULL
 
 struct run_clock {
-	timer_t timer;          /* SIGALRM at the deadline or the flush tick */
+	timer_t timer;          /* SIGALRM at every tick, or the deadline */
 	bool have_timer;
 	uint64_t deadline;      /* CLOCK_MONOTONIC ns, 0: none */
-	uint64_t armed_for;     /* when the timer fires next, 0: disarmed */
 };
 
 void run_signals(sigset_t *set)
@@ -44,17 +43,23 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
-/* Fire SIGALRM at absolute time t (CLOCK_MONOTONIC ns). */
-static int clock_arm(struct run_clock *c, uint64_t t, struct error *err)
+/*
+ * Arm SIGALRM for the next tick, or the deadline if that comes first.  The
+ * tick flushes output the guest wrote without exiting (coalesced writes)
+ * or that sits in the buffer while the guest computes.
+ */
+static int clock_arm(struct run_clock *c, struct error *err)
 {
-	struct itimerspec its = {
-		.it_value = { .tv_sec = (time_t)(t / NS_PER_S),
-			      .tv_nsec = (long)(t % NS_PER_S) },
-	};
+	uint64_t t = now_ns() + TICK_NS;
+	struct itimerspec its;
 
+	if (c->deadline && c->deadline < t)
+		t = c->deadline;
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = (time_t)(t / NS_PER_S);
+	its.it_value.tv_nsec = (long)(t % NS_PER_S);
 	if (timer_settime(c->timer, TIMER_ABSTIME, &its, NULL) < 0)
 		return err_errno(err, errno, "timer_settime failed");
-	c->armed_for = t;
 	return 0;
 }
 
@@ -69,11 +74,9 @@ static int clock_init(struct run_clock *c, uint64_t timeout_ns,
 	if (timer_create(CLOCK_MONOTONIC, &sev, &c->timer) < 0)
 		return err_errno(err, errno, "timer_create failed");
 	c->have_timer = true;
-	if (timeout_ns) {
+	if (timeout_ns)
 		c->deadline = now_ns() + timeout_ns;
-		return clock_arm(c, c->deadline, err);
-	}
-	return 0;
+	return clock_arm(c, err);
 }
 
 static void clock_fini(struct run_clock *c)
@@ -81,28 +84,6 @@ static void clock_fini(struct run_clock *c)
 	if (c->have_timer)
 		timer_delete(c->timer);
 	c->have_timer = false;
-}
-
-/* Make sure pending output is flushed within FLUSH_INTERVAL_NS. */
-static int clock_want_flush(struct run_clock *c, struct error *err)
-{
-	uint64_t t;
-
-	if (c->armed_for)
-		return 0;
-	t = now_ns() + FLUSH_INTERVAL_NS;
-	if (c->deadline && c->deadline < t)
-		t = c->deadline;
-	return clock_arm(c, t, err);
-}
-
-/* After SIGALRM: the timer is disarmed; re-arm it for the deadline. */
-static int clock_fired(struct run_clock *c, struct error *err)
-{
-	c->armed_for = 0;
-	if (c->deadline)
-		return clock_arm(c, c->deadline, err);
-	return 0;
 }
 
 static void end_run(struct run_result *res, enum run_end end, int status)
@@ -246,7 +227,7 @@ static int handle_signals(struct machine *m, struct run_clock *clk,
 			end_run(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
 			return 1;
 		}
-		if (clock_fired(clk, err) < 0)
+		if (clock_arm(clk, err) < 0)
 			return -1;
 		int r = console_flush(&m->console);
 
@@ -346,15 +327,13 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 		goto out;
 
 	while (!done) {
-		if (m->console.out_tty) {
+		if (m->console.out_tty && m->console.out_len) {
 			int f = console_flush(&m->console);
 
 			if (f < 0) {
 				device_failed(m, res, f);
 				break;
 			}
-		} else if (m->console.out_len && clock_want_flush(&clk, err) < 0) {
-			goto out;
 		}
 		if (ioctl(m->kvm.vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno != EINTR && errno != EAGAIN) {

@@ -51,6 +51,8 @@
 #define KVMRUN_PORT_DEBUGCON    0xe9        /* Bochs/QEMU debug console */
 #define KVMRUN_PORT_EXIT        0xf4        /* write V: exit status V & 0xff */
 #define KVMRUN_PORT_POST        0x80        /* POST code / I/O delay: ignored */
+#define KVMRUN_PORT_WRITE       0xf0        /* bulk write: outl the address of a
+					       struct kvmrun_write (below 4 GiB) */
 
 /* 16550 register offsets from KVMRUN_PORT_COM1 (DLAB = 0). */
 #define UART_RBR                0           /* read: receive buffer */
@@ -97,6 +99,11 @@
 #define BOOTINFO_MEM_COUNT      48          /* u32: entries in mem[] */
 #define BOOTINFO_MEM            56          /* struct kvmrun_mem_region[] */
 
+/* Byte offsets in struct kvmrun_write, for assembly guests. */
+#define WRITE_ADDR              0
+#define WRITE_LEN               8
+#define WRITE_DONE              16
+
 /* Memory region types in the boot information block. */
 #define KVMRUN_MEM_USABLE       1           /* RAM the guest may use freely */
 #define KVMRUN_MEM_RESERVED     2           /* RAM holding kvmrun's tables */
@@ -117,6 +124,19 @@ struct kvmrun_mem_region {
 	uint64_t size;
 	uint32_t type;                      /* KVMRUN_MEM_* */
 	uint32_t pad;
+};
+
+/*
+ * Bulk console write: put the buffer's address and length here, then write
+ * this struct's guest-physical address to KVMRUN_PORT_WRITE with a 32-bit
+ * `out`.  kvmrun writes the bytes to stdout in one go, in order with all
+ * other console output, and sets `done` to the number written.  A buffer
+ * that is not entirely inside guest RAM ends the run (status 126).
+ */
+struct kvmrun_write {
+	uint64_t addr;                      /* guest-physical address of the bytes */
+	uint64_t len;                       /* how many */
+	uint64_t done;                      /* set by kvmrun */
 };
 
 struct kvmrun_bootinfo {

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Just enough x86-64 instruction decoding to name an instruction that
+ * faulted with #GP at CPL3 because it needs CPL0 (or a ring-0 selector).
+ * Pure; unit-tested on byte strings.
+ */
+#ifndef KVMRUN_INSN_H
+#define KVMRUN_INSN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum insn_class {
+	INSN_OTHER,             /* nothing ring 0 would change */
+	INSN_HLT,               /* hlt: at CPL3 kvmrun ends the run as hlt */
+	INSN_PRIVILEGED,        /* needs CPL0 (lidt, mov to CR0, wrmsr, ...) */
+	INSN_SEGMENT,           /* loads a segment or far-returns: may need ring-0 selectors */
+};
+
+struct insn_info {
+	enum insn_class cls;
+	const char *name;       /* mnemonic, e.g. "lidt"; "?" if unknown */
+	unsigned len;           /* prefix + opcode bytes examined */
+};
+
+/*
+ * Classify the instruction starting at code[0] (len bytes available).
+ * Never reads past code[len - 1].
+ */
+void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info);
+
+#endif
