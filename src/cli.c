@@ -15,12 +15,13 @@ enum {
 	OPT_REGS,
 	OPT_STRICT,
 	OPT_KVM_DEVICE,
+	OPT_RING,
 };
 
 void cli_usage(FILE *out)
 {
 	fputs("usage: kvmrun [-hVv] [-e addr] [-m size] [-t seconds] [--load addr]\n"
-	      "              [--regs] [--strict] image\n"
+	      "              [--regs] [--ring 0|3|auto] [--strict] image\n"
 	      "\n"
 	      "Run a flat 64-bit x86 binary in a new KVM virtual machine.\n"
 	      "\n"
@@ -28,6 +29,9 @@ void cli_usage(FILE *out)
 	      "      --load ADDR       guest-physical load address (default 0x10000)\n"
 	      "  -e, --entry ADDR      first instruction (default: the load address)\n"
 	      "  -t, --timeout SECS    stop the guest after SECS seconds (fractions allowed)\n"
+	      "      --ring 0|3|auto   privilege level of the guest (default auto: start\n"
+	      "                        in ring 3, move to ring 0 at the first instruction\n"
+	      "                        that needs it)\n"
 	      "      --strict          end the run at the first access to an unclaimed\n"
 	      "                        port or MMIO address\n"
 	      "  -v, --verbose         explain the machine kvmrun sets up, and the ending\n"
@@ -76,6 +80,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "load",       required_argument, NULL, OPT_LOAD },
 		{ "mem",        required_argument, NULL, 'm' },
 		{ "regs",       no_argument,       NULL, OPT_REGS },
+		{ "ring",       required_argument, NULL, OPT_RING },
 		{ "strict",     no_argument,       NULL, OPT_STRICT },
 		{ "timeout",    required_argument, NULL, 't' },
 		{ "verbose",    no_argument,       NULL, 'v' },
@@ -130,6 +135,18 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			break;
 		case OPT_STRICT:
 			cfg->strict = true;
+			break;
+		case OPT_RING:
+			if (strcmp(optarg, "0") == 0)
+				cfg->ring = RING_0;
+			else if (strcmp(optarg, "3") == 0)
+				cfg->ring = RING_3;
+			else if (strcmp(optarg, "auto") == 0)
+				cfg->ring = RING_AUTO;
+			else {
+				err_set(err, "--ring '%s' must be 0, 3 or auto", optarg);
+				return CLI_USAGE_ERROR;
+			}
 			break;
 		case OPT_KVM_DEVICE:
 			cfg->kvm_device = optarg;

@@ -9,6 +9,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The privilege level the guest runs at (--ring). */
+enum ring_mode {
+	RING_AUTO,              /* start at CPL3; move to CPL0 when it must */
+	RING_0,                 /* CPL0 throughout */
+	RING_3,                 /* CPL3 throughout */
+};
+
 struct config {
 	const char *image;              /* path of the image file */
 	uint64_t mem_size;              /* bytes of guest RAM */
@@ -19,6 +26,7 @@ struct config {
 	bool verbose;                   /* narrate the setup (-v) */
 	bool print_regs;                /* registers at the end (--regs) */
 	bool strict;                    /* unclaimed access ends the run */
+	enum ring_mode ring;
 	const char *kvm_device;         /* NULL: /dev/kvm */
 };
 

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 
 #include "gdt.h"
+#include "supervisor.h"
 #include "kvmrun/abi.h"
 
 #define CPUID_1_ECX_XSAVE       (1U << 26)
@@ -99,16 +100,15 @@ int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_GET_SREGS, &sregs, err) < 0)
 		return -1;
 
-	sregs.cs = *gdt_code_segment();
-	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = *gdt_data_segment();
+	cpu_set_ring(&sregs, entry->cpl);
 	sregs.tr = *gdt_tss_segment();
 	memset(&sregs.ldt, 0, sizeof(sregs.ldt));
 	sregs.ldt.unusable = 1;
 	sregs.gdt.base = KVMRUN_GDT_ADDR;
 	sregs.gdt.limit = (uint16_t)(gdt_size() - 1);
-	/* No IDT: any exception escalates to a triple fault (crash, 126). */
-	sregs.idt.base = 0;
-	sregs.idt.limit = 0;
+	/* The supervisor's IDT: every exception stops at a stub (supervisor.h). */
+	sregs.idt.base = KVMRUN_IDT_ADDR;
+	sregs.idt.limit = SUP_VECTORS * 16 - 1;
 
 	sregs.cr3 = KVMRUN_PML4_ADDR;
 	sregs.cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
@@ -125,6 +125,19 @@ int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
 	regs.rdi = entry->rdi;
 	regs.rflags = X86_RFLAGS_RESERVED;
 	return kvm_ioctl(kvm->vcpu_fd, KVM_SET_REGS, &regs, err) < 0 ? -1 : 0;
+}
+
+void cpu_set_ring(struct kvm_sregs *sregs, unsigned cpl)
+{
+	/* FS and GS keep their bases: a guest may have set them. */
+	uint64_t fs_base = sregs->fs.base, gs_base = sregs->gs.base;
+
+	/* The CPL is SS.DPL (and CS.DPL): both must change together. */
+	sregs->cs = cpl ? *gdt_user_code_segment() : *gdt_code_segment();
+	sregs->ss = cpl ? *gdt_user_data_segment() : *gdt_data_segment();
+	sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss;
+	sregs->fs.base = fs_base;
+	sregs->gs.base = gs_base;
 }
 
 int cpu_get(struct kvm *kvm, struct kvm_regs *regs, struct kvm_sregs *sregs,

@@ -51,6 +51,7 @@ struct cpu_entry {
 	uint64_t rip;
 	uint64_t rsp;
 	uint64_t rdi;           /* boot information block */
+	unsigned cpl;           /* 0, or 3: user code and data segments */
 };
 
 /* What cpu_setup chose, for -v. */
@@ -62,11 +63,15 @@ struct cpu_setup_info {
 
 /*
  * Give the vCPU the host's supported CPUID, then load long-mode special
- * registers (paging with CR3 at KVMRUN_PML4_ADDR, the GDT's segments, SSE
- * enabled as an OS would) and the general registers for entry.
+ * registers (paging with CR3 at KVMRUN_PML4_ADDR, the GDT's segments for
+ * entry->cpl, the supervisor's IDT, SSE enabled as an OS would) and the
+ * general registers for entry.
  */
 int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
 	      struct cpu_setup_info *info, struct error *err);
+
+/* Load the CPL0 (cpl 0) or CPL3 (cpl 3) code and data segments. */
+void cpu_set_ring(struct kvm_sregs *sregs, unsigned cpl);
 
 /* Read the registers (for dumps at the end of a run). */
 int cpu_get(struct kvm *kvm, struct kvm_regs *regs, struct kvm_sregs *sregs,

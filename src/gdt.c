@@ -18,9 +18,19 @@ static const struct kvm_segment segments[] = {
 		.type = SEG_TYPE_DATA_RW_A, .present = 1, .dpl = 0, .db = 1,
 		.s = 1, .l = 0, .g = 1,
 	},
+	[GDT_USER_DATA] = {
+		.base = 0, .limit = 0xffffffff, .selector = KVMRUN_SEL_USER_DATA,
+		.type = SEG_TYPE_DATA_RW_A, .present = 1, .dpl = 3, .db = 1,
+		.s = 1, .l = 0, .g = 1,
+	},
+	[GDT_USER_CODE64] = {
+		.base = 0, .limit = 0xffffffff, .selector = KVMRUN_SEL_USER_CODE64,
+		.type = SEG_TYPE_CODE_XR_A, .present = 1, .dpl = 3, .db = 0,
+		.s = 1, .l = 1, .g = 1,
+	},
 	[GDT_TSS] = {
 		/* Busy: TR is loaded through KVM_SET_SREGS, as ltr would. */
-		.base = KVMRUN_TSS_ADDR, .limit = TSS64_SIZE - 1,
+		.base = KVMRUN_TSS_ADDR, .limit = TSS_TOTAL_SIZE - 1,
 		.selector = KVMRUN_SEL_TSS, .type = SEG_TYPE_TSS64_BUSY,
 		.present = 1, .dpl = 0, .s = 0, .g = 0,
 	},
@@ -28,6 +38,8 @@ static const struct kvm_segment segments[] = {
 
 const struct kvm_segment *gdt_code_segment(void) { return &segments[GDT_CODE64]; }
 const struct kvm_segment *gdt_data_segment(void) { return &segments[GDT_DATA]; }
+const struct kvm_segment *gdt_user_code_segment(void) { return &segments[GDT_USER_CODE64]; }
+const struct kvm_segment *gdt_user_data_segment(void) { return &segments[GDT_USER_DATA]; }
 const struct kvm_segment *gdt_tss_segment(void) { return &segments[GDT_TSS]; }
 
 unsigned gdt_size(void)
@@ -97,25 +109,29 @@ static int write_u64(const struct memmap *mm, uint64_t gpa, uint64_t v,
 
 int gdt_write(const struct memmap *mm, struct error *err)
 {
-	uint8_t *tss = memmap_gpa(mm, KVMRUN_TSS_ADDR, TSS64_SIZE);
-	uint16_t iomap = TSS64_SIZE;    /* no I/O permission bitmap */
+	uint8_t *tss = memmap_gpa(mm, KVMRUN_TSS_ADDR, TSS_TOTAL_SIZE);
+	const uint64_t stack = KVMRUN_SUPER_STACK_TOP;
+	const uint16_t iomap = TSS64_SIZE;      /* the bitmap follows the TSS */
 	unsigned i;
 
 	if (!tss)
 		return err_set(err, "TSS is outside RAM");
-	for (i = GDT_NULL; i < GDT_TSS; i++) {
-		uint64_t d = i == GDT_NULL ? 0 : gdt_encode(&segments[i]);
+	for (i = GDT_NULL; i < GDT_ENTRIES; i++) {
+		uint64_t d = 0;
 
+		if (i == GDT_TSS + 1)
+			d = gdt_encode_high(&segments[GDT_TSS]);
+		else if (i != GDT_NULL)
+			d = gdt_encode(&segments[i]);
 		if (write_u64(mm, KVMRUN_GDT_ADDR + 8ULL * i, d, err) < 0)
 			return -1;
 	}
-	if (write_u64(mm, KVMRUN_GDT_ADDR + 8ULL * GDT_TSS,
-		      gdt_encode(&segments[GDT_TSS]), err) < 0 ||
-	    write_u64(mm, KVMRUN_GDT_ADDR + 8ULL * (GDT_TSS + 1),
-		      gdt_encode_high(&segments[GDT_TSS]), err) < 0)
-		return -1;
-	memset(tss, 0, TSS64_SIZE);
+	/* All bitmap bits clear: every port allowed at CPL3 too. */
+	memset(tss, 0, TSS_TOTAL_SIZE);
+	memcpy(tss + TSS64_RSP0, &stack, sizeof(stack));
+	memcpy(tss + TSS64_IST1, &stack, sizeof(stack));
 	memcpy(tss + TSS64_IOMAP_BASE, &iomap, sizeof(iomap));
+	tss[TSS_TOTAL_SIZE - 1] = 0xff;
 	return 0;
 }
 

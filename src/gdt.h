@@ -22,25 +22,39 @@
 #define SEG_TYPE_TSS64_BUSY     0xb
 
 #define TSS64_SIZE              104     /* SDM Vol. 3A, Figure 8-11 */
+#define TSS64_RSP0              4       /* stack for CPL3 -> CPL0 */
+#define TSS64_IST1              36      /* interrupt stack table entry 1 */
 #define TSS64_IOMAP_BASE        102     /* offset of the I/O map base field */
+#define TSS_IOMAP_BYTES         (65536 / 8)     /* one bit per port */
+/* TSS, I/O permission bitmap, and the all-ones byte that must follow it
+ * (SDM Vol. 1, 19.5.2). */
+#define TSS_TOTAL_SIZE          (TSS64_SIZE + TSS_IOMAP_BYTES + 1)
 
 enum gdt_index {
 	GDT_NULL,
 	GDT_CODE64,
 	GDT_DATA,
 	GDT_TSS,        /* 16 bytes: two slots */
-	GDT_ENTRIES = GDT_TSS + 2,
+	GDT_USER_DATA = GDT_TSS + 2,
+	GDT_USER_CODE64,
+	GDT_ENTRIES,
 };
 
-/* The segments loaded at entry: CS, the data segments and TR. */
+/* The segments loaded at entry: CS, the data segments and TR, for CPL0
+ * and for CPL3 (user: DPL3 code and data). */
 const struct kvm_segment *gdt_code_segment(void);
 const struct kvm_segment *gdt_data_segment(void);
+const struct kvm_segment *gdt_user_code_segment(void);
+const struct kvm_segment *gdt_user_data_segment(void);
 const struct kvm_segment *gdt_tss_segment(void);
 
 /* Size of the GDT in bytes (its limit is this minus one). */
 unsigned gdt_size(void);
 
-/* Write the GDT and the TSS into guest memory at their ABI addresses. */
+/*
+ * Write the GDT and the TSS into guest memory at their ABI addresses.  The
+ * TSS gives RSP0 and IST1 the supervisor stack and allows every port.
+ */
 int gdt_write(const struct memmap *mm, struct error *err);
 
 /*

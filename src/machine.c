@@ -10,10 +10,12 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "gdt.h"
 #include "kvmrun/abi.h"
 #include "paging.h"
+#include "supervisor.h"
 
 static int map_ram(struct memmap *mm, struct error *err)
 {
@@ -26,6 +28,11 @@ static int map_ram(struct memmap *mm, struct error *err)
 		return err_errno(err, errno, "cannot map %llu bytes of guest RAM",
 				 (unsigned long long)mm->ram_size);
 	mm->host = p;
+	/* Transparent huge pages make the guest's first touch of its RAM
+	 * several times cheaper.  Where THP is disabled (EINVAL) RAM works
+	 * the same, only slower to touch, so that is not an error. */
+	if (madvise(p, mm->ram_size, MADV_HUGEPAGE) < 0 && errno != EINVAL)
+		return err_errno(err, errno, "madvise(MADV_HUGEPAGE) of guest RAM failed");
 	return 0;
 }
 
@@ -129,9 +136,36 @@ static int add_devices(struct machine *m, struct error *err)
 	    debugcon_register(&m->pio, &m->console, err) < 0 ||
 	    exitdev_register(&m->pio, &m->stop, err) < 0 ||
 	    post_register(&m->pio, &m->post, err) < 0 ||
+	    bulk_write_register(&m->pio, &m->bulk, &m->console, &m->mem,
+				&m->stop, err) < 0 ||
 	    testdev_register(&m->mmio, &m->testdev, err) < 0)
 		return -1;
 	return 0;
+}
+
+/*
+ * Console bytes written one `out` at a time would cost a full exit each.
+ * Coalesced PIO lets KVM queue writes to the transmit ports in a ring
+ * instead; run.c drains it before serving any other exit, so the devices
+ * see every write, in order.  Without the capability, writes just exit.
+ */
+static void coalesce_console(struct machine *m)
+{
+	static const uint16_t ports[] = {
+		KVMRUN_PORT_COM1 + UART_THR, KVMRUN_PORT_DEBUGCON,
+	};
+	struct error ignored;
+	unsigned i;
+
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		struct kvm_coalesced_mmio_ring *ring =
+			kvm_coalesce_pio(&m->kvm, ports[i], 1, &ignored);
+
+		if (!ring)
+			return;
+		m->ring = ring;
+	}
+	m->ring_max = kvm_coalesced_max();
 }
 
 static const char *size_unit(uint64_t bytes, uint64_t *value)
@@ -233,9 +267,11 @@ static void narrate_gdt(FILE *out)
 {
 	static const struct { const char *use; const struct kvm_segment *(*seg)(void); }
 	rows[] = {
-		{ "CS", gdt_code_segment },
-		{ "DS ES FS GS SS", gdt_data_segment },
+		{ "CS at CPL0", gdt_code_segment },
+		{ "data at CPL0", gdt_data_segment },
 		{ "TR", gdt_tss_segment },
+		{ "data at CPL3", gdt_user_data_segment },
+		{ "CS at CPL3", gdt_user_code_segment },
 	};
 	char text[160];
 	unsigned i;
@@ -247,11 +283,40 @@ static void narrate_gdt(FILE *out)
 		const struct kvm_segment *s = rows[i].seg();
 
 		gdt_describe(s, text, sizeof(text));
-		fprintf(out, "kvmrun:   %#04x %016llx %-15s %s\n", s->selector,
+		fprintf(out, "kvmrun:   %#04x %016llx %-12s %s\n", s->selector,
 			(unsigned long long)gdt_encode(s), rows[i].use, text);
 	}
-	fprintf(out, "kvmrun: TSS at %#x (%u bytes); no IDT: an exception "
-		"becomes a triple fault\n", KVMRUN_TSS_ADDR, TSS64_SIZE);
+	fprintf(out, "kvmrun: TSS at %#x: RSP0 and IST1 = %#x (supervisor stack), "
+		"I/O bitmap allowing every port\n", KVMRUN_TSS_ADDR,
+		KVMRUN_SUPER_STACK_TOP);
+	fprintf(out, "kvmrun: IDT at %#x: 256 gates to one-hlt stubs at %#x, so "
+		"kvmrun can name any exception the guest does not handle itself\n",
+		KVMRUN_IDT_ADDR, KVMRUN_STUBS_ADDR);
+}
+
+static void narrate_ring(const struct machine *m, FILE *out)
+{
+	bool pvm = access("/sys/module/kvm_pvm", F_OK) == 0;
+
+	switch (m->cfg->ring) {
+	case RING_0:
+		fprintf(out, "kvmrun: ring: the guest runs at CPL0 (--ring 0)%s\n",
+			pvm ? "; on this kvm_pvm host CPL0 code is emulated, "
+			      "thousands of times slower than native" : "");
+		break;
+	case RING_3:
+		fprintf(out, "kvmrun: ring: the guest runs at CPL3 (--ring 3): an "
+			"instruction that needs CPL0 ends the run\n");
+		break;
+	case RING_AUTO:
+		fprintf(out, "kvmrun: ring: the guest starts at CPL3 and moves to "
+			"CPL0 at its first instruction that needs it (--ring auto)\n");
+		if (pvm)
+			fprintf(out, "kvmrun:   why: this host's KVM (kvm_pvm) runs CPL3 "
+				"code natively but emulates CPL0 code one instruction "
+				"at a time\n");
+		break;
+	}
 }
 
 static void narrate_cpu(const struct machine *m, FILE *out)
@@ -260,16 +325,20 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 
 	fprintf(out, "kvmrun: CPUID: %u entries from KVM_GET_SUPPORTED_CPUID "
 		"given to the vCPU\n", m->cpu_info.cpuid_entries);
-	fprintf(out, "kvmrun: mode: 64-bit long mode, CPL0; CR0 = PE MP ET NE WP PG, "
+	fprintf(out, "kvmrun: mode: 64-bit long mode; CR0 = PE MP ET NE WP PG, "
 		"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA\n",
 		m->cpu_info.xsave ? " OSXSAVE" : "");
 	if (m->cpu_info.xsave)
 		fprintf(out, "kvmrun: XCR0 = %#llx (x87 SSE%s)\n",
 			(unsigned long long)m->cpu_info.xcr0,
 			(m->cpu_info.xcr0 & X86_XCR0_AVX) ? " AVX" : "");
+	narrate_ring(m, out);
 	fprintf(out, "kvmrun: entry: rip=%#llx rsp=%#llx rdi=%#llx (boot info) "
-		"rflags=0x2, other registers 0\n", (unsigned long long)e->rip,
-		(unsigned long long)e->rsp, (unsigned long long)e->rdi);
+		"rflags=0x2 cs=%#x ss=%#x, other registers 0\n",
+		(unsigned long long)e->rip, (unsigned long long)e->rsp,
+		(unsigned long long)e->rdi,
+		e->cpl ? KVMRUN_SEL_USER_CODE64 : KVMRUN_SEL_CODE64,
+		e->cpl ? KVMRUN_SEL_USER_DATA : KVMRUN_SEL_DATA);
 }
 
 static void narrate_devices(const struct machine *m, FILE *out)
@@ -288,6 +357,10 @@ static void narrate_devices(const struct machine *m, FILE *out)
 		}
 	fprintf(out, "kvmrun:   other ports and addresses: reads return all ones, "
 		"writes are dropped\n");
+	if (m->ring)
+		fprintf(out, "kvmrun: console: writes to ports %#x and %#x are coalesced "
+			"(queued by KVM without an exit, %u at a time)\n",
+			KVMRUN_PORT_COM1, KVMRUN_PORT_DEBUGCON, m->ring_max);
 }
 
 int machine_create(struct machine *m, const struct config *cfg, FILE *log,
@@ -305,10 +378,12 @@ int machine_create(struct machine *m, const struct config *cfg, FILE *log,
 	    map_ram(&m->mem, err) < 0 ||
 	    loader_flat(&m->mem, cfg->image, cfg->load_addr, &m->image, err) < 0)
 		goto fail;
+	m->cpl = cfg->ring == RING_0 ? 0 : 3;
 	m->entry = (struct cpu_entry){
 		.rip = cfg->entry_set ? cfg->entry : m->image.entry,
 		.rsp = KVMRUN_STACK_TOP,
 		.rdi = KVMRUN_BOOTINFO_ADDR,
+		.cpl = m->cpl,
 	};
 	if (!memmap_is_ram(&m->mem, m->entry.rip, 1)) {
 		err_set(err, "entry address %#llx is outside guest RAM (RAM ends at %#llx)",
@@ -316,7 +391,9 @@ int machine_create(struct machine *m, const struct config *cfg, FILE *log,
 			(unsigned long long)memmap_ram_end(&m->mem));
 		goto fail;
 	}
-	if (pt_build(&m->mem, 0, err) < 0 || gdt_write(&m->mem, err) < 0 ||
+	/* Ring 3 needs user-accessible pages; --ring 0 keeps them supervisor. */
+	if (pt_build(&m->mem, cfg->ring == RING_0 ? 0 : PTE_US, err) < 0 ||
+	    gdt_write(&m->mem, err) < 0 || sup_write(&m->mem, err) < 0 ||
 	    write_bootinfo(m, err) < 0)
 		goto fail;
 
@@ -327,6 +404,7 @@ int machine_create(struct machine *m, const struct config *cfg, FILE *log,
 	    cpu_setup(&m->kvm, &m->entry, &m->cpu_info, err) < 0 ||
 	    add_devices(m, err) < 0)
 		goto fail;
+	coalesce_console(m);
 
 	if (narrate) {
 		narrate_memory(m, narrate);

@@ -23,6 +23,7 @@
 #include "kvm.h"
 #include "loader.h"
 #include "memmap.h"
+#include "supervisor.h"
 #include "unclaimed.h"
 
 /* How a run ended.  README "Exit status" maps each to a status. */
@@ -38,6 +39,9 @@ enum run_end {
 	RUN_END_FAIL_ENTRY,     /* hardware refused the state: 126 */
 	RUN_END_STRICT,         /* --strict and an unclaimed access: 126 */
 	RUN_END_UNHANDLED_EXIT, /* an exit reason kvmrun does not serve: 126 */
+	RUN_END_EXCEPTION,      /* a CPU exception reached the supervisor: 126 */
+	RUN_END_PRIVILEGED,     /* --ring 3 and an instruction needing ring 0: 126 */
+	RUN_END_GUEST_ERROR,    /* the guest misused a device: 126 */
 };
 
 struct run_result {
@@ -54,7 +58,14 @@ struct run_result {
 	bool strict_write;
 	uint64_t strict_value;
 	struct error host_error;        /* RUN_END_HOST_ERROR */
+	char why[200];                  /* RUN_END_GUEST_ERROR */
+	struct exc_frame exc;           /* RUN_END_EXCEPTION, RUN_END_PRIVILEGED */
+	const char *insn;               /* RUN_END_PRIVILEGED: its mnemonic */
+	unsigned start_cpl, cpl;        /* the ring the guest started and ended in */
+	uint64_t switch_rip;            /* --ring auto: where it moved to ring 0 */
+	bool switched;
 	uint64_t exits;                 /* KVM_RUN returns, all kinds */
+	uint64_t coalesced;             /* port writes that did not exit */
 	bool have_regs;                 /* regs/sregs below are valid */
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
@@ -73,7 +84,11 @@ struct machine {
 	struct uart uart;
 	struct post_port post;
 	struct testdev testdev;
+	struct bulk_write bulk;
 	struct stop_request stop;
+	struct kvm_coalesced_mmio_ring *ring;   /* coalesced console writes */
+	uint32_t ring_max;
+	unsigned cpl;                   /* the guest's current ring */
 	struct unclaimed_log unclaimed;
 	struct run_result *result;      /* set while running */
 };
@@ -108,5 +123,13 @@ void machine_print_unclaimed(const struct machine *m, FILE *out);
  */
 unsigned machine_code_at(const struct machine *m, const struct kvm_sregs *sregs,
 			 uint64_t rip, uint8_t *buf, unsigned len);
+
+/*
+ * KVM_EXIT_HLT: a guest hlt, or an exception stopped in a supervisor stub
+ * (supervisor.h).  Ends the run (returns 1) or, for --ring auto, moves the
+ * guest to ring 0 at the instruction that needs it and goes on (0).
+ * Returns -1 if a register ioctl fails (err says which).
+ */
+int trap_hlt(struct machine *m, struct run_result *res, struct error *err);
 
 #endif

@@ -41,7 +41,7 @@ int memmap_init(struct memmap *mm, uint64_t ram_size, struct error *err)
 
 	if (memmap_add(mm, KVMRUN_RESERVED_START,
 		       KVMRUN_STACK_BOTTOM - KVMRUN_RESERVED_START,
-		       MEM_KIND_RESERVED, "page tables, GDT, TSS, boot info", err) < 0 ||
+		       MEM_KIND_RESERVED, "page tables, GDT, boot info, supervisor", err) < 0 ||
 	    memmap_add(mm, KVMRUN_STACK_BOTTOM,
 		       KVMRUN_STACK_TOP - KVMRUN_STACK_BOTTOM,
 		       MEM_KIND_STACK, "initial stack", err) < 0)

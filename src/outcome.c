@@ -38,17 +38,48 @@ static void print_code(FILE *out, const struct machine *m,
 	fputc('\n', out);
 }
 
+/* The code bytes at RIP and the registers, after a crash's one line. */
+static void print_state(FILE *out, const struct machine *m,
+			const struct run_result *res)
+{
+	if (!res->have_regs)
+		return;
+	print_code(out, m, res);
+	fprintf(out, "kvmrun: registers:\n");
+	cpu_print_regs(out, &res->regs, &res->sregs);
+}
+
 static void print_crash(FILE *out, const struct machine *m,
 			const struct run_result *res, const char *what)
 {
 	fprintf(out, "kvmrun: guest crashed: %s (%s) at rip %#llx\n",
 		kvm_exit_name(res->exit_reason), what,
 		(unsigned long long)res->regs.rip);
-	if (!res->have_regs)
-		return;
-	print_code(out, m, res);
-	fprintf(out, "kvmrun: registers:\n");
-	cpu_print_regs(out, &res->regs, &res->sregs);
+	print_state(out, m, res);
+}
+
+static void print_exception(FILE *out, const struct machine *m,
+			    const struct run_result *res)
+{
+	const struct exc_frame *f = &res->exc;
+	char detail[200] = "";
+
+	if (f->vector == EXC_PF) {
+		char how[120];
+
+		exc_describe_pf(f->error_code, how, sizeof(how));
+		snprintf(detail, sizeof(detail), ": address %#llx (CR2), %s",
+			 (unsigned long long)res->sregs.cr2, how);
+	} else if (f->has_error_code) {
+		char how[120];
+
+		exc_describe_selector(f->error_code, how, sizeof(how));
+		snprintf(detail, sizeof(detail), ": %s", how);
+	}
+	fprintf(out, "kvmrun: guest crashed: %s %s at rip %#llx in ring %u%s\n",
+		exc_mnemonic(f->vector), exc_name(f->vector),
+		(unsigned long long)f->rip, (unsigned)(f->cs & 3), detail);
+	print_state(out, m, res);
 }
 
 void outcome_print(FILE *out, const struct machine *m,
@@ -120,6 +151,18 @@ void outcome_print(FILE *out, const struct machine *m,
 		snprintf(what, sizeof(what), "the CPU refused to enter the guest, "
 			 "hardware reason %#llx", (unsigned long long)res->hw_reason);
 		print_crash(out, m, res, what);
+		break;
+	case RUN_END_EXCEPTION:
+		print_exception(out, m, res);
+		break;
+	case RUN_END_PRIVILEGED:
+		fprintf(out, "kvmrun: the guest executed %s at rip %#llx, which needs "
+			"ring 0, but runs in ring 3 (--ring 3): run it with --ring 0 "
+			"or --ring auto\n", res->insn, rip);
+		print_state(out, m, res);
+		break;
+	case RUN_END_GUEST_ERROR:
+		fprintf(out, "kvmrun: guest error: %s (rip %#llx)\n", res->why, rip);
 		break;
 	case RUN_END_UNHANDLED_EXIT:
 		snprintf(what, sizeof(what), "exit reason %u, which kvmrun does "

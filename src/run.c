@@ -263,6 +263,42 @@ static int set_vcpu_sigmask(struct machine *m, struct error *err)
 	return kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SIGNAL_MASK, &mask, err) < 0 ? -1 : 0;
 }
 
+static int check_stop(struct machine *m, struct run_result *res);
+
+/*
+ * Hand the port writes KVM queued in the coalesced ring (instead of
+ * exiting) to the bus, oldest first.  Called before anything else after
+ * every KVM_RUN, so output keeps the order the guest wrote it in.
+ * Returns 1 if the run has ended (a device failed or asked to stop).
+ */
+static int drain_coalesced(struct machine *m, struct run_result *res)
+{
+	struct kvm_coalesced_mmio_ring *ring = m->ring;
+
+	if (!ring)
+		return 0;
+	while (ring->first != ring->last) {
+		struct kvm_coalesced_mmio *e = &ring->coalesced_mmio[ring->first % m->ring_max];
+		uint8_t data[8];
+		unsigned len = e->len <= sizeof(data) ? e->len : sizeof(data);
+		int r;
+
+		memcpy(data, e->data, sizeof(data));
+		__atomic_store_n(&ring->first, (ring->first + 1) % m->ring_max,
+				 __ATOMIC_RELEASE);
+		res->coalesced++;
+		r = bus_dispatch(e->pio ? &m->pio : &m->mmio, e->phys_addr, true,
+				 data, len ? len : 1);
+		if (r < 0) {
+			device_failed(m, res, r);
+			return 1;
+		}
+		if (check_stop(m, res))
+			return 1;
+	}
+	return 0;
+}
+
 /* Serve one exit.  Returns 1 when the run has ended, 0 to go on. */
 static int handle_exit(struct machine *m, struct run_result *res)
 {
@@ -278,9 +314,19 @@ static int handle_exit(struct machine *m, struct run_result *res)
 		if (handle_mmio(m, res) < 0)
 			return 1;
 		break;
-	case KVM_EXIT_HLT:
-		end_run(res, RUN_END_HLT, 0);
-		return 1;
+	case KVM_EXIT_HLT: {
+		struct error err;
+		int r = trap_hlt(m, res, &err);
+
+		if (r < 0) {
+			res->host_error = err;
+			end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
+			return 1;
+		}
+		if (r > 0)
+			return 1;
+		break;
+	}
 	case KVM_EXIT_SHUTDOWN:
 		end_run(res, RUN_END_SHUTDOWN, KVMRUN_STATUS_CRASH);
 		return 1;
@@ -298,9 +344,20 @@ static int handle_exit(struct machine *m, struct run_result *res)
 		end_run(res, RUN_END_UNHANDLED_EXIT, KVMRUN_STATUS_CRASH);
 		return 1;
 	}
-	if (m->stop.requested) {
+	return check_stop(m, res);
+}
+
+/* After any exit: did a device or --strict end the run? */
+static int check_stop(struct machine *m, struct run_result *res)
+{
+	if (m->stop.requested && m->stop.kind == STOP_EXIT) {
 		res->exit_value = m->stop.value;
 		end_run(res, RUN_END_EXIT_DEVICE, (int)(m->stop.value & 0xff));
+		return 1;
+	}
+	if (m->stop.requested) {
+		snprintf(res->why, sizeof(res->why), "%s", m->stop.why);
+		end_run(res, RUN_END_GUEST_ERROR, KVMRUN_STATUS_CRASH);
 		return 1;
 	}
 	if (res->strict_size) {
@@ -317,6 +374,7 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 
 	memset(res, 0, sizeof(*res));
 	res->end = RUN_END_HLT;
+	res->start_cpl = m->cpl;
 	m->result = res;
 	m->pio.unclaimed = on_unclaimed_port;
 	m->pio.unclaimed_ctx = m;
@@ -335,19 +393,23 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 				break;
 			}
 		}
-		if (ioctl(m->kvm.vcpu_fd, KVM_RUN, 0) < 0) {
-			if (errno != EINTR && errno != EAGAIN) {
-				err_errno(&res->host_error, errno, "KVM_RUN failed");
+		int k = ioctl(m->kvm.vcpu_fd, KVM_RUN, 0);
+		int e = errno;
+
+		res->exits++;
+		if (drain_coalesced(m, res))
+			break;
+		if (k < 0) {
+			if (e != EINTR && e != EAGAIN) {
+				err_errno(&res->host_error, e, "KVM_RUN failed");
 				end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 				break;
 			}
-			res->exits++;
 			done = handle_signals(m, &clk, res, err);
 			if (done < 0)
 				goto out;
 			continue;
 		}
-		res->exits++;
 		done = handle_exit(m, res);
 	}
 	r = 0;
@@ -358,7 +420,9 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 		    res->end != RUN_END_HOST_ERROR)
 			device_failed(m, res, f);
 	}
-	res->have_regs = cpu_get(&m->kvm, &res->regs, &res->sregs, err) == 0;
+	res->cpl = m->cpl;
+	if (!res->have_regs)    /* trap_hlt may have set them from a frame */
+		res->have_regs = cpu_get(&m->kvm, &res->regs, &res->sregs, err) == 0;
 out:
 	clock_fini(&clk);
 	m->result = NULL;

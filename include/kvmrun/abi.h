@@ -10,8 +10,10 @@
  * Guest-physical memory map at entry (README "Guest contract" explains it):
  *
  *   0x00000000 - 0x00000fff  null page: RAM, left untouched by kvmrun
- *   0x00001000 - 0x00007fff  reserved: page tables, GDT, TSS, boot info
- *   0x00008000 - 0x0000ffff  reserved: initial stack (RSP = 0x10000)
+ *   0x00001000 - 0x0000bfff  reserved: page tables, GDT, boot info, and the
+ *                            supervisor (IDT, exception stubs, TSS with
+ *                            I/O permission bitmap, exception stack)
+ *   0x0000c000 - 0x0000ffff  reserved: initial stack (RSP = 0x10000)
  *   0x00010000 - ...         default image load address; RAM continues to
  *                            min(RAM size, 3 GiB)
  *   RAM end    - 0xbfffffff  unbacked: accesses exit to the MMIO bus
@@ -29,9 +31,12 @@
 #define KVMRUN_PDPT_ADDR        0x2000
 #define KVMRUN_PD_ADDR          0x3000      /* 4 page directories: 0-4 GiB */
 #define KVMRUN_GDT_ADDR         0x7000
-#define KVMRUN_TSS_ADDR         0x7100
+#define KVMRUN_STUBS_ADDR       0x7400      /* 256 x 4-byte exception stubs */
 #define KVMRUN_BOOTINFO_ADDR    0x7800      /* RDI at entry */
-#define KVMRUN_STACK_BOTTOM     0x8000
+#define KVMRUN_IDT_ADDR         0x8000      /* 256 x 16-byte gates */
+#define KVMRUN_TSS_ADDR         0x9000      /* TSS, then the I/O bitmap */
+#define KVMRUN_SUPER_STACK_TOP  0xc000      /* IST1: exception frames */
+#define KVMRUN_STACK_BOTTOM     0xc000
 #define KVMRUN_STACK_TOP        0x10000     /* RSP at entry */
 #define KVMRUN_RESERVED_END     0x10000     /* first byte after the area */
 #define KVMRUN_DEFAULT_LOAD     0x10000     /* image load address, entry */
@@ -44,6 +49,8 @@
 #define KVMRUN_SEL_CODE64       0x08        /* CS: 64-bit code, DPL0 */
 #define KVMRUN_SEL_DATA         0x10        /* DS ES FS GS SS: flat data */
 #define KVMRUN_SEL_TSS          0x18        /* TR: 64-bit TSS (16 bytes) */
+#define KVMRUN_SEL_USER_DATA    0x2b        /* SS DS ES at CPL3: data, DPL3 */
+#define KVMRUN_SEL_USER_CODE64  0x33        /* CS at CPL3: 64-bit code, DPL3 */
 
 /* ---- Port-I/O devices ------------------------------------------------- */
 #define KVMRUN_PORT_COM1        0x3f8       /* 16550 UART, 8 ports */
@@ -158,7 +165,7 @@ _Static_assert(__builtin_offsetof(struct kvmrun_bootinfo, mem) == BOOTINFO_MEM,
 _Static_assert(__builtin_offsetof(struct kvmrun_bootinfo, mem_count) ==
 	       BOOTINFO_MEM_COUNT, "BOOTINFO_MEM_COUNT offset");
 _Static_assert(sizeof(struct kvmrun_bootinfo) <=
-	       KVMRUN_STACK_BOTTOM - KVMRUN_BOOTINFO_ADDR, "boot info fits");
+	       KVMRUN_IDT_ADDR - KVMRUN_BOOTINFO_ADDR, "boot info fits");
 #endif /* __ASSEMBLER__ */
 
 #endif /* KVMRUN_ABI_H */

@@ -46,8 +46,12 @@ TEST(gdt_encode_known_descriptors)
 	TEST_EQ(gdt_encode(gdt_data_segment()), 0x00cf93000000ffffULL);
 	TEST_EQ(gdt_encode_high(gdt_code_segment()), 0);
 	TEST_EQ(gdt_encode_high(gdt_data_segment()), 0);
-	/* Busy 64-bit TSS at 0x7100, 104 bytes, byte granular. */
-	TEST_EQ(gdt_encode(gdt_tss_segment()), 0x00008b0071000067ULL);
+	/* The same pair at DPL3, for ring 3. */
+	TEST_EQ(gdt_encode(gdt_user_code_segment()), 0x00affb000000ffffULL);
+	TEST_EQ(gdt_encode(gdt_user_data_segment()), 0x00cff3000000ffffULL);
+	/* Busy 64-bit TSS at 0x9000: 104 bytes, the 8 KiB I/O bitmap and its
+	 * terminating byte (limit 0x2068), byte granular. */
+	TEST_EQ(gdt_encode(gdt_tss_segment()), 0x00008b0090002068ULL);
 	TEST_EQ(gdt_encode_high(gdt_tss_segment()), 0);
 }
 
@@ -63,10 +67,18 @@ TEST(gdt_segments_match_abi)
 	TEST_EQ(cs->l, 1);
 	TEST_EQ(cs->db, 0);                     /* L=1 requires D=0 */
 	TEST_EQ(tr->base, KVMRUN_TSS_ADDR);
-	TEST_EQ(tr->limit, TSS64_SIZE - 1);
+	TEST_EQ(tr->limit, TSS_TOTAL_SIZE - 1);
 	TEST_EQ(tr->s, 0);
+	TEST_EQ(gdt_user_code_segment()->selector, KVMRUN_SEL_USER_CODE64);
+	TEST_EQ(gdt_user_data_segment()->selector, KVMRUN_SEL_USER_DATA);
+	/* The CPL is the selector's RPL and the segment's DPL: all 3. */
+	TEST_EQ(KVMRUN_SEL_USER_CODE64 & 3, 3);
+	TEST_EQ(gdt_user_code_segment()->dpl, 3);
+	TEST_EQ(gdt_user_data_segment()->dpl, 3);
+	TEST_EQ(gdt_user_code_segment()->l, 1);
 	TEST_EQ(gdt_size(), GDT_ENTRIES * 8);
-	TEST_EQ(gdt_size(), 40);                /* null, code, data, TSS x2 */
+	/* null, code, data, TSS x2, user data, user code */
+	TEST_EQ(gdt_size(), 56);
 }
 
 TEST(gdt_round_trip_kvmrun_segments)
@@ -196,12 +208,39 @@ TEST(gdt_write_to_guest_memory)
 	TEST_EQ(mm.host[gdt + gdt_size()], 0xaa);
 	TEST_EQ(mm.host[gdt - 1], 0xaa);
 
-	/* The TSS: zeroed, I/O map base past its end (no bitmap). */
-	for (i = 0; i < TSS64_IOMAP_BASE; i++)
+	gdt_decode(guest_read_u64(&mm, gdt + (KVMRUN_SEL_USER_CODE64 & ~3)), 0,
+		   KVMRUN_SEL_USER_CODE64, &s);
+	diff = seg_diff(&s, gdt_user_code_segment());
+	TEST_CHECK_MSG(diff == NULL, "user code differs in %s", diff);
+	gdt_decode(guest_read_u64(&mm, gdt + (KVMRUN_SEL_USER_DATA & ~3)), 0,
+		   KVMRUN_SEL_USER_DATA, &s);
+	diff = seg_diff(&s, gdt_user_data_segment());
+	TEST_CHECK_MSG(diff == NULL, "user data differs in %s", diff);
+
+	/* The TSS: RSP0 and IST1 at the supervisor stack, everything else
+	 * zero, the I/O bitmap right after it, all ports allowed (bits clear),
+	 * then the all-ones byte the CPU may read past the last port. */
+	{
+		uint64_t rsp0, ist1;
+
+		memcpy(&rsp0, mm.host + KVMRUN_TSS_ADDR + TSS64_RSP0, 8);
+		memcpy(&ist1, mm.host + KVMRUN_TSS_ADDR + TSS64_IST1, 8);
+		TEST_EQ(rsp0, KVMRUN_SUPER_STACK_TOP);
+		TEST_EQ(ist1, KVMRUN_SUPER_STACK_TOP);
+	}
+	for (i = 0; i < TSS64_IOMAP_BASE; i++) {
+		if ((i >= TSS64_RSP0 && i < TSS64_RSP0 + 8) ||
+		    (i >= TSS64_IST1 && i < TSS64_IST1 + 8))
+			continue;
 		TEST_CHECK_MSG(mm.host[KVMRUN_TSS_ADDR + i] == 0, "TSS byte %u", i);
+	}
 	memcpy(&iomap, mm.host + KVMRUN_TSS_ADDR + TSS64_IOMAP_BASE, 2);
 	TEST_EQ(iomap, TSS64_SIZE);
-	TEST_EQ(mm.host[KVMRUN_TSS_ADDR + TSS64_SIZE], 0xaa);
+	for (i = 0; i < TSS_IOMAP_BYTES; i++)
+		TEST_CHECK_MSG(mm.host[KVMRUN_TSS_ADDR + TSS64_SIZE + i] == 0,
+			       "I/O bitmap byte %u", i);
+	TEST_EQ(mm.host[KVMRUN_TSS_ADDR + TSS_TOTAL_SIZE - 1], 0xff);
+	TEST_EQ(mm.host[KVMRUN_TSS_ADDR + TSS_TOTAL_SIZE], 0xaa);
 	guest_ram_free(&mm);
 }
 
@@ -229,8 +268,10 @@ TEST(gdt_describe_text)
 	TEST_CONTAINS(buf, "writable");
 	gdt_describe(gdt_tss_segment(), buf, sizeof(buf));
 	TEST_CONTAINS(buf, "64-bit TSS (busy)");
-	TEST_CONTAINS(buf, "base 0x7100");
-	TEST_CONTAINS(buf, "limit 0x67");
+	TEST_CONTAINS(buf, "base 0x9000");
+	TEST_CONTAINS(buf, "limit 0x2068");
+	gdt_describe(gdt_user_code_segment(), buf, sizeof(buf));
+	TEST_CONTAINS(buf, "DPL3");
 }
 
 const struct test tests_gdt[] = {

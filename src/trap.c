@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host side of the supervisor (supervisor.h): what a KVM_EXIT_HLT
+ * means.  A hlt outside the stubs is the guest's own and ends the run.  A
+ * hlt in a stub is an exception; its frame is on the supervisor stack:
+ *
+ *  - #GP at CPL3 on hlt: the guest halted; end the run as hlt at CPL0 would;
+ *  - #GP at CPL3 with --ring auto: the guest needs ring 0; continue it at
+ *    CPL0 at the faulting instruction, all registers intact (if it was a
+ *    real #GP it faults again at CPL0 and is reported then);
+ *  - #GP at CPL3 with --ring 3 on an instruction that needs ring 0: end
+ *    the run naming the instruction;
+ *  - anything else: end the run reporting the exception.
+ */
+#include "machine.h"
+
+#include <string.h>
+
+#include "insn.h"
+#include "kvmrun/abi.h"
+
+#define X86_RFLAGS_IF   (1ULL << 9)
+
+/* End the run with the registers the guest had at the fault. */
+static int end_at_fault(struct run_result *res, enum run_end end, int status,
+			const struct exc_frame *f, const struct kvm_regs *regs,
+			const struct kvm_sregs *sregs)
+{
+	res->end = end;
+	res->status = status;
+	res->exc = *f;
+	res->have_regs = true;
+	res->regs = *regs;
+	res->sregs = *sregs;
+	res->regs.rip = f->rip;
+	res->regs.rsp = f->rsp;
+	res->regs.rflags = f->rflags;
+	res->sregs.cs.selector = (uint16_t)f->cs;
+	res->sregs.cs.dpl = f->cs & 3;
+	res->sregs.ss.selector = (uint16_t)f->ss;
+	res->sregs.ss.dpl = f->ss & 3;
+	return 1;
+}
+
+/* Continue the guest at CPL0 where it faulted at CPL3. */
+static int move_to_ring0(struct machine *m, struct run_result *res,
+			 const struct exc_frame *f, struct kvm_regs *regs,
+			 struct kvm_sregs *sregs, struct error *err)
+{
+	regs->rip = f->rip;
+	regs->rsp = f->rsp;
+	/* IF is virtual at CPL3 and the guest could not have set it: cli
+	 * and sti trap.  Keep the contract's RFLAGS. */
+	regs->rflags = f->rflags & ~X86_RFLAGS_IF;
+	cpu_set_ring(sregs, 0);
+	if (kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SREGS, sregs, err) < 0 ||
+	    kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
+		return -1;
+	m->cpl = 0;
+	res->switched = true;
+	res->switch_rip = f->rip;
+	return 0;
+}
+
+int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct insn_info insn;
+	struct exc_frame f;
+	uint8_t code[16];
+	unsigned vector, n;
+
+	if (cpu_get(&m->kvm, &regs, &sregs, err) < 0)
+		return -1;
+	if (!sup_vector_at(regs.rip, &vector) || sregs.idt.base != KVMRUN_IDT_ADDR) {
+		res->end = RUN_END_HLT;
+		res->status = 0;
+		return 1;
+	}
+	if (sup_read_frame(&m->mem, regs.rsp, vector, &f) < 0) {
+		/* The guest pointed the stack elsewhere and jumped into a stub. */
+		res->end = RUN_END_HLT;
+		res->status = 0;
+		return 1;
+	}
+	if (vector == EXC_GP && (f.cs & 3) == 3) {
+		n = machine_code_at(m, &sregs, f.rip, code, sizeof(code));
+		insn_classify(code, n, &insn);
+		if (insn.cls == INSN_HLT) {
+			end_at_fault(res, RUN_END_HLT, 0, &f, &regs, &sregs);
+			res->regs.rip = f.rip + insn.len;       /* as after a hlt */
+			return 1;
+		}
+		if (m->cfg->ring == RING_AUTO)
+			return move_to_ring0(m, res, &f, &regs, &sregs, err) < 0 ? -1 : 0;
+		if (insn.cls != INSN_OTHER) {
+			res->insn = insn.name;
+			return end_at_fault(res, RUN_END_PRIVILEGED, KVMRUN_STATUS_CRASH,
+					    &f, &regs, &sregs);
+		}
+	}
+	return end_at_fault(res, RUN_END_EXCEPTION, KVMRUN_STATUS_CRASH, &f,
+			    &regs, &sregs);
+}
