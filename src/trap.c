@@ -16,15 +16,37 @@
 
 #include <string.h>
 
+#include "gdt.h"
 #include "insn.h"
 #include "kvmrun/abi.h"
 
 #define X86_RFLAGS_IF   (1ULL << 9)
 
+/*
+ * The segment a selector names, decoded from the guest's GDT (which is
+ * kvmrun's unless the guest loaded its own); an unusable null segment if
+ * it cannot be read.
+ */
+static struct kvm_segment segment_of(const struct memmap *mm,
+				     const struct kvm_sregs *sregs, uint64_t sel)
+{
+	uint64_t off = sel & 0xfff8, lo, hi = 0;
+	const uint8_t *p = memmap_gpa(mm, sregs->gdt.base + off, 16);
+	struct kvm_segment seg = { .selector = (uint16_t)sel, .unusable = 1 };
+
+	if (off == 0 || !p || off + 7 > sregs->gdt.limit)
+		return seg;
+	memcpy(&lo, p, 8);
+	if (off + 15 <= sregs->gdt.limit)
+		memcpy(&hi, p + 8, 8);
+	gdt_decode(lo, hi, (uint16_t)sel, &seg);
+	return seg;
+}
+
 /* End the run with the registers the guest had at the fault. */
-static int end_at_fault(struct run_result *res, enum run_end end, int status,
-			const struct exc_frame *f, const struct kvm_regs *regs,
-			const struct kvm_sregs *sregs)
+static int end_at_fault(const struct machine *m, struct run_result *res,
+			enum run_end end, int status, const struct exc_frame *f,
+			const struct kvm_regs *regs, const struct kvm_sregs *sregs)
 {
 	res->end = end;
 	res->status = status;
@@ -35,10 +57,8 @@ static int end_at_fault(struct run_result *res, enum run_end end, int status,
 	res->regs.rip = f->rip;
 	res->regs.rsp = f->rsp;
 	res->regs.rflags = f->rflags;
-	res->sregs.cs.selector = (uint16_t)f->cs;
-	res->sregs.cs.dpl = f->cs & 3;
-	res->sregs.ss.selector = (uint16_t)f->ss;
-	res->sregs.ss.dpl = f->ss & 3;
+	res->sregs.cs = segment_of(&m->mem, sregs, f->cs);
+	res->sregs.ss = segment_of(&m->mem, sregs, f->ss);
 	return 1;
 }
 
@@ -88,7 +108,7 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 		n = machine_code_at(m, &sregs, f.rip, code, sizeof(code));
 		insn_classify(code, n, &insn);
 		if (insn.cls == INSN_HLT) {
-			end_at_fault(res, RUN_END_HLT, 0, &f, &regs, &sregs);
+			end_at_fault(m, res, RUN_END_HLT, 0, &f, &regs, &sregs);
 			res->regs.rip = f.rip + insn.len;       /* as after a hlt */
 			return 1;
 		}
@@ -96,10 +116,10 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 			return move_to_ring0(m, res, &f, &regs, &sregs, err) < 0 ? -1 : 0;
 		if (insn.cls != INSN_OTHER) {
 			res->insn = insn.name;
-			return end_at_fault(res, RUN_END_PRIVILEGED, KVMRUN_STATUS_CRASH,
+			return end_at_fault(m, res, RUN_END_PRIVILEGED, KVMRUN_STATUS_CRASH,
 					    &f, &regs, &sregs);
 		}
 	}
-	return end_at_fault(res, RUN_END_EXCEPTION, KVMRUN_STATUS_CRASH, &f,
+	return end_at_fault(m, res, RUN_END_EXCEPTION, KVMRUN_STATUS_CRASH, &f,
 			    &regs, &sregs);
 }

@@ -148,15 +148,34 @@ elif check_status "$name" 125; then
 	else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
 fi
 
+# missing_requirements FILE: print what FILE requires that is missing.
+missing_requirements() {
+	local req out=""
+	[ -f "$1" ] || return 0
+	while IFS= read -r req; do
+		case $req in
+		cpuflag:*) grep -qw "${req#cpuflag:}" /proc/cpuinfo || out="$out $req" ;;
+		module:*)  [ -d "/sys/module/${req#module:}" ] || out="$out $req" ;;
+		"") ;;
+		*) out="$out $req(unknown)" ;;
+		esac
+	done <"$1"
+	printf '%s' "$out"
+}
+
 # ---- example guests: exact stdout and status -----------------------------
 # tests/cases/NAME.args: arguments; NAME.stdout: exact stdout; NAME.status;
 # optional NAME.stdin (else /dev/null); optional NAME.stderr: fixed strings
 # that must each appear in stderr; optional NAME.stderr-lines: how many
-# lines stderr must have.
+# lines stderr must have; optional NAME.requires: lines "cpuflag:FLAG" (in
+# /proc/cpuinfo) or "module:NAME" (in /sys/module) that this machine must
+# have, else the case is skipped with the reason.
 for args in tests/cases/*.args; do
 	name=guest:$(basename "$args" .args)
 	base=${args%.args}
 	if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"; continue; fi
+	lacking=$(missing_requirements "$base.requires")
+	if [ -n "$lacking" ]; then skip "$name" "this machine lacks$lacking"; continue; fi
 	in=/dev/null
 	[ -f "$base.stdin" ] && in=$base.stdin
 	# shellcheck disable=SC2046
