@@ -41,7 +41,7 @@ UNIT_BIN  := $(BUILD)/unit-tests
 GUEST_SRCS := $(wildcard guests/*.S)
 GUESTS     := $(GUEST_SRCS:.S=.bin)
 
-.PHONY: all run check unit guests clean
+.PHONY: all run check unit guests bench clean
 all: $(KVMRUN) guests
 
 $(BUILD)/kvmrun: $(OBJS)
@@ -80,6 +80,40 @@ unit: $(UNIT_BIN)
 
 check: all $(UNIT_BIN)
 	KVMRUN=$(KVMRUN) UNIT_TESTS=$(UNIT_BIN) tests/run-tests.sh
+
+# ---- benchmarks (make bench): bench/README in bench/RESULTS.md ----------
+BB := build/bench
+BENCH_BINS := $(BB)/hlt.bin $(BB)/pio.bin $(BB)/mmio.bin $(BB)/conbyte_1m.bin \
+              $(BB)/conbyte_256k.bin $(BB)/conbulk.bin $(BB)/touch.bin \
+              $(BB)/compute.bin $(BB)/raw $(BB)/native $(BB)/bench
+
+$(BB):
+	mkdir -p $@
+$(BB)/%.o: bench/guests/%.S include/kvmrun/abi.h | $(BB)
+	$(AS_GUEST) -Iinclude -o $@ $<
+$(BB)/conbyte_1m.o: bench/guests/conbyte.S | $(BB)
+	$(AS_GUEST) -DBYTES=1048576 -o $@ $<
+$(BB)/conbyte_256k.o: bench/guests/conbyte.S | $(BB)
+	$(AS_GUEST) -DBYTES=262144 -o $@ $<
+$(BB)/compute.bin: $(BB)/compute.o $(BB)/compute_fn.o guests/guest.ld
+	$(LD) -T guests/guest.ld -o $@ $(BB)/compute.o $(BB)/compute_fn.o
+$(BB)/%.bin: $(BB)/%.o guests/guest.ld
+	$(LD) -T guests/guest.ld -o $@ $<
+$(BB)/raw: bench/raw.c | $(BB)
+	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
+$(BB)/native: bench/native.c $(BB)/compute_fn.o | $(BB)
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $^
+$(BB)/bench: bench/bench.c | $(BB)
+	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
+
+bench: ./kvmrun $(BENCH_BINS)
+	$(BB)/bench $(BENCH_FLAGS) > $(BB)/table.md
+	{ echo "# kvmrun benchmarks"; echo; \
+	  echo "Measured $$(date -u '+%Y-%m-%d %H:%M UTC') on $$(uname -srm), $$(nproc) CPUs,"; \
+	  echo "$$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), KVM: $$( [ -d /sys/module/kvm_pvm ] && echo kvm_pvm || echo hardware)."; \
+	  echo "Medians of whole-process wall times; kvmrun and its baseline interleaved in one run of \`make bench\`."; \
+	  echo; cat $(BB)/table.md; } > bench/RESULTS.md
+	cat bench/RESULTS.md
 
 clean:
 	rm -rf build kvmrun guests/*.bin

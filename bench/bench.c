@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `make bench`: times whole processes (fork, exec, wait) and prints a
+ * Markdown table of medians, each kvmrun figure beside a baseline measured
+ * in the same invocation, runs of the two interleaved so that drift in a
+ * noisy machine hits both alike.
+ *
+ * usage: bench [-q]     (-q: fewer repetitions, for a quick look)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define B "build/bench/"
+#define MAX_REPS 64
+
+static int quick;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Run argv with stdout to /dev/null; return wall seconds, exit if it fails. */
+static double run_once(char *const argv[], int want_status)
+{
+	double t0 = now_s();
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			perror("waitpid");
+			exit(1);
+		}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != want_status) {
+		fprintf(stderr, "bench: %s ended with status %d, expected %d\n",
+			argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+			want_status);
+		exit(1);
+	}
+	return now_s() - t0;
+}
+
+/* The exit status of argv (stdout to /dev/null). */
+static int run_status(char *const argv[])
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)) {
+		fprintf(stderr, "bench: cannot run %s\n", argv[0]);
+		exit(1);
+	}
+	return WEXITSTATUS(status);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Time several commands, interleaved, reps times; medians in out[]. */
+struct cmd {
+	char *argv[8];
+	int status;
+};
+
+static void time_cmds(const struct cmd *cmds, int n, int reps, double *out)
+{
+	double t[8][MAX_REPS];
+	int i, r;
+
+	if (quick && reps > 3)
+		reps = 3;
+	for (i = 0; i < n; i++)                 /* warm caches, not counted */
+		run_once(cmds[i].argv, cmds[i].status);
+	for (r = 0; r < reps; r++)
+		for (i = 0; i < n; i++)
+			t[i][r] = run_once(cmds[i].argv, cmds[i].status);
+	for (i = 0; i < n; i++)
+		out[i] = median(t[i], reps);
+}
+
+#define CMD(status, ...) { { __VA_ARGS__, NULL }, status }
+
+static void row(const char *what, const char *kvmrun, const char *baseline,
+		const char *ratio, const char *target)
+{
+	printf("| %s | %s | %s | %s | %s |\n", what, kvmrun, baseline, ratio, target);
+}
+
+static char *fmt(const char *f, ...)
+{
+	static char bufs[16][64];
+	static int next;
+	char *b = bufs[next++ % 16];
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(b, 64, f, ap);
+	va_end(ap);
+	return b;
+}
+
+int main(int argc, char **argv)
+{
+	double m[8];
+	const double exits = 20000;
+
+	quick = argc > 1 && strcmp(argv[1], "-q") == 0;
+	printf("| benchmark | kvmrun | baseline | ratio | target |\n");
+	printf("|---|---|---|---|---|\n");
+
+	/* Startup: a hlt guest, whole process. */
+	{
+		struct cmd c[] = {
+			CMD(0, "./kvmrun", B "hlt.bin"),
+			CMD(0, B "raw", B "hlt.bin"),
+			CMD(0, "/bin/true"),
+			CMD(0, "./kvmrun", "--ring", "0", B "hlt.bin"),
+		};
+		time_cmds(c, 4, 41, m);
+		row("startup, hlt guest (default ring auto) vs raw KVM floor (CPL0)",
+		    fmt("%.3f ms", m[0] * 1e3), fmt("%.3f ms", m[1] * 1e3),
+		    fmt("%.3fx", m[0] / m[1]), "<= 1.15x");
+		row("startup, hlt guest, --ring 0 vs raw KVM floor (CPL0)",
+		    fmt("%.3f ms", m[3] * 1e3), fmt("%.3f ms", m[1] * 1e3),
+		    fmt("%.3fx", m[3] / m[1]), "");
+		row("startup: /bin/true", "", fmt("%.3f ms", m[2] * 1e3), "", "");
+	}
+
+	/* Exit round trips: (time with 20000 exits - hlt time) / 20000. */
+	{
+		struct cmd c[] = {
+			CMD(0, "./kvmrun", "--ring", "0", B "pio.bin"),
+			CMD(0, "./kvmrun", "--ring", "0", B "hlt.bin"),
+			CMD(0, B "raw", B "pio.bin"),
+			CMD(0, B "raw", B "hlt.bin"),
+			CMD(0, "./kvmrun", "--ring", "0", B "mmio.bin"),
+			CMD(0, B "raw", B "mmio.bin"),
+		};
+		double k, r;
+
+		time_cmds(c, 6, 7, m);
+		k = (m[0] - m[1]) / exits * 1e9;
+		r = (m[2] - m[3]) / exits * 1e9;
+		row("port-I/O exit round trip, CPL0 (--ring 0) vs raw CPL0",
+		    fmt("%.0f ns", k), fmt("%.0f ns", r), fmt("%.3fx", k / r), "<= 1.05x");
+		k = (m[4] - m[1]) / exits * 1e9;
+		r = (m[5] - m[3]) / exits * 1e9;
+		row("MMIO exit round trip, CPL0 (--ring 0) vs raw CPL0",
+		    fmt("%.0f ns", k), fmt("%.0f ns", r), fmt("%.3fx", k / r), "<= 1.05x");
+	}
+	{
+		struct cmd c[] = {
+			CMD(0, "./kvmrun", B "pio.bin"),
+			CMD(0, "./kvmrun", B "hlt.bin"),
+			CMD(0, B "raw", "-3", B "pio.bin"),
+			CMD(0, B "raw", "-3", B "hlt.bin"),
+			CMD(0, "./kvmrun", B "mmio.bin"),
+			CMD(0, B "raw", "-3", B "mmio.bin"),
+		};
+		double k, r;
+
+		time_cmds(c, 6, 7, m);
+		k = (m[0] - m[1]) / exits * 1e9;
+		r = (m[2] - m[3]) / exits * 1e9;
+		row("port-I/O exit round trip, default (CPL3) vs raw CPL3",
+		    fmt("%.0f ns", k), fmt("%.0f ns", r), fmt("%.3fx", k / r), "<= 1.05x");
+		k = (m[4] - m[1]) / exits * 1e9;
+		r = (m[5] - m[3]) / exits * 1e9;
+		row("MMIO exit round trip, default (CPL3) vs raw CPL3",
+		    fmt("%.0f ns", k), fmt("%.0f ns", r), fmt("%.3fx", k / r), "<= 1.05x");
+	}
+
+	/* Console throughput: bytes / (time - hlt time). */
+	{
+		struct cmd c[] = {
+			CMD(0, "./kvmrun", B "conbyte_1m.bin"),
+			CMD(0, "./kvmrun", B "hlt.bin"),
+			CMD(0, B "raw", "-3", B "conbyte_256k.bin"),
+			CMD(0, B "raw", "-3", B "hlt.bin"),
+			CMD(0, B "raw", B "conbyte_256k.bin"),
+			CMD(0, B "raw", B "hlt.bin"),
+			CMD(0, "./kvmrun", B "conbulk.bin"),
+		};
+		double k, r3, r0, bulk;
+
+		time_cmds(c, 7, 3, m);
+		k = (1 << 20) / (m[0] - m[1]) / 1e6;
+		r3 = (256 << 10) / (m[2] - m[3]) / 1e6;
+		r0 = (256 << 10) / (m[4] - m[5]) / 1e6;
+		bulk = (16 << 20) / (m[6] - m[1]) / 1e6;
+		row("console, 1 MiB byte by byte (default: CPL3, coalesced) vs raw "
+		    "CPL3 one exit per byte (256 KiB)",
+		    fmt("%.2f MB/s", k), fmt("%.3f MB/s", r3), fmt("%.1fx", k / r3), ">= 5x");
+		row("console, byte by byte vs raw CPL0 one exit per byte (256 KiB)",
+		    fmt("%.2f MB/s", k), fmt("%.3f MB/s", r0), fmt("%.1fx", k / r0), ">= 2x");
+		row("console, 16 MiB through the bulk-write call (4 KiB per call)",
+		    fmt("%.0f MB/s", bulk), "", "", ">= 100 MB/s");
+	}
+
+	/* Compute: the same machine code natively and as a guest. */
+	{
+		struct cmd c[] = {
+			CMD(0, "./kvmrun", "--mem", "64M", B "compute.bin"),
+			CMD(0, B "native"),
+		};
+		/* Both end with the checksum's low byte as status: the same. */
+		c[0].status = c[1].status = run_status(c[1].argv);
+		time_cmds(c, 2, 5, m);
+		row("compute: integer loop, 16 MiB sieve, SSE2 pass (default mode) "
+		    "vs the same code natively",
+		    fmt("%.3f s", m[0]), fmt("%.3f s", m[1]), fmt("%.3fx", m[0] / m[1]),
+		    "<= 1.05x");
+	}
+
+	/* Memory. */
+	{
+		struct cmd c[] = {
+			CMD(0, "./kvmrun", "--mem", "64G", B "hlt.bin"),
+			CMD(0, "./kvmrun", "--mem", "16M", B "hlt.bin"),
+			CMD(0, "./kvmrun", "--mem", "512M", B "touch.bin"),
+			CMD(0, "./kvmrun", "--mem", "512M", B "hlt.bin"),
+		};
+		time_cmds(c, 4, 21, m);
+		row("startup with --mem 64G vs --mem 16M", fmt("%.3f ms", m[0] * 1e3),
+		    fmt("%.3f ms", m[1] * 1e3), fmt("%.3fx", m[0] / m[1]), "<= 1.2x");
+		row("guest first touch of 256 MiB (1 byte per 4 KiB page, CPL3)",
+		    fmt("%.1f ms", (m[2] - m[3]) * 1e3), "", "", "");
+	}
+
+	/* QEMU, where it is installed. */
+	if (access("/usr/bin/qemu-system-x86_64", X_OK) != 0)
+		row("the same guests under QEMU with KVM (microvm)", "not measured: "
+		    "qemu-system-x86_64 is not installed", "", "", "");
+	else
+		row("the same guests under QEMU with KVM (microvm)", "not measured: "
+		    "kvmrun's flat images need a loader QEMU does not have", "", "", "");
+	return 0;
+}
