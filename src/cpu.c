@@ -31,7 +31,7 @@ static const struct kvm_cpuid_entry2 *cpuid_find(const struct kvm_cpuid2 *c,
 static int setup_cpuid(struct kvm *kvm, struct cpu_setup_info *info,
 		       uint32_t *ecx1, uint64_t *xcr0_supported, struct error *err)
 {
-	uint32_t nent = 64;
+	uint32_t nent = 256;     /* enough for today's CPUs: one call */
 	struct kvm_cpuid2 *c = NULL;
 	const struct kvm_cpuid_entry2 *e;
 	int r = -1;

@@ -45,6 +45,9 @@ static void group_0f01(uint8_t modrm, struct insn_info *info)
 		for (i = 0; i < sizeof(reg_forms) / sizeof(reg_forms[0]); i++)
 			if (reg_forms[i].modrm == modrm)
 				set(info, INSN_PRIVILEGED, reg_forms[i].name);
+		/* lmsw takes r/m16: its register form is privileged too. */
+		if (((modrm >> 3) & 7) == 6)
+			set(info, INSN_PRIVILEGED, "lmsw");
 		return;
 	}
 	switch ((modrm >> 3) & 7) {
@@ -130,6 +133,7 @@ void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info)
 		if (p < end) {
 			unsigned reg = (*p >> 3) & 7;
 
+			info->len++;            /* the ModRM byte, as for 0f 01 */
 			if (reg == 3)
 				set(info, INSN_SEGMENT, "far call");
 			else if (reg == 5)

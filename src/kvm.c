@@ -132,6 +132,15 @@ struct kvm_coalesced_mmio_ring *kvm_coalesce_pio(struct kvm *kvm, uint16_t port,
 						  (size_t)offset * (size_t)page);
 }
 
+int kvm_uncoalesce_pio(struct kvm *kvm, uint16_t port, uint32_t len,
+		       struct error *err)
+{
+	struct kvm_coalesced_mmio_zone zone = { .addr = port, .size = len, .pio = 1 };
+
+	return kvm_ioctl(kvm->vm_fd, KVM_UNREGISTER_COALESCED_MMIO, &zone, err) < 0
+	       ? -1 : 0;
+}
+
 uint32_t kvm_coalesced_max(void)
 {
 	long page = sysconf(_SC_PAGESIZE);

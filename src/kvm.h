@@ -52,6 +52,10 @@ int kvm_set_memory(struct kvm *kvm, uint32_t slot, uint64_t gpa,
 struct kvm_coalesced_mmio_ring *kvm_coalesce_pio(struct kvm *kvm, uint16_t port,
 						 uint32_t len, struct error *err);
 
+/* Undo kvm_coalesce_pio (before closing the VM: see machine.c). */
+int kvm_uncoalesce_pio(struct kvm *kvm, uint16_t port, uint32_t len,
+		       struct error *err);
+
 /* Entries the coalesced ring holds (the kernel's KVM_COALESCED_MMIO_MAX). */
 uint32_t kvm_coalesced_max(void);
 

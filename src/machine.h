@@ -88,6 +88,8 @@ struct machine {
 	struct stop_request stop;
 	struct kvm_coalesced_mmio_ring *ring;   /* coalesced console writes */
 	uint32_t ring_max;
+	unsigned coalesced_ports;       /* zones registered */
+	unsigned console_exits;         /* console byte writes that exited */
 	unsigned cpl;                   /* the guest's current ring */
 	struct unclaimed_log unclaimed;
 	struct run_result *result;      /* set while running */
@@ -123,6 +125,13 @@ void machine_print_unclaimed(const struct machine *m, FILE *out);
  */
 unsigned machine_code_at(const struct machine *m, const struct kvm_sregs *sregs,
 			 uint64_t rip, uint8_t *buf, unsigned len);
+
+/* Console byte writes that exit before coalescing starts (machine.c). */
+#define MACHINE_COALESCE_AFTER  256
+
+/* A byte write to a console port exited: count it, coalesce after enough. */
+void machine_console_exit(struct machine *m);
+bool machine_is_console_port(uint64_t port);
 
 /*
  * KVM_EXIT_HLT: a guest hlt, or an exception stopped in a supervisor stub

@@ -21,8 +21,9 @@
 #define NS_PER_S                1000000000ULL
 
 struct run_clock {
-	timer_t timer;          /* SIGALRM at every tick, or the deadline */
+	timer_t timer;          /* SIGALRM at the next tick, or the deadline */
 	bool have_timer;
+	bool armed;
 	uint64_t deadline;      /* CLOCK_MONOTONIC ns, 0: none */
 };
 
@@ -50,9 +51,17 @@ static uint64_t now_ns(void)
  */
 static int clock_arm(struct run_clock *c, struct error *err)
 {
+	struct sigevent sev = {
+		.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM,
+	};
 	uint64_t t = now_ns() + TICK_NS;
 	struct itimerspec its;
 
+	if (!c->have_timer) {
+		if (timer_create(CLOCK_MONOTONIC, &sev, &c->timer) < 0)
+			return err_errno(err, errno, "timer_create failed");
+		c->have_timer = true;
+	}
 	if (c->deadline && c->deadline < t)
 		t = c->deadline;
 	memset(&its, 0, sizeof(its));
@@ -60,23 +69,30 @@ static int clock_arm(struct run_clock *c, struct error *err)
 	its.it_value.tv_nsec = (long)(t % NS_PER_S);
 	if (timer_settime(c->timer, TIMER_ABSTIME, &its, NULL) < 0)
 		return err_errno(err, errno, "timer_settime failed");
+	c->armed = true;
 	return 0;
 }
 
-static int clock_init(struct run_clock *c, uint64_t timeout_ns,
+/*
+ * Before entering the guest: make sure a tick will come if anything may
+ * need flushing later (buffered output, or coalesced writes the guest can
+ * add without exiting) or a deadline is set.  A guest that never prints
+ * and has no time limit costs no timer at all.
+ */
+static int clock_need(struct run_clock *c, const struct machine *m,
 		      struct error *err)
 {
-	struct sigevent sev = {
-		.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM,
-	};
+	if (c->armed || (!c->deadline && !m->console.out_len && !m->ring))
+		return 0;
+	return clock_arm(c, err);
+}
 
+/* The timer itself is made when first needed (clock_arm). */
+static void clock_init(struct run_clock *c, uint64_t timeout_ns)
+{
 	memset(c, 0, sizeof(*c));
-	if (timer_create(CLOCK_MONOTONIC, &sev, &c->timer) < 0)
-		return err_errno(err, errno, "timer_create failed");
-	c->have_timer = true;
 	if (timeout_ns)
 		c->deadline = now_ns() + timeout_ns;
-	return clock_arm(c, err);
 }
 
 static void clock_fini(struct run_clock *c)
@@ -172,6 +188,9 @@ static int handle_io(struct machine *m, struct run_result *res)
 		end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 		return -1;
 	}
+	if (run->io.direction == KVM_EXIT_IO_OUT && run->io.size == 1 &&
+	    machine_is_console_port(run->io.port))
+		machine_console_exit(m);
 	for (i = 0; i < run->io.count; i++) {
 		int r = bus_dispatch(&m->pio, run->io.port,
 				     run->io.direction == KVM_EXIT_IO_OUT,
@@ -227,8 +246,7 @@ static int handle_signals(struct machine *m, struct run_clock *clk,
 			end_run(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
 			return 1;
 		}
-		if (clock_arm(clk, err) < 0)
-			return -1;
+		clk->armed = false;     /* re-armed before the next KVM_RUN */
 		int r = console_flush(&m->console);
 
 		if (r < 0) {
@@ -380,8 +398,8 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 	m->pio.unclaimed_ctx = m;
 	m->mmio.unclaimed = on_unclaimed_mmio;
 	m->mmio.unclaimed_ctx = m;
-	if (set_vcpu_sigmask(m, err) < 0 ||
-	    clock_init(&clk, m->cfg->timeout_ns, err) < 0)
+	clock_init(&clk, m->cfg->timeout_ns);
+	if (set_vcpu_sigmask(m, err) < 0)
 		goto out;
 
 	while (!done) {
@@ -393,6 +411,8 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 				break;
 			}
 		}
+		if (clock_need(&clk, m, err) < 0)
+			goto out;
 		int k = ioctl(m->kvm.vcpu_fd, KVM_RUN, 0);
 		int e = errno;
 

@@ -73,9 +73,10 @@ int sup_write(const struct memmap *mm, struct error *err)
 
 bool sup_vector_at(uint64_t rip, unsigned *vector)
 {
-	/* After the hlt, RIP points one byte into the stub. */
+	/* After a stub's hlt, RIP points one byte into the stub: only there. */
 	if (rip <= KVMRUN_STUBS_ADDR ||
-	    rip > KVMRUN_STUBS_ADDR + SUP_VECTORS * SUP_STUB_SIZE)
+	    rip > KVMRUN_STUBS_ADDR + SUP_VECTORS * SUP_STUB_SIZE ||
+	    (rip - 1 - KVMRUN_STUBS_ADDR) % SUP_STUB_SIZE != 0)
 		return false;
 	*vector = (unsigned)((rip - 1 - KVMRUN_STUBS_ADDR) / SUP_STUB_SIZE);
 	return true;

@@ -93,15 +93,15 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 
 	if (cpu_get(&m->kvm, &regs, &sregs, err) < 0)
 		return -1;
-	if (!sup_vector_at(regs.rip, &vector) || sregs.idt.base != KVMRUN_IDT_ADDR) {
+	/* Not a stub, or a frame that is not in RAM (the guest jumped into a
+	 * stub itself): the guest's own hlt. */
+	if (!sup_vector_at(regs.rip, &vector) || sregs.idt.base != KVMRUN_IDT_ADDR ||
+	    sup_read_frame(&m->mem, regs.rsp, vector, &f) < 0) {
 		res->end = RUN_END_HLT;
 		res->status = 0;
-		return 1;
-	}
-	if (sup_read_frame(&m->mem, regs.rsp, vector, &f) < 0) {
-		/* The guest pointed the stack elsewhere and jumped into a stub. */
-		res->end = RUN_END_HLT;
-		res->status = 0;
+		res->have_regs = true;
+		res->regs = regs;
+		res->sregs = sregs;
 		return 1;
 	}
 	if (vector == EXC_GP && (f.cs & 3) == 3) {

@@ -26,10 +26,12 @@ extern const struct test tests_gdt[];
 extern const struct test tests_bus[];
 extern const struct test tests_unclaimed[];
 extern const struct test tests_cli[];
+extern const struct test tests_insn[];
+extern const struct test tests_supervisor[];
 
 static const struct test *const suites[] = {
 	tests_error, tests_parse, tests_memmap, tests_paging, tests_gdt,
-	tests_bus, tests_unclaimed, tests_cli,
+	tests_bus, tests_unclaimed, tests_cli, tests_insn, tests_supervisor,
 };
 
 static const char *current_test;
