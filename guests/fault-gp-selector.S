@@ -1,0 +1,46 @@
+/*
+ * fault-gp-selector.S - a #GP whose error code names a segment selector.
+ *
+ * Demonstrates: loading a segment register checks the selector against
+ * the GDT.  kvmrun's GDT (at KVMRUN_GDT_ADDR) ends at 0x37, so selector
+ * 0x80 points past its end: #GP with error code 0x80, which kvmrun decodes
+ * as "selector 0x80 in the GDT" (bits 15..3 are the index, bit 2 says GDT
+ * or LDT, bit 1 IDT).
+ *
+ * In the default --ring auto, a #GP in ring 3 first moves the guest to
+ * ring 0 (loading DS with a ring-0 selector is one of the things only ring
+ * 0 may do, so kvmrun cannot tell this bad selector from a good one);
+ * the load is retried in ring 0, faults again, and is reported "in ring 0".
+ * With --ring 3 kvmrun reports the load as an instruction that needs
+ * ring 0 ("mov to segment register").
+ *
+ * Run:    ./kvmrun guests/fault-gp-selector.bin     (also with --ring 0)
+ * Expect: "fault-gp-selector: loading DS with selector 0x80" on stdout, then
+ *           kvmrun: guest crashed: #GP general protection fault at rip 0x10011 in ring 0: error code 0x80: selector 0x80 in the GDT
+ *         and status 126.
+ */
+#include <kvmrun/abi.h>
+
+	.code64
+	.section .text.entry, "ax"
+	.globl	_start
+_start:
+	lea	msg(%rip), %rsi
+	call	puts
+	mov	$0x80, %eax		/* GDT index 16: past the GDT's limit */
+	mov	%eax, %ds		/* #GP(0x80) */
+	hlt				/* not reached */
+
+/* puts: write the NUL-terminated string at RSI to COM1's THR (kvmrun's
+ * UART always has THRE set, so no polling is needed). */
+puts:
+	mov	$KVMRUN_PORT_COM1 + UART_THR, %dx
+1:	lodsb
+	test	%al, %al
+	jz	2f
+	out	%al, %dx
+	jmp	1b
+2:	ret
+
+	.section .rodata
+msg:	.asciz	"fault-gp-selector: loading DS with selector 0x80\n"
