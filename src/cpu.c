@@ -13,6 +13,7 @@
 #define CPUID_1_ECX_XSAVE       (1U << 26)
 #define CPUID_1_ECX_AVX         (1U << 28)
 #define CPUID_MAX_ENTRIES       1024
+#define CPUID_80000001_EDX_NX   (1U << 20)
 
 static const struct kvm_cpuid_entry2 *cpuid_find(const struct kvm_cpuid2 *c,
 						 uint32_t function, uint32_t index)
@@ -57,6 +58,8 @@ static int setup_cpuid(struct kvm *kvm, struct cpu_setup_info *info,
 	*ecx1 = e ? e->ecx : 0;
 	e = cpuid_find(c, 0xd, 0);
 	*xcr0_supported = e ? ((uint64_t)e->edx << 32 | e->eax) : 0;
+	e = cpuid_find(c, 0x80000001, 0);
+	info->nx = e && (e->edx & CPUID_80000001_EDX_NX);
 	r = 0;
 out:
 	free(c);
@@ -115,7 +118,9 @@ int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
 		    (info->xsave ? X86_CR4_OSXSAVE : 0);
 	sregs.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
 		    X86_CR0_WP | X86_CR0_PG;
-	sregs.efer = X86_EFER_LME | X86_EFER_LMA;
+	/* NXE as an OS sets it: the NX bit works, and a #PF says whether it
+	 * was an instruction fetch (SDM Vol. 3A, 4.7). */
+	sregs.efer = X86_EFER_LME | X86_EFER_LMA | (info->nx ? X86_EFER_NXE : 0);
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_SET_SREGS, &sregs, err) < 0)
 		return -1;
 

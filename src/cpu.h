@@ -58,6 +58,7 @@ struct cpu_entry {
 struct cpu_setup_info {
 	unsigned cpuid_entries;
 	bool xsave;             /* CR4.OSXSAVE set and XCR0 loaded */
+	bool nx;                /* EFER.NXE set */
 	uint64_t xcr0;
 };
 

@@ -44,17 +44,52 @@ static int map_ram(struct memmap *mm, struct error *err)
 	return 0;
 }
 
-static int set_slots(struct machine *m, struct error *err)
+/* Hand RAM chunk idx to KVM as memory slot idx, once. */
+static int map_chunk(struct machine *m, unsigned idx, struct error *err)
 {
+	struct mem_slot c;
+
+	if (memmap_chunk_is_mapped(&m->mem, idx))
+		return 0;
+	c = memmap_chunk(&m->mem, idx);
+	if (kvm_set_memory(&m->kvm, idx, c.gpa, c.size, m->mem.host + c.host_offset,
+			   err) < 0)
+		return -1;
+	memmap_chunk_set_mapped(&m->mem, idx);
+	m->chunks_mapped++;
+	return 0;
+}
+
+int machine_map_ram(struct machine *m, uint64_t gpa, uint64_t len,
+		    struct error *err)
+{
+	unsigned first, last, i;
+
+	if (len == 0 || !memmap_chunk_of(&m->mem, gpa, &first) ||
+	    !memmap_chunk_of(&m->mem, gpa + len - 1, &last))
+		return err_set(err, "%#llx is not guest RAM", (unsigned long long)gpa);
+	for (i = first; i <= last; i++)
+		if (map_chunk(m, i, err) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * Give KVM the chunks of RAM that hold what kvmrun placed there (tables,
+ * stack, image); the rest follows when the guest first touches it.
+ */
+static int map_initial_ram(struct machine *m, struct error *err)
+{
+	int slots = kvm_check_extension(&m->kvm, KVM_CAP_NR_MEMSLOTS);
 	unsigned i;
 
-	for (i = 0; i < m->mem.nr_slots; i++) {
-		const struct mem_slot *s = &m->mem.slots[i];
-
-		if (kvm_set_memory(&m->kvm, i, s->gpa, s->size,
-				   m->mem.host + s->host_offset, err) < 0)
+	/* A few slots stay free, as KVM reserves some for itself. */
+	if (memmap_set_chunks(&m->mem, slots > 16 ? (unsigned)slots - 8 : 8, err) < 0)
+		return -1;
+	for (i = 0; i < m->mem.nr_regions; i++)
+		if (machine_map_ram(m, m->mem.regions[i].gpa, m->mem.regions[i].size,
+				    err) < 0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -239,9 +274,14 @@ static void narrate_memory(const struct machine *m, FILE *out)
 		"allocated when the guest first touches them\n",
 		(unsigned long long)v, unit);
 	for (i = 0; i < m->mem.nr_slots; i++)
-		fprintf(out, "kvmrun:   KVM memory slot %u: guest-physical %#llx-%#llx\n",
-			i, (unsigned long long)m->mem.slots[i].gpa,
+		fprintf(out, "kvmrun:   RAM at guest-physical %#llx-%#llx\n",
+			(unsigned long long)m->mem.slots[i].gpa,
 			(unsigned long long)(m->mem.slots[i].gpa + m->mem.slots[i].size - 1));
+	v = m->mem.chunk_size;
+	unit = size_unit(v, &v);
+	fprintf(out, "kvmrun:   given to KVM as memory slots of %llu %s, each when "
+		"first needed: %u of %u now (those holding what kvmrun placed)\n",
+		(unsigned long long)v, unit, m->chunks_mapped, m->mem.nr_chunks);
 	fprintf(out, "kvmrun: memory map (also in the boot info block at %#x):\n",
 		KVMRUN_BOOTINFO_ADDR);
 	for (i = 0; bi && i < bi->mem_count; i++) {
@@ -356,8 +396,8 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 	fprintf(out, "kvmrun: CPUID: %u entries from KVM_GET_SUPPORTED_CPUID "
 		"given to the vCPU\n", m->cpu_info.cpuid_entries);
 	fprintf(out, "kvmrun: mode: 64-bit long mode; CR0 = PE MP ET NE WP PG, "
-		"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA\n",
-		m->cpu_info.xsave ? " OSXSAVE" : "");
+		"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA%s\n",
+		m->cpu_info.xsave ? " OSXSAVE" : "", m->cpu_info.nx ? " NXE" : "");
 	if (m->cpu_info.xsave)
 		fprintf(out, "kvmrun: XCR0 = %#llx (x87 SSE%s)\n",
 			(unsigned long long)m->cpu_info.xcr0,
@@ -428,7 +468,7 @@ int machine_create(struct machine *m, const struct config *cfg, FILE *log,
 
 	/* The VM: KVM, memory slots, the vCPU and its registers. */
 	if (kvm_open(&m->kvm, cfg->kvm_device, err) < 0 ||
-	    set_slots(m, err) < 0 ||
+	    map_initial_ram(m, err) < 0 ||
 	    kvm_create_vcpu(&m->kvm, err) < 0 ||
 	    cpu_setup(&m->kvm, &m->entry, &m->cpu_info, err) < 0 ||
 	    add_devices(m, err) < 0)

@@ -91,6 +91,7 @@ struct machine {
 	unsigned coalesced_ports;       /* zones registered */
 	unsigned console_exits;         /* console byte writes that exited */
 	unsigned cpl;                   /* the guest's current ring */
+	unsigned chunks_mapped;         /* RAM chunks given to KVM so far */
 	struct unclaimed_log unclaimed;
 	struct run_result *result;      /* set while running */
 };
@@ -125,6 +126,13 @@ void machine_print_unclaimed(const struct machine *m, FILE *out);
  */
 unsigned machine_code_at(const struct machine *m, const struct kvm_sregs *sregs,
 			 uint64_t rip, uint8_t *buf, unsigned len);
+
+/*
+ * Make sure KVM has the RAM chunks covering [gpa, gpa+len) as memory
+ * slots (they are registered lazily: see memmap.h).
+ */
+int machine_map_ram(struct machine *m, uint64_t gpa, uint64_t len,
+		    struct error *err);
 
 /* Console byte writes that exit before coalescing starts (machine.c). */
 #define MACHINE_COALESCE_AFTER  256

@@ -154,3 +154,63 @@ const char *memmap_kind_name(enum mem_kind kind)
 	}
 	return "?";
 }
+
+static unsigned chunks_for(uint64_t size, uint64_t chunk)
+{
+	return (unsigned)((size + chunk - 1) / chunk);
+}
+
+int memmap_set_chunks(struct memmap *mm, unsigned max_chunks, struct error *err)
+{
+	uint64_t chunk = MEMMAP_CHUNK_MIN;
+	uint64_t high = mm->nr_slots > 1 ? mm->slots[1].size : 0;
+
+	if (max_chunks > MEMMAP_MAX_CHUNKS)
+		max_chunks = MEMMAP_MAX_CHUNKS;
+	while (chunks_for(mm->slots[0].size, chunk) + chunks_for(high, chunk) > max_chunks) {
+		if (chunk >= (1ULL << 40))
+			return err_set(err, "guest RAM needs more than %u memory slots",
+				       max_chunks);
+		chunk *= 2;
+	}
+	mm->chunk_size = chunk;
+	mm->chunks_low = chunks_for(mm->slots[0].size, chunk);
+	mm->nr_chunks = mm->chunks_low + chunks_for(high, chunk);
+	memset(mm->chunk_mapped, 0, sizeof(mm->chunk_mapped));
+	return 0;
+}
+
+bool memmap_chunk_of(const struct memmap *mm, uint64_t gpa, unsigned *index)
+{
+	const struct mem_slot *s = slot_of(mm, gpa, 0);
+
+	if (!s || !mm->chunk_size)
+		return false;
+	*index = (unsigned)((gpa - s->gpa) / mm->chunk_size) +
+		 (s == &mm->slots[0] ? 0 : mm->chunks_low);
+	return true;
+}
+
+struct mem_slot memmap_chunk(const struct memmap *mm, unsigned index)
+{
+	const struct mem_slot *s = &mm->slots[index < mm->chunks_low ? 0 : 1];
+	uint64_t off = (uint64_t)(index < mm->chunks_low ? index : index - mm->chunks_low) *
+		       mm->chunk_size;
+	uint64_t size = s->size - off < mm->chunk_size ? s->size - off : mm->chunk_size;
+
+	return (struct mem_slot){
+		.gpa = s->gpa + off, .size = size, .host_offset = s->host_offset + off,
+	};
+}
+
+bool memmap_chunk_is_mapped(const struct memmap *mm, unsigned index)
+{
+	return index < mm->nr_chunks &&
+	       (mm->chunk_mapped[index / 64] >> (index % 64)) & 1;
+}
+
+void memmap_chunk_set_mapped(struct memmap *mm, unsigned index)
+{
+	if (index < mm->nr_chunks)
+		mm->chunk_mapped[index / 64] |= 1ULL << (index % 64);
+}

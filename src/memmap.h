@@ -22,6 +22,8 @@
 #define MEMMAP_MAX_RAM          (256ULL << 30)  /* 256 GiB */
 #define MEMMAP_DEFAULT_RAM      (64ULL << 20)   /* 64 MiB */
 #define MEMMAP_MAX_REGIONS      16
+#define MEMMAP_CHUNK_MIN        (64ULL << 20)   /* 64 MiB */
+#define MEMMAP_MAX_CHUNKS       8192
 
 enum mem_kind {
 	MEM_KIND_RESERVED,      /* kvmrun's tables (page tables, GDT, ...) */
@@ -44,11 +46,21 @@ struct mem_slot {
 	uint64_t host_offset;   /* offset into the host mapping */
 };
 
+/*
+ * RAM is handed to KVM in chunks, each its own memory slot, registered
+ * when first needed: a slot costs KVM time in proportion to its size (on
+ * kvm_pvm about 0.7 ms per GiB), so a large --mem would otherwise make
+ * every start slow.  Chunks never span the two RAM ranges.
+ */
 struct memmap {
 	uint8_t *host;          /* host mapping of all RAM (NULL until mapped) */
 	uint64_t ram_size;
 	struct mem_slot slots[2];
 	unsigned nr_slots;
+	uint64_t chunk_size;
+	unsigned chunks_low;    /* chunks of slots[0]; slots[1]'s follow */
+	unsigned nr_chunks;
+	uint64_t chunk_mapped[MEMMAP_MAX_CHUNKS / 64];  /* registered: bitmap */
 	uint64_t high_pd_gpa;   /* page directories for RAM above 4 GiB, or 0 */
 	unsigned nr_pds;        /* page directories in all (1 per GiB mapped) */
 	struct mem_region regions[MEMMAP_MAX_REGIONS];
@@ -80,6 +92,21 @@ void *memmap_gpa(const struct memmap *mm, uint64_t gpa, uint64_t len);
 
 /* Bytes of RAM from gpa to the end of its slot (0 if gpa is not RAM). */
 uint64_t memmap_ram_left(const struct memmap *mm, uint64_t gpa);
+
+/*
+ * Choose the chunk size so that RAM needs at most max_chunks chunks (the
+ * memory slots KVM offers, say).  Fails if even then there are too many.
+ */
+int memmap_set_chunks(struct memmap *mm, unsigned max_chunks, struct error *err);
+
+/* The chunk holding gpa (false if gpa is not RAM). */
+bool memmap_chunk_of(const struct memmap *mm, uint64_t gpa, unsigned *index);
+
+/* The range of RAM chunk index covers. */
+struct mem_slot memmap_chunk(const struct memmap *mm, unsigned index);
+
+bool memmap_chunk_is_mapped(const struct memmap *mm, unsigned index);
+void memmap_chunk_set_mapped(struct memmap *mm, unsigned index);
 
 /* Address just past the end of all guest-physical RAM. */
 uint64_t memmap_ram_end(const struct memmap *mm);

@@ -65,9 +65,14 @@ static void print_exception(FILE *out, const struct machine *m,
 	char detail[200] = "";
 
 	if (f->vector == EXC_PF) {
+		uint64_t ec = f->error_code;
 		char how[120];
 
-		exc_describe_pf(f->error_code, how, sizeof(how));
+		/* Without EFER.NXE the CPU does not flag fetches; a fault on
+		 * the bytes of the instruction at RIP can only be the fetch. */
+		if (res->sregs.cr2 - f->rip < 16)
+			ec |= PF_ERR_I;
+		exc_describe_pf(ec, how, sizeof(how));
 		snprintf(detail, sizeof(detail), ": address %#llx (CR2), %s",
 			 (unsigned long long)res->sregs.cr2, how);
 	} else if (f->has_error_code) {
@@ -162,7 +167,8 @@ void outcome_print(FILE *out, const struct machine *m,
 		print_state(out, m, res);
 		break;
 	case RUN_END_GUEST_ERROR:
-		fprintf(out, "kvmrun: guest error: %s (rip %#llx)\n", res->why, rip);
+		fprintf(out, "kvmrun: guest error: %s; guest stopped at rip %#llx\n",
+			res->why, rip);
 		break;
 	case RUN_END_UNHANDLED_EXIT:
 		snprintf(what, sizeof(what), "exit reason %u, which kvmrun does "

@@ -8,17 +8,15 @@
 
 #define GIB (1ULL << 30)
 
-static int write_entry(const struct memmap *mm, uint64_t table, unsigned index,
-		       uint64_t value, struct error *err)
+/* The page-table page at gpa, as 512 entries in host memory. */
+static uint64_t *table_at(const struct memmap *mm, uint64_t gpa, struct error *err)
 {
-	uint64_t gpa = table + (uint64_t)index * 8;
-	uint8_t *p = memmap_gpa(mm, gpa, 8);
+	uint64_t *t = memmap_gpa(mm, gpa, PT_ENTRIES * 8);
 
-	if (!p)
-		return err_set(err, "page table entry at %#llx is outside RAM",
-			       (unsigned long long)gpa);
-	memcpy(p, &value, 8);
-	return 0;
+	if (!t)
+		err_set(err, "page table at %#llx is outside RAM",
+			(unsigned long long)gpa);
+	return t;
 }
 
 static uint64_t pd_address(const struct memmap *mm, unsigned gib)
@@ -31,24 +29,25 @@ static uint64_t pd_address(const struct memmap *mm, unsigned gib)
 int pt_build(const struct memmap *mm, uint64_t extra_flags, struct error *err)
 {
 	const uint64_t table_flags = PTE_P | PTE_RW | extra_flags;
+	uint64_t *pml4, *pdpt, *pd;
 	unsigned gib, i;
 
 	if (mm->nr_pds > PT_ENTRIES)
 		return err_set(err, "too much memory to map with one PDPT");
-	if (write_entry(mm, KVMRUN_PML4_ADDR, 0, KVMRUN_PDPT_ADDR | table_flags,
-			err) < 0)
+	pml4 = table_at(mm, KVMRUN_PML4_ADDR, err);
+	pdpt = table_at(mm, KVMRUN_PDPT_ADDR, err);
+	if (!pml4 || !pdpt)
 		return -1;
+	pml4[0] = KVMRUN_PDPT_ADDR | table_flags;
 	for (gib = 0; gib < mm->nr_pds; gib++) {
-		uint64_t pd = pd_address(mm, gib);
+		uint64_t base = (uint64_t)gib * GIB;
 
-		if (write_entry(mm, KVMRUN_PDPT_ADDR, gib, pd | table_flags, err) < 0)
+		pd = table_at(mm, pd_address(mm, gib), err);
+		if (!pd)
 			return -1;
-		for (i = 0; i < PT_ENTRIES; i++) {
-			uint64_t pa = (uint64_t)gib * GIB + (uint64_t)i * PT_LARGE_PAGE;
-
-			if (write_entry(mm, pd, i, pa | table_flags | PTE_PS, err) < 0)
-				return -1;
-		}
+		pdpt[gib] = pd_address(mm, gib) | table_flags;
+		for (i = 0; i < PT_ENTRIES; i++)
+			pd[i] = (base + (uint64_t)i * PT_LARGE_PAGE) | table_flags | PTE_PS;
 	}
 	return 0;
 }

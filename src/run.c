@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "kvmrun/abi.h"
+#include "paging.h"
 
 #define TICK_NS                 (50 * 1000 * 1000)      /* 50 ms */
 #define NS_PER_S                1000000000ULL
@@ -204,6 +205,28 @@ static int handle_io(struct machine *m, struct run_result *res)
 	return 0;
 }
 
+/*
+ * An MMIO exit at an address that is RAM: the guest's first touch of a
+ * chunk KVM does not have yet.  Give KVM the chunk, and perform this one
+ * access on the RAM itself; from now on the chunk needs no exits.
+ */
+static int first_touch(struct machine *m, struct run_result *res)
+{
+	struct kvm_run *run = m->kvm.run;
+	uint8_t *p = memmap_gpa(&m->mem, run->mmio.phys_addr, run->mmio.len);
+
+	if (machine_map_ram(m, run->mmio.phys_addr, run->mmio.len,
+			    &res->host_error) < 0) {
+		end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
+		return -1;
+	}
+	if (run->mmio.is_write)
+		memcpy(p, run->mmio.data, run->mmio.len);
+	else
+		memcpy(run->mmio.data, p, run->mmio.len);
+	return 0;
+}
+
 static int handle_mmio(struct machine *m, struct run_result *res)
 {
 	struct kvm_run *run = m->kvm.run;
@@ -215,6 +238,8 @@ static int handle_mmio(struct machine *m, struct run_result *res)
 		end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 		return -1;
 	}
+	if (memmap_is_ram(&m->mem, run->mmio.phys_addr, run->mmio.len))
+		return first_touch(m, res);
 	r = bus_dispatch(&m->mmio, run->mmio.phys_addr, run->mmio.is_write,
 			 run->mmio.data, run->mmio.len);
 	if (r < 0) {
@@ -282,6 +307,33 @@ static int set_vcpu_sigmask(struct machine *m, struct error *err)
 }
 
 static int check_stop(struct machine *m, struct run_result *res);
+
+/*
+ * KVM could not emulate an instruction: if that is because the guest
+ * jumped into RAM it never touched (a chunk KVM does not have yet), give
+ * KVM the chunk and report true so the instruction is simply retried.
+ */
+static bool fetch_from_new_ram(struct machine *m)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct pt_walk w;
+	struct error err;
+	uint64_t pa;
+	unsigned idx;
+
+	if (cpu_get(&m->kvm, &regs, &sregs, &err) < 0)
+		return false;
+	pa = regs.rip;
+	if (sregs.cr0 & X86_CR0_PG) {
+		if (pt_walk(&m->mem, sregs.cr3, regs.rip, &w) < 0 || !w.present)
+			return false;
+		pa = w.pa;
+	}
+	if (!memmap_chunk_of(&m->mem, pa, &idx) || memmap_chunk_is_mapped(&m->mem, idx))
+		return false;
+	return machine_map_ram(m, pa, 1, &err) == 0;
+}
 
 /*
  * Hand the port writes KVM queued in the coalesced ring (instead of
@@ -353,6 +405,9 @@ static int handle_exit(struct machine *m, struct run_result *res)
 		end_run(res, RUN_END_FAIL_ENTRY, KVMRUN_STATUS_CRASH);
 		return 1;
 	case KVM_EXIT_INTERNAL_ERROR:
+		if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
+		    fetch_from_new_ram(m))
+			break;          /* retry now that KVM has the code's RAM */
 		res->suberror = run->internal.suberror;
 		end_run(res, RUN_END_INTERNAL_ERROR, KVMRUN_STATUS_CRASH);
 		return 1;

@@ -114,6 +114,11 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 		}
 		if (m->cfg->ring == RING_AUTO)
 			return move_to_ring0(m, res, &f, &regs, &sregs, err) < 0 ? -1 : 0;
+		/* A segment load fails at CPL3 because its selector is a
+		 * ring-0 one; a selector that is simply bad is a #GP anywhere. */
+		if (insn.cls == INSN_SEGMENT && f.error_code &&
+		    segment_of(&m->mem, &sregs, f.error_code).unusable)
+			insn.cls = INSN_OTHER;
 		if (insn.cls != INSN_OTHER) {
 			res->insn = insn.name;
 			return end_at_fault(m, res, RUN_END_PRIVILEGED, KVMRUN_STATUS_CRASH,
