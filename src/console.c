@@ -3,16 +3,28 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-void console_init(struct console *con, int out_fd, int in_fd)
+int console_init(struct console *con, int out_fd, int in_fd)
 {
-	memset(con, 0, sizeof(*con));
 	con->out_fd = out_fd;
 	con->in_fd = in_fd;
 	con->out_tty = isatty(out_fd) == 1;
 	con->in_eof = in_fd < 0;
+	con->out_error = 0;
+	con->out_len = con->in_pos = con->in_len = 0;
+	con->bytes_out = 0;
+	/* Not zeroed: only ever read back after being written. */
+	con->out = malloc(CONSOLE_OUT_BUF);
+	return con->out ? 0 : -1;
+}
+
+void console_fini(struct console *con)
+{
+	free(con->out);
+	con->out = NULL;
 }
 
 static int write_all(struct console *con, const uint8_t *p, size_t len)
@@ -49,12 +61,12 @@ int console_write(struct console *con, const void *data, size_t len)
 
 	if (con->out_error)
 		return -con->out_error;
-	if (len >= sizeof(con->out)) {
+	if (len >= CONSOLE_OUT_BUF) {
 		int r = console_flush(con);
 
 		return r < 0 ? r : write_all(con, p, len);
 	}
-	if (len > sizeof(con->out) - con->out_len) {
+	if (len > CONSOLE_OUT_BUF - con->out_len) {
 		int r = console_flush(con);
 
 		if (r < 0)

@@ -26,11 +26,13 @@ struct console {
 	size_t out_len;
 	size_t in_pos, in_len;
 	uint64_t bytes_out;             /* guest bytes written to out_fd */
-	uint8_t out[CONSOLE_OUT_BUF];
+	uint8_t *out;                   /* CONSOLE_OUT_BUF bytes */
 	uint8_t in[CONSOLE_IN_BUF];
 };
 
-void console_init(struct console *con, int out_fd, int in_fd);
+/* Returns 0, or -1 if the output buffer cannot be allocated. */
+int console_init(struct console *con, int out_fd, int in_fd);
+void console_fini(struct console *con);
 
 /* Queue guest output.  Returns 0, or -errno once writing has failed. */
 int console_write(struct console *con, const void *data, size_t len);

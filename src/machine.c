@@ -440,7 +440,10 @@ int machine_create(struct machine *m, const struct config *cfg, FILE *log,
 	m->log = log;
 	m->kvm.dev_fd = m->kvm.vm_fd = m->kvm.vcpu_fd = -1;
 	unclaimed_init(&m->unclaimed);
-	console_init(&m->console, 1, 0);
+	if (console_init(&m->console, 1, 0) < 0) {
+		err_set(err, "out of memory for the console buffer");
+		goto fail;
+	}
 
 	/* Guest memory and its contents: pure, no KVM yet. */
 	if (memmap_init(&m->mem, cfg->mem_size, err) < 0 ||
@@ -497,6 +500,7 @@ void machine_destroy(struct machine *m)
 				   &ignored);
 	m->ring = NULL;
 	kvm_close(&m->kvm);
+	console_fini(&m->console);
 	if (m->mem.host)
 		munmap(m->mem.host, m->mem.ram_size);
 	m->mem.host = NULL;

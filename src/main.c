@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 		return KVMRUN_STATUS_HOST;
 	}
 
-	m = calloc(1, sizeof(*m));      /* large: kept off the stack */
+	m = malloc(sizeof(*m));         /* machine_create initialises it */
 	if (!m) {
 		fprintf(stderr, "kvmrun: out of memory\n");
 		return KVMRUN_STATUS_HOST;
