@@ -9,7 +9,10 @@
  * CPL3: at the triple fault a hlt causes with no IDT).  No error messages
  * beyond the failing call's name: it is a measuring stick, not a tool.
  *
- * usage: raw [-3] [-m MiB] IMAGE
+ * With -c it also gives the vCPU the CPUID KVM supports, as any runner of
+ * real guests must (and kvmrun does): on a nested host that is not free.
+ *
+ * usage: raw [-3] [-c] [-m MiB] IMAGE
  */
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -45,11 +48,13 @@ static int xioctl(int fd, unsigned long req, void *arg, const char *name)
 int main(int argc, char **argv)
 {
 	uint64_t mem_size = 2ULL << 20, u = 0;
-	int opt, ring3 = 0;
+	int opt, ring3 = 0, cpuid = 0;
 
-	while ((opt = getopt(argc, argv, "3m:")) != -1) {
+	while ((opt = getopt(argc, argv, "3cm:")) != -1) {
 		if (opt == '3')
 			ring3 = 1;
+		else if (opt == 'c')
+			cpuid = 1;
 		else if (opt == 'm')
 			mem_size = strtoull(optarg, NULL, 0) << 20;
 		else
@@ -99,6 +104,17 @@ int main(int argc, char **argv)
 				   MAP_SHARED, vcpu, 0);
 	if (run == MAP_FAILED)
 		die("mmap kvm_run");
+
+	if (cpuid) {
+		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + 256 * sizeof(c->entries[0]));
+
+		if (!c)
+			die("calloc");
+		c->nent = 256;
+		xioctl(kvm, KVM_GET_SUPPORTED_CPUID, c, "KVM_GET_SUPPORTED_CPUID");
+		xioctl(vcpu, KVM_SET_CPUID2, c, "KVM_SET_CPUID2");
+		free(c);
+	}
 
 	struct kvm_sregs sregs;
 	xioctl(vcpu, KVM_GET_SREGS, &sregs, "KVM_GET_SREGS");

@@ -81,9 +81,9 @@ static void print_exception(FILE *out, const struct machine *m,
 		exc_describe_selector(f->error_code, how, sizeof(how));
 		snprintf(detail, sizeof(detail), ": %s", how);
 	}
-	fprintf(out, "kvmrun: guest crashed: %s %s at rip %#llx in ring %u%s\n",
-		exc_mnemonic(f->vector), exc_name(f->vector),
-		(unsigned long long)f->rip, (unsigned)(f->cs & 3), detail);
+	fprintf(out, "kvmrun: guest crashed: %s %s (vector %u) at rip %#llx in "
+		"ring %u%s\n", exc_mnemonic(f->vector), exc_name(f->vector),
+		f->vector, (unsigned long long)f->rip, (unsigned)(f->cs & 3), detail);
 	print_state(out, m, res);
 }
 

@@ -391,6 +391,87 @@ TEST(memmap_kind_names)
 	TEST_STREQ(memmap_kind_name(MEM_KIND_IMAGE), "image");
 }
 
+
+/* ---- chunks: RAM handed to KVM piecemeal ---------------------------- */
+
+TEST(memmap_chunks_small_ram)
+{
+	struct memmap mm;
+	struct error err = { "" };
+	struct mem_slot c;
+	unsigned idx;
+
+	TEST_REQUIRE(memmap_init(&mm, 100 * MIB, &err) == 0);
+	TEST_REQUIRE(memmap_set_chunks(&mm, 1000, &err) == 0);
+	TEST_EQ(mm.chunk_size, MEMMAP_CHUNK_MIN);
+	TEST_EQ(mm.nr_chunks, 2);                       /* 64 MiB + 36 MiB */
+	c = memmap_chunk(&mm, 1);
+	TEST_EQ(c.gpa, 64 * MIB);
+	TEST_EQ(c.size, 36 * MIB);                      /* clipped to RAM */
+	TEST_EQ(c.host_offset, 64 * MIB);
+	TEST_CHECK(memmap_chunk_of(&mm, 0, &idx) && idx == 0);
+	TEST_CHECK(memmap_chunk_of(&mm, 64 * MIB - 1, &idx) && idx == 0);
+	TEST_CHECK(memmap_chunk_of(&mm, 64 * MIB, &idx) && idx == 1);
+	TEST_CHECK(memmap_chunk_of(&mm, 100 * MIB - 1, &idx) && idx == 1);
+	TEST_CHECK(!memmap_chunk_of(&mm, 100 * MIB, &idx));     /* not RAM */
+	TEST_CHECK(!memmap_chunk_of(&mm, KVMRUN_MMIO_WINDOW, &idx));
+}
+
+TEST(memmap_chunks_high_ram)
+{
+	struct memmap mm;
+	struct error err = { "" };
+	struct mem_slot c;
+	unsigned idx;
+
+	/* 5 GiB: 3 GiB low (48 chunks), 2 GiB from 4 GiB (32 chunks). */
+	TEST_REQUIRE(memmap_init(&mm, 5 * GIB, &err) == 0);
+	TEST_REQUIRE(memmap_set_chunks(&mm, 1000, &err) == 0);
+	TEST_EQ(mm.chunks_low, 48);
+	TEST_EQ(mm.nr_chunks, 80);
+	c = memmap_chunk(&mm, 48);
+	TEST_EQ(c.gpa, KVMRUN_HIGH_RAM_START);
+	TEST_EQ(c.host_offset, 3 * GIB);                /* right after low RAM */
+	c = memmap_chunk(&mm, 79);
+	TEST_EQ(c.gpa + c.size, KVMRUN_HIGH_RAM_START + 2 * GIB);
+	TEST_CHECK(memmap_chunk_of(&mm, KVMRUN_HIGH_RAM_START, &idx) && idx == 48);
+	TEST_CHECK(memmap_chunk_of(&mm, 3 * GIB - 1, &idx) && idx == 47);
+	TEST_CHECK(!memmap_chunk_of(&mm, 3 * GIB, &idx));       /* the hole */
+}
+
+TEST(memmap_chunks_grow_to_fit_slots)
+{
+	struct memmap mm;
+	struct error err = { "" };
+
+	/* 256 GiB in at most 500 chunks: 64 MiB would need 4096. */
+	TEST_REQUIRE(memmap_init(&mm, 256 * GIB, &err) == 0);
+	TEST_REQUIRE(memmap_set_chunks(&mm, 500, &err) == 0);
+	TEST_EQ(mm.chunk_size, 1 * GIB);
+	TEST_CHECK(mm.nr_chunks <= 500);
+	TEST_EQ(mm.nr_chunks, 256);
+}
+
+TEST(memmap_chunk_bitmap)
+{
+	struct memmap mm;
+	struct error err = { "" };
+
+	TEST_REQUIRE(memmap_init(&mm, 5 * GIB, &err) == 0);
+	TEST_REQUIRE(memmap_set_chunks(&mm, 1000, &err) == 0);
+	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 0));
+	memmap_chunk_set_mapped(&mm, 0);
+	memmap_chunk_set_mapped(&mm, 64);
+	memmap_chunk_set_mapped(&mm, 79);
+	memmap_chunk_set_mapped(&mm, 80);               /* out of range: ignored */
+	TEST_CHECK(memmap_chunk_is_mapped(&mm, 0));
+	TEST_CHECK(memmap_chunk_is_mapped(&mm, 64));
+	TEST_CHECK(memmap_chunk_is_mapped(&mm, 79));
+	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 1));
+	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 63));
+	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 80));
+}
+
 const struct test tests_memmap[] = {
 	TEST_ENTRY(memmap_init_rejects_bad_sizes),
 	TEST_ENTRY(memmap_init_64m_one_slot),
@@ -411,5 +492,9 @@ const struct test tests_memmap[] = {
 	TEST_ENTRY(memmap_add_rejects_range_across_hole),
 	TEST_ENTRY(memmap_add_table_full),
 	TEST_ENTRY(memmap_kind_names),
+	TEST_ENTRY(memmap_chunks_small_ram),
+	TEST_ENTRY(memmap_chunks_high_ram),
+	TEST_ENTRY(memmap_chunks_grow_to_fit_slots),
+	TEST_ENTRY(memmap_chunk_bitmap),
 	TEST_END,
 };
