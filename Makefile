@@ -115,6 +115,8 @@ bench: ./kvmrun $(BENCH_BINS)
 	  echo; cat $(BB)/table.md; } > bench/RESULTS.md
 	cat bench/RESULTS.md
 
+include fuzz/fuzz.mk
+
 clean:
 	rm -rf build kvmrun guests/*.bin
 

@@ -1,0 +1,1 @@
+# Fuzzing rules (make fuzz): filled in by fuzz/README.md
