@@ -16,12 +16,30 @@ enum {
 	OPT_STRICT,
 	OPT_KVM_DEVICE,
 	OPT_RING,
+	OPT_REPORT,
+	OPT_TRACE,
+	OPT_TRACE_FILE,
+	OPT_TRACE_FORMAT,
+	OPT_DUMP_MEM,
+	OPT_SET,
+	OPT_MAX_EXITS,
+	OPT_MAX_INSNS,
+	OPT_MAX_OUTPUT,
+};
+
+const char *const cli_reg_names[16] = {
+	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
 };
 
 void cli_usage(FILE *out)
 {
 	fputs("usage: kvmrun [-hVv] [-e addr] [-m size] [-t seconds] [--load addr]\n"
-	      "              [--regs] [--ring 0|3|auto] [--strict] image\n"
+	      "              [--regs] [--ring 0|3|auto] [--strict] [--report file]\n"
+	      "              [--trace exits|insns] [--trace-file file]\n"
+	      "              [--trace-format text|jsonl] [--dump-mem addr:len[:file]]\n"
+	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
+	      "              [--max-output bytes] image\n"
 	      "\n"
 	      "Run a flat 64-bit x86 binary in a new KVM virtual machine.\n"
 	      "\n"
@@ -34,20 +52,116 @@ void cli_usage(FILE *out)
 	      "                        that needs it)\n"
 	      "      --strict          end the run at the first access to an unclaimed\n"
 	      "                        port or MMIO address\n"
-	      "  -v, --verbose         explain the machine kvmrun sets up, and the ending\n"
-	      "      --regs            print the registers when the run ends\n"
+	      "  -v, --verbose, --explain\n"
+	      "                        explain the machine kvmrun sets up, and the ending\n"
+	      "      --regs            print the registers, decoded, when the run ends\n"
+	      "      --report FILE     write a JSON report of the run to FILE (- for stderr)\n"
+	      "      --trace WHAT      trace every VM exit (exits) or every guest\n"
+	      "                        instruction (insns); both: exits,insns\n"
+	      "      --trace-file FILE write the trace to FILE instead of stderr\n"
+	      "      --trace-format F  text (default) or jsonl\n"
+	      "      --dump-mem A:L[:F]\n"
+	      "                        at the end, dump L bytes of guest memory at A: hex\n"
+	      "                        to stderr, or raw to file F (repeatable)\n"
+	      "      --set REG=VALUE   start with general register REG = VALUE (repeatable)\n"
+	      "      --max-exits N     end the run after N VM exits\n"
+	      "      --max-insns N     end a --trace insns run after N instructions\n"
+	      "      --max-output N    end the run once the guest wrote N bytes of output\n"
 	      "  -h, --help            print this help\n"
 	      "  -V, --version         print the version\n"
 	      "\n"
 	      "Numbers are decimal or 0x hex.  Exit status: 0 hlt, 1-255 the value\n"
-	      "written to port 0xf4, 124 time limit, 125 kvmrun failed, 126 guest\n"
-	      "crashed, 128+N killed by signal N.\n", out);
+	      "written to port 0xf4, 124 a limit was reached, 125 kvmrun failed,\n"
+	      "126 guest crashed, 128+N killed by signal N.\n", out);
 }
 
 static int bad_number(struct error *err, const char *opt, const char *arg,
 		      const char *why)
 {
 	return err_set(err, "%s '%s' %s", opt, arg, why);
+}
+
+/* --trace exits|insns|exits,insns */
+static int parse_trace(const char *arg, struct config *cfg, struct error *err)
+{
+	const char *p = arg;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 5 && strncmp(p, "exits", 5) == 0)
+			cfg->trace_exits = true;
+		else if (n == 5 && strncmp(p, "insns", 5) == 0)
+			cfg->trace_insns = true;
+		else
+			return err_set(err, "--trace '%s' must be exits, insns or "
+				       "exits,insns", arg);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (!cfg->trace_exits && !cfg->trace_insns)
+		return err_set(err, "--trace needs exits or insns");
+	return 0;
+}
+
+/* --dump-mem ADDR:LEN[:FILE] */
+static int parse_dump(const char *arg, struct config *cfg, struct error *err)
+{
+	struct mem_dump *d;
+	char num[32];
+	const char *colon = strchr(arg, ':'), *file, *why;
+	size_t n;
+
+	if (cfg->nr_dumps == CONFIG_MAX_DUMPS)
+		return err_set(err, "at most %d --dump-mem options", CONFIG_MAX_DUMPS);
+	d = &cfg->dumps[cfg->nr_dumps];
+	if (!colon || (size_t)(colon - arg) >= sizeof(num))
+		return err_set(err, "--dump-mem '%s' must be ADDR:LEN[:FILE]", arg);
+	memcpy(num, arg, (size_t)(colon - arg));
+	num[colon - arg] = '\0';
+	if (parse_u64(num, 0, UINT64_MAX, &d->addr, &why) < 0)
+		return err_set(err, "--dump-mem address '%s' %s", num, why);
+	file = strchr(colon + 1, ':');
+	n = file ? (size_t)(file - colon - 1) : strlen(colon + 1);
+	if (n >= sizeof(num))
+		return err_set(err, "--dump-mem length in '%s' is not a number", arg);
+	memcpy(num, colon + 1, n);
+	num[n] = '\0';
+	if (parse_size(num, 1, UINT64_MAX, &d->len, &why) < 0)
+		return err_set(err, "--dump-mem length '%s' %s", num, why);
+	if (d->addr + d->len - 1 < d->addr)
+		return err_set(err, "--dump-mem '%s' wraps around", arg);
+	d->file = file ? file + 1 : NULL;
+	if (d->file && !*d->file)
+		return err_set(err, "--dump-mem '%s' has an empty file name", arg);
+	cfg->nr_dumps++;
+	return 0;
+}
+
+/* --set REG=VALUE */
+static int parse_set(const char *arg, struct config *cfg, struct error *err)
+{
+	const char *eq = strchr(arg, '='), *why;
+	struct reg_set *r;
+	unsigned i;
+
+	if (cfg->nr_sets == CONFIG_MAX_SETS)
+		return err_set(err, "at most %d --set options", CONFIG_MAX_SETS);
+	if (!eq)
+		return err_set(err, "--set '%s' must be REG=VALUE", arg);
+	r = &cfg->sets[cfg->nr_sets];
+	for (i = 0; i < 16; i++)
+		if (strlen(cli_reg_names[i]) == (size_t)(eq - arg) &&
+		    strncmp(arg, cli_reg_names[i], (size_t)(eq - arg)) == 0)
+			break;
+	if (i == 16)
+		return err_set(err, "--set '%s': unknown register (rax ... r15)", arg);
+	if (parse_u64(eq + 1, 0, UINT64_MAX, &r->value, &why) < 0)
+		return err_set(err, "--set '%s': value %s", arg, why);
+	r->reg = i;
+	cfg->nr_sets++;
+	return 0;
 }
 
 /*
@@ -74,15 +188,25 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			  struct error *err)
 {
 	static const struct option longopts[] = {
+		{ "dump-mem",   required_argument, NULL, OPT_DUMP_MEM },
 		{ "entry",      required_argument, NULL, 'e' },
+		{ "explain",    no_argument,       NULL, 'v' },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ "kvm-device", required_argument, NULL, OPT_KVM_DEVICE },
 		{ "load",       required_argument, NULL, OPT_LOAD },
+		{ "max-exits",  required_argument, NULL, OPT_MAX_EXITS },
+		{ "max-insns",  required_argument, NULL, OPT_MAX_INSNS },
+		{ "max-output", required_argument, NULL, OPT_MAX_OUTPUT },
 		{ "mem",        required_argument, NULL, 'm' },
 		{ "regs",       no_argument,       NULL, OPT_REGS },
+		{ "report",     required_argument, NULL, OPT_REPORT },
 		{ "ring",       required_argument, NULL, OPT_RING },
+		{ "set",        required_argument, NULL, OPT_SET },
 		{ "strict",     no_argument,       NULL, OPT_STRICT },
 		{ "timeout",    required_argument, NULL, 't' },
+		{ "trace",      required_argument, NULL, OPT_TRACE },
+		{ "trace-file", required_argument, NULL, OPT_TRACE_FILE },
+		{ "trace-format", required_argument, NULL, OPT_TRACE_FORMAT },
 		{ "verbose",    no_argument,       NULL, 'v' },
 		{ "version",    no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -151,6 +275,52 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		case OPT_KVM_DEVICE:
 			cfg->kvm_device = optarg;
 			break;
+		case OPT_REPORT:
+			cfg->report = optarg;
+			break;
+		case OPT_TRACE:
+			if (parse_trace(optarg, cfg, err) < 0)
+				return CLI_USAGE_ERROR;
+			break;
+		case OPT_TRACE_FILE:
+			cfg->trace_file = optarg;
+			break;
+		case OPT_TRACE_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				cfg->trace_format = TRACE_TEXT;
+			else if (strcmp(optarg, "jsonl") == 0)
+				cfg->trace_format = TRACE_JSONL;
+			else {
+				err_set(err, "--trace-format '%s' must be text or jsonl", optarg);
+				return CLI_USAGE_ERROR;
+			}
+			break;
+		case OPT_DUMP_MEM:
+			if (parse_dump(optarg, cfg, err) < 0)
+				return CLI_USAGE_ERROR;
+			break;
+		case OPT_SET:
+			if (parse_set(optarg, cfg, err) < 0)
+				return CLI_USAGE_ERROR;
+			break;
+		case OPT_MAX_EXITS:
+			if (parse_u64(optarg, 1, UINT64_MAX, &cfg->max_exits, &why) < 0) {
+				bad_number(err, "--max-exits", optarg, why);
+				return CLI_USAGE_ERROR;
+			}
+			break;
+		case OPT_MAX_INSNS:
+			if (parse_u64(optarg, 1, UINT64_MAX, &cfg->max_insns, &why) < 0) {
+				bad_number(err, "--max-insns", optarg, why);
+				return CLI_USAGE_ERROR;
+			}
+			break;
+		case OPT_MAX_OUTPUT:
+			if (parse_size(optarg, 1, UINT64_MAX, &cfg->max_output, &why) < 0) {
+				bad_number(err, "--max-output", optarg, why);
+				return CLI_USAGE_ERROR;
+			}
+			break;
 		case ':':
 			err_set(err, "option %s needs an argument", argv[optind - 1]);
 			return CLI_USAGE_ERROR;
@@ -165,6 +335,10 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 	}
 	if (optind + 1 < argc) {
 		err_set(err, "one image only (unexpected '%s')", argv[optind + 1]);
+		return CLI_USAGE_ERROR;
+	}
+	if (cfg->max_insns && !cfg->trace_insns) {
+		err_set(err, "--max-insns needs --trace insns");
 		return CLI_USAGE_ERROR;
 	}
 	cfg->image = argv[optind];

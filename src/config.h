@@ -16,6 +16,23 @@ enum ring_mode {
 	RING_3,                 /* CPL3 throughout */
 };
 
+#define CONFIG_MAX_DUMPS        16
+#define CONFIG_MAX_SETS         16
+
+/* --dump-mem ADDR:LEN[:FILE] */
+struct mem_dump {
+	uint64_t addr, len;
+	const char *file;               /* NULL: hex dump to stderr */
+};
+
+/* --set REG=VALUE */
+struct reg_set {
+	unsigned reg;                   /* index into cli_reg_names */
+	uint64_t value;
+};
+
+enum trace_format { TRACE_TEXT, TRACE_JSONL };
+
 struct config {
 	const char *image;              /* path of the image file */
 	uint64_t mem_size;              /* bytes of guest RAM */
@@ -27,6 +44,17 @@ struct config {
 	bool print_regs;                /* registers at the end (--regs) */
 	bool strict;                    /* unclaimed access ends the run */
 	enum ring_mode ring;
+	uint64_t max_exits;             /* 0: no limit */
+	uint64_t max_insns;             /* 0: no limit (needs --trace insns) */
+	uint64_t max_output;            /* 0: no limit; bytes of guest output */
+	const char *report;             /* --report FILE, "-" for stderr */
+	bool trace_exits, trace_insns;
+	const char *trace_file;         /* NULL: stderr */
+	enum trace_format trace_format;
+	struct mem_dump dumps[CONFIG_MAX_DUMPS];
+	unsigned nr_dumps;
+	struct reg_set sets[CONFIG_MAX_SETS];
+	unsigned nr_sets;
 	const char *kvm_device;         /* NULL: /dev/kvm */
 };
 

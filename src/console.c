@@ -15,7 +15,7 @@ int console_init(struct console *con, int out_fd, int in_fd)
 	con->in_eof = in_fd < 0;
 	con->out_error = 0;
 	con->out_len = con->in_pos = con->in_len = 0;
-	con->bytes_out = 0;
+	con->bytes_out = con->bytes_in = con->queued = con->max_out = 0;
 	/* Not zeroed: only ever read back after being written. */
 	con->out = malloc(CONSOLE_OUT_BUF);
 	return con->out ? 0 : -1;
@@ -58,13 +58,23 @@ int console_flush(struct console *con)
 int console_write(struct console *con, const void *data, size_t len)
 {
 	const uint8_t *p = data;
+	int over = 0;
 
 	if (con->out_error)
 		return -con->out_error;
+	if (con->max_out && len > con->max_out - con->queued) {
+		len = (size_t)(con->max_out - con->queued);
+		over = -EDQUOT;
+	}
+	con->queued += len;
+	if (len == 0)
+		return over;
 	if (len >= CONSOLE_OUT_BUF) {
 		int r = console_flush(con);
 
-		return r < 0 ? r : write_all(con, p, len);
+		if (r == 0)
+			r = write_all(con, p, len);
+		return r < 0 ? r : over;
 	}
 	if (len > CONSOLE_OUT_BUF - con->out_len) {
 		int r = console_flush(con);
@@ -74,7 +84,7 @@ int console_write(struct console *con, const void *data, size_t len)
 	}
 	memcpy(con->out + con->out_len, p, len);
 	con->out_len += len;
-	return 0;
+	return over;
 }
 
 /* Read what stdin has without blocking. */
@@ -115,6 +125,7 @@ int console_getc(struct console *con)
 {
 	if (!console_input_ready(con))
 		return -1;
+	con->bytes_in++;
 	return con->in[con->in_pos++];
 }
 

@@ -26,6 +26,9 @@ struct console {
 	size_t out_len;
 	size_t in_pos, in_len;
 	uint64_t bytes_out;             /* guest bytes written to out_fd */
+	uint64_t bytes_in;              /* guest bytes read from in_fd */
+	uint64_t max_out;               /* 0, or the most bytes the guest may write */
+	uint64_t queued;                /* bytes the guest has written in all */
 	uint8_t *out;                   /* CONSOLE_OUT_BUF bytes */
 	uint8_t in[CONSOLE_IN_BUF];
 };
@@ -34,7 +37,10 @@ struct console {
 int console_init(struct console *con, int out_fd, int in_fd);
 void console_fini(struct console *con);
 
-/* Queue guest output.  Returns 0, or -errno once writing has failed. */
+/*
+ * Queue guest output.  Returns 0, or -errno once writing has failed, or
+ * -EDQUOT once max_out is reached (what fits is still written).
+ */
 int console_write(struct console *con, const void *data, size_t len);
 
 /* Write out everything queued.  Returns 0 or -errno. */

@@ -128,7 +128,11 @@ int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
 	regs.rip = entry->rip;
 	regs.rsp = entry->rsp;
 	regs.rdi = entry->rdi;
-	regs.rflags = X86_RFLAGS_RESERVED;
+	regs.rflags = entry->rflags | X86_RFLAGS_RESERVED;
+	/* --set: struct kvm_regs starts with the 16 general registers in the
+	 * order of cli_reg_names. */
+	for (unsigned i = 0; i < entry->nr_sets; i++)
+		((__u64 *)&regs)[entry->sets[i].reg] = entry->sets[i].value;
 	return kvm_ioctl(kvm->vcpu_fd, KVM_SET_REGS, &regs, err) < 0 ? -1 : 0;
 }
 

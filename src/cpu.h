@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <linux/kvm.h>
 
+#include "config.h"
 #include "error.h"
 #include "kvm.h"
 
@@ -45,6 +46,8 @@
 #define X86_XCR0_AVX            (1ULL << 2)
 
 #define X86_RFLAGS_RESERVED     (1ULL << 1)     /* always 1 */
+#define X86_RFLAGS_TF           (1ULL << 8)     /* trap after each instruction */
+#define X86_RFLAGS_IF           (1ULL << 9)
 
 /* Where the guest starts. */
 struct cpu_entry {
@@ -52,6 +55,9 @@ struct cpu_entry {
 	uint64_t rsp;
 	uint64_t rdi;           /* boot information block */
 	unsigned cpl;           /* 0, or 3: user code and data segments */
+	uint64_t rflags;        /* X86_RFLAGS_RESERVED, plus TF when tracing */
+	const struct reg_set *sets;     /* --set */
+	unsigned nr_sets;
 };
 
 /* What cpu_setup chose, for -v. */

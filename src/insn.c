@@ -142,3 +142,43 @@ void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info)
 		return;
 	}
 }
+
+unsigned insn_branch_len(const uint8_t *code, unsigned len)
+{
+	unsigned i = 0, imm;
+	bool opsize = false;
+
+	while (i < len && i < 14 && is_legacy_prefix(code[i]))
+		opsize |= code[i++] == 0x66;
+	if (i < len && (code[i] & 0xf0) == 0x40)
+		i++;
+	if (i >= len)
+		return 0;
+	switch (code[i]) {
+	case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75:
+	case 0x76: case 0x77: case 0x78: case 0x79: case 0x7a: case 0x7b:
+	case 0x7c: case 0x7d: case 0x7e: case 0x7f:
+	case 0xe0: case 0xe1: case 0xe2: case 0xe3: case 0xeb:
+		imm = 1;
+		break;
+	case 0xe8: case 0xe9:
+		imm = opsize ? 2 : 4;
+		break;
+	case 0xc3: case 0xcb:
+		imm = 0;
+		break;
+	case 0xc2: case 0xca:
+		imm = 2;
+		break;
+	case 0x0f:
+		if (i + 1 < len && (code[i + 1] & 0xf0) == 0x80) {
+			i++;
+			imm = opsize ? 2 : 4;
+			break;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+	return i + 1 + imm <= len ? i + 1 + imm : 0;
+}

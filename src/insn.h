@@ -29,4 +29,12 @@ struct insn_info {
  */
 void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info);
 
+/*
+ * The length of a direct branch, return or loop at code[0] (jmp, jcc,
+ * call rel, ret, loop, jrcxz), or 0 if it is not one of those.  For
+ * --trace insns, which cannot tell a taken branch's length from the
+ * address execution continued at.
+ */
+unsigned insn_branch_len(const uint8_t *code, unsigned len);
+
 #endif

@@ -432,18 +432,43 @@ static void narrate_devices(const struct machine *m, FILE *out)
 		MACHINE_COALESCE_AFTER, KVMRUN_PORT_COM1, KVMRUN_PORT_DEBUGCON);
 }
 
-int machine_create(struct machine *m, const struct config *cfg, FILE *log,
-		   FILE *narrate, struct error *err)
+/* Every --dump-mem range must be RAM: say so before the run, not after. */
+static int check_dumps(const struct machine *m, struct error *err)
 {
+	unsigned i;
+
+	for (i = 0; i < m->cfg->nr_dumps; i++) {
+		const struct mem_dump *d = &m->cfg->dumps[i];
+
+		if (!memmap_is_ram(&m->mem, d->addr, d->len))
+			return err_set(err, "--dump-mem %#llx:%#llx is not inside guest RAM "
+				       "(RAM ends at %#llx)", (unsigned long long)d->addr,
+				       (unsigned long long)d->len,
+				       (unsigned long long)memmap_ram_end(&m->mem));
+	}
+	return 0;
+}
+
+int machine_create(struct machine *m, const struct config *cfg,
+		   const struct machine_io *io, struct error *err)
+{
+	FILE *narrate = io->narrate;
+
 	memset(m, 0, sizeof(*m));
 	m->cfg = cfg;
-	m->log = log;
+	m->log = io->log;
+	m->tracer = (struct tracer){
+		.out = io->trace, .format = cfg->trace_format,
+		.exits = cfg->trace_exits, .insns = cfg->trace_insns,
+	};
 	m->kvm.dev_fd = m->kvm.vm_fd = m->kvm.vcpu_fd = -1;
 	unclaimed_init(&m->unclaimed);
+	stats_init(&m->stats);
 	if (console_init(&m->console, 1, 0) < 0) {
 		err_set(err, "out of memory for the console buffer");
 		goto fail;
 	}
+	m->console.max_out = cfg->max_output;
 
 	/* Guest memory and its contents: pure, no KVM yet. */
 	if (memmap_init(&m->mem, cfg->mem_size, err) < 0 ||
@@ -456,7 +481,15 @@ int machine_create(struct machine *m, const struct config *cfg, FILE *log,
 		.rsp = KVMRUN_STACK_TOP,
 		.rdi = KVMRUN_BOOTINFO_ADDR,
 		.cpl = m->cpl,
+		.rflags = cfg->trace_insns ? X86_RFLAGS_TF : 0,
+		.sets = cfg->sets,
+		.nr_sets = cfg->nr_sets,
 	};
+	m->tracing_insns = cfg->trace_insns;
+	m->insn_rip = m->entry.rip;
+	m->insn_cpl = m->cpl;
+	if (check_dumps(m, err) < 0)
+		goto fail;
 	if (!memmap_is_ram(&m->mem, m->entry.rip, 1)) {
 		err_set(err, "entry address %#llx is outside guest RAM (RAM ends at %#llx)",
 			(unsigned long long)m->entry.rip,

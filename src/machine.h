@@ -23,7 +23,9 @@
 #include "kvm.h"
 #include "loader.h"
 #include "memmap.h"
+#include "stats.h"
 #include "supervisor.h"
+#include "trace.h"
 #include "unclaimed.h"
 
 /* How a run ended.  README "Exit status" maps each to a status. */
@@ -42,7 +44,13 @@ enum run_end {
 	RUN_END_EXCEPTION,      /* a CPU exception reached the supervisor: 126 */
 	RUN_END_PRIVILEGED,     /* --ring 3 and an instruction needing ring 0: 126 */
 	RUN_END_GUEST_ERROR,    /* the guest misused a device: 126 */
+	RUN_END_MAX_EXITS,      /* --max-exits reached: 124 */
+	RUN_END_MAX_INSNS,      /* --max-insns reached: 124 */
+	RUN_END_MAX_OUTPUT,     /* --max-output reached: 124 */
 };
+
+/* A stable name for each ending ("hlt", "timeout", ...): the report's. */
+const char *run_end_name(enum run_end end);
 
 struct run_result {
 	enum run_end end;
@@ -66,6 +74,8 @@ struct run_result {
 	bool switched;
 	uint64_t exits;                 /* KVM_RUN returns, all kinds */
 	uint64_t coalesced;             /* port writes that did not exit */
+	uint64_t insns;                 /* instructions traced (--trace insns) */
+	uint64_t run_ns;                /* time in the run loop */
 	bool have_regs;                 /* regs/sregs below are valid */
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
@@ -92,17 +102,27 @@ struct machine {
 	unsigned console_exits;         /* console byte writes that exited */
 	unsigned cpl;                   /* the guest's current ring */
 	unsigned chunks_mapped;         /* RAM chunks given to KVM so far */
+	struct stats stats;
+	struct tracer tracer;           /* out NULL: no tracing */
+	bool tracing_insns;             /* TF is set on the guest */
+	uint64_t insn_rip;              /* the instruction being stepped */
+	unsigned insn_cpl;
 	struct unclaimed_log unclaimed;
 	struct run_result *result;      /* set while running */
 };
 
+/* Where a machine writes what it has to say; the front end decides. */
+struct machine_io {
+	FILE *log;              /* run-time reports (unclaimed accesses) */
+	FILE *narrate;          /* -v's account of the setup, or NULL */
+	FILE *trace;            /* --trace, or NULL */
+};
+
 /*
- * Build a machine from cfg.  log receives run-time reports (unclaimed
- * accesses); narrate, if not NULL, receives -v's account of the setup.
- * On failure everything made so far is undone.
+ * Build a machine from cfg.  On failure everything made so far is undone.
  */
-int machine_create(struct machine *m, const struct config *cfg, FILE *log,
-		   FILE *narrate, struct error *err);
+int machine_create(struct machine *m, const struct config *cfg,
+		   const struct machine_io *io, struct error *err);
 
 /*
  * Run until the guest ends.  The signals in run_signals() must be blocked
@@ -148,5 +168,8 @@ bool machine_is_console_port(uint64_t port);
  * Returns -1 if a register ioctl fails (err says which).
  */
 int trap_hlt(struct machine *m, struct run_result *res, struct error *err);
+
+/* --trace insns: a port-I/O or MMIO exit happened (see trap.c). */
+void trap_io_step(struct machine *m);
 
 #endif

@@ -1,26 +1,81 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kvmrun's front end: parse the command line into a config, build a
- * machine from it, run it, say how the run ended and exit with the status
- * the README's table gives.  The only file that exits.
+ * machine from it, run it, say how the run ended (stderr, and the JSON
+ * report if asked) and exit with the status the README's table gives.
+ * The only file that exits.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "kvmrun/abi.h"
 #include "machine.h"
 #include "outcome.h"
+#include "report.h"
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Open --report / --trace-file destinations before anything runs. */
+static FILE *open_output(const char *path, const char *what)
+{
+	FILE *f;
+
+	if (!path || strcmp(path, "-") == 0)
+		return stderr;
+	f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "kvmrun: %s: cannot create %s: %s\n", what, path,
+			strerror(errno));
+	return f;
+}
+
+static void close_output(FILE *f)
+{
+	if (f && f != stderr)
+		fclose(f);
+}
+
+/* What outcome_print says, captured so the report can quote it. */
+static char *describe_outcome(const struct machine *m, const struct run_result *res)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	outcome_print(f, m, res);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
 
 int main(int argc, char **argv)
 {
+	uint64_t t_start = now_us(), t_setup, t_run;
 	struct machine *m;
 	struct run_result res;
-	int status;
 	struct config cfg;
 	struct error err = { "" };
+	struct machine_io io;
+	struct report_times times;
+	FILE *report = NULL, *trace = NULL;
+	char *text, *first_line = NULL;
 	sigset_t set;
+	int status;
 
 	switch (cli_parse(argc, argv, &cfg, &err)) {
 	case CLI_RUN:
@@ -47,25 +102,70 @@ int main(int argc, char **argv)
 		perror("kvmrun: sigprocmask");
 		return KVMRUN_STATUS_HOST;
 	}
+	if (cfg.report && !(report = open_output(cfg.report, "--report")))
+		return KVMRUN_STATUS_HOST;
+	if ((cfg.trace_exits || cfg.trace_insns) &&
+	    !(trace = open_output(cfg.trace_file, "--trace-file"))) {
+		close_output(report);
+		return KVMRUN_STATUS_HOST;
+	}
 
 	m = malloc(sizeof(*m));         /* machine_create initialises it */
 	if (!m) {
 		fprintf(stderr, "kvmrun: out of memory\n");
 		return KVMRUN_STATUS_HOST;
 	}
-	if (machine_create(m, &cfg, stderr, cfg.verbose ? stderr : NULL, &err) < 0) {
+	io = (struct machine_io){
+		.log = stderr, .narrate = cfg.verbose ? stderr : NULL, .trace = trace,
+	};
+	if (machine_create(m, &cfg, &io, &err) < 0) {
 		fprintf(stderr, "kvmrun: %s\n", err.msg);
+		if (report) {
+			times = (struct report_times){ .total_us = now_us() - t_start };
+			report_write(report, &cfg, NULL, NULL, &times, err.msg);
+		}
+		close_output(report);
+		close_output(trace);
 		free(m);
 		return KVMRUN_STATUS_HOST;
 	}
+	t_setup = now_us();
 	if (machine_run(m, &res, &err) < 0) {
 		fprintf(stderr, "kvmrun: %s\n", err.msg);
-		status = KVMRUN_STATUS_HOST;
-	} else {
-		outcome_print(stderr, m, &res);
-		status = res.status;
+		machine_destroy(m);
+		free(m);
+		close_output(report);
+		close_output(trace);
+		return KVMRUN_STATUS_HOST;
 	}
+	t_run = now_us();
+	status = res.status;
+
+	text = describe_outcome(m, &res);
+	if (text) {
+		fputs(text, stderr);
+		first_line = strndup(text, strcspn(text, "\n"));
+	}
+	if (outcome_dump_mem(stderr, m, &err) < 0) {
+		fprintf(stderr, "kvmrun: %s\n", err.msg);
+		status = KVMRUN_STATUS_HOST;
+	}
+	if (report) {
+		times = (struct report_times){
+			.setup_us = t_setup - t_start, .run_us = t_run - t_setup,
+			.total_us = now_us() - t_start,
+		};
+		if (report_write(report, &cfg, m, &res, &times,
+				 first_line && *first_line ? first_line : NULL) < 0) {
+			fprintf(stderr, "kvmrun: --report: cannot write %s\n", cfg.report);
+			status = KVMRUN_STATUS_HOST;
+		}
+	}
+	free(first_line);
+	free(text);
 	machine_destroy(m);
 	free(m);
+	close_output(report);
+	close_output(trace);
 	return status;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "outcome.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -170,6 +171,18 @@ void outcome_print(FILE *out, const struct machine *m,
 		fprintf(out, "kvmrun: guest error: %s; guest stopped at rip %#llx\n",
 			res->why, rip);
 		break;
+	case RUN_END_MAX_EXITS:
+		fprintf(out, "kvmrun: exit limit of %llu reached (--max-exits): guest "
+			"stopped at rip %#llx\n", (unsigned long long)cfg->max_exits, rip);
+		break;
+	case RUN_END_MAX_INSNS:
+		fprintf(out, "kvmrun: instruction limit of %llu reached (--max-insns): "
+			"guest stopped at rip %#llx\n", (unsigned long long)cfg->max_insns, rip);
+		break;
+	case RUN_END_MAX_OUTPUT:
+		fprintf(out, "kvmrun: output limit of %llu bytes reached (--max-output): "
+			"guest stopped at rip %#llx\n", (unsigned long long)cfg->max_output, rip);
+		break;
 	case RUN_END_UNHANDLED_EXIT:
 		snprintf(what, sizeof(what), "exit reason %u, which kvmrun does "
 			 "not handle", res->exit_reason);
@@ -181,4 +194,58 @@ void outcome_print(FILE *out, const struct machine *m,
 		cpu_print_regs(out, &res->regs, &res->sregs);
 	}
 	machine_print_unclaimed(m, out);
+}
+
+static void hexdump(FILE *out, uint64_t addr, const uint8_t *p, uint64_t len)
+{
+	uint64_t off;
+	unsigned i;
+
+	for (off = 0; off < len; off += 16) {
+		unsigned n = len - off < 16 ? (unsigned)(len - off) : 16;
+
+		fprintf(out, "  %016llx ", (unsigned long long)(addr + off));
+		for (i = 0; i < 16; i++) {
+			if (i < n)
+				fprintf(out, " %02x", p[off + i]);
+			else
+				fputs("   ", out);
+		}
+		fputs("  |", out);
+		for (i = 0; i < n; i++)
+			fputc(p[off + i] >= 0x20 && p[off + i] < 0x7f ? p[off + i] : '.', out);
+		fputs("|\n", out);
+	}
+}
+
+int outcome_dump_mem(FILE *out, const struct machine *m, struct error *err)
+{
+	unsigned i;
+
+	for (i = 0; i < m->cfg->nr_dumps; i++) {
+		const struct mem_dump *d = &m->cfg->dumps[i];
+		const uint8_t *p = memmap_gpa(&m->mem, d->addr, d->len);
+		FILE *f;
+
+		if (!p)         /* checked before the run; RAM cannot shrink */
+			return err_set(err, "--dump-mem %#llx: not inside guest RAM",
+				       (unsigned long long)d->addr);
+		if (!d->file) {
+			fprintf(out, "kvmrun: guest memory at %#llx, %llu bytes:\n",
+				(unsigned long long)d->addr, (unsigned long long)d->len);
+			hexdump(out, d->addr, p, d->len);
+			continue;
+		}
+		f = fopen(d->file, "wb");
+		if (!f)
+			return err_errno(err, errno, "--dump-mem: cannot create %s", d->file);
+		if (fwrite(p, 1, d->len, f) != d->len) {
+			err_errno(err, errno, "--dump-mem: cannot write %s", d->file);
+			fclose(f);
+			return -1;
+		}
+		if (fclose(f) != 0)
+			return err_errno(err, errno, "--dump-mem: cannot write %s", d->file);
+	}
+	return 0;
 }

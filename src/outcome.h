@@ -14,4 +14,10 @@
 void outcome_print(FILE *out, const struct machine *m,
 		   const struct run_result *res);
 
+/*
+ * --dump-mem: each range as a hex dump on out, or raw into its file.
+ * Returns 0, or -1 with err set if a file cannot be written.
+ */
+int outcome_dump_mem(FILE *out, const struct machine *m, struct error *err);
+
 #endif

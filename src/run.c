@@ -171,9 +171,42 @@ static void device_failed(struct machine *m, struct run_result *res, int r)
 		end_run(res, RUN_END_OUTPUT_CLOSED, KVMRUN_STATUS_SIGNAL + SIGPIPE);
 		return;
 	}
+	if (r == -EDQUOT) {
+		end_run(res, RUN_END_MAX_OUTPUT, KVMRUN_STATUS_TIMEOUT);
+		return;
+	}
 	err_errno(&res->host_error, -r, m->console.out_error ?
 		  "cannot write guest output" : "a device failed");
 	end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
+}
+
+/* The guest's RIP for the trace (a register ioctl: only when tracing). */
+static bool trace_rip(struct machine *m, uint64_t *rip)
+{
+	struct kvm_regs regs;
+
+	if (ioctl(m->kvm.vcpu_fd, KVM_GET_REGS, &regs) < 0)
+		return false;
+	*rip = regs.rip;
+	return true;
+}
+
+static const char *device_at(const struct bus *bus, uint64_t addr)
+{
+	const struct bus_device *d = bus_find(bus, addr);
+
+	return d ? d->name : NULL;
+}
+
+static void count_exit(struct machine *m, enum exit_kind kind, const char *note)
+{
+	m->stats.exits[kind]++;
+	if (m->tracer.out && m->tracer.exits) {
+		struct trace_exit e = { .kind = kind, .note = note };
+
+		e.have_rip = trace_rip(m, &e.rip);
+		trace_exit(&m->tracer, &e);
+	}
 }
 
 static int handle_io(struct machine *m, struct run_result *res)
@@ -189,18 +222,32 @@ static int handle_io(struct machine *m, struct run_result *res)
 		end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 		return -1;
 	}
-	if (run->io.direction == KVM_EXIT_IO_OUT && run->io.size == 1 &&
-	    machine_is_console_port(run->io.port))
+	bool out = run->io.direction == KVM_EXIT_IO_OUT;
+	struct trace_exit e = {
+		.kind = out ? EXIT_IO_OUT : EXIT_IO_IN, .addr = run->io.port,
+		.size = run->io.size, .count = run->io.count, .data = data,
+		.device = device_at(&m->pio, run->io.port),
+	};
+
+	m->stats.exits[e.kind]++;
+	if (m->tracing_insns)
+		trap_io_step(m);
+	if (out && run->io.size == 1 && machine_is_console_port(run->io.port))
 		machine_console_exit(m);
 	for (i = 0; i < run->io.count; i++) {
-		int r = bus_dispatch(&m->pio, run->io.port,
-				     run->io.direction == KVM_EXIT_IO_OUT,
+		int r = bus_dispatch(&m->pio, run->io.port, out,
 				     data + (uint64_t)i * run->io.size, run->io.size);
 
+		stats_access(&m->stats, IO_SPACE_PORT, run->io.port, out);
 		if (r < 0) {
 			device_failed(m, res, r);
 			return -1;
 		}
+	}
+	/* Logged after the devices ran, so that an in shows what it read. */
+	if (m->tracer.out && m->tracer.exits) {
+		e.have_rip = trace_rip(m, &e.rip);
+		trace_exit(&m->tracer, &e);
 	}
 	return 0;
 }
@@ -238,10 +285,27 @@ static int handle_mmio(struct machine *m, struct run_result *res)
 		end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 		return -1;
 	}
-	if (memmap_is_ram(&m->mem, run->mmio.phys_addr, run->mmio.len))
+	if (memmap_is_ram(&m->mem, run->mmio.phys_addr, run->mmio.len)) {
+		count_exit(m, EXIT_FIRST_TOUCH, "(RAM given to KVM on first touch)");
 		return first_touch(m, res);
+	}
+	if (m->tracing_insns)
+		trap_io_step(m);
 	r = bus_dispatch(&m->mmio, run->mmio.phys_addr, run->mmio.is_write,
 			 run->mmio.data, run->mmio.len);
+	stats_access(&m->stats, IO_SPACE_MMIO, run->mmio.phys_addr, run->mmio.is_write);
+	m->stats.exits[run->mmio.is_write ? EXIT_MMIO_WRITE : EXIT_MMIO_READ]++;
+	if (m->tracer.out && m->tracer.exits) {
+		struct trace_exit e = {
+			.kind = run->mmio.is_write ? EXIT_MMIO_WRITE : EXIT_MMIO_READ,
+			.addr = run->mmio.phys_addr, .size = run->mmio.len, .count = 1,
+			.data = run->mmio.data,
+			.device = device_at(&m->mmio, run->mmio.phys_addr),
+		};
+
+		e.have_rip = trace_rip(m, &e.rip);
+		trace_exit(&m->tracer, &e);
+	}
 	if (r < 0) {
 		device_failed(m, res, r);
 		return -1;
@@ -357,6 +421,18 @@ static int drain_coalesced(struct machine *m, struct run_result *res)
 		__atomic_store_n(&ring->first, (ring->first + 1) % m->ring_max,
 				 __ATOMIC_RELEASE);
 		res->coalesced++;
+		m->stats.exits[EXIT_COALESCED]++;
+		stats_access(&m->stats, e->pio ? IO_SPACE_PORT : IO_SPACE_MMIO,
+			     e->phys_addr, true);
+		if (m->tracer.out && m->tracer.exits) {
+			struct trace_exit t = {
+				.kind = EXIT_IO_OUT, .coalesced = true,
+				.addr = e->phys_addr, .size = len ? len : 1, .count = 1,
+				.data = data, .device = device_at(&m->pio, e->phys_addr),
+			};
+
+			trace_exit(&m->tracer, &t);
+		}
 		r = bus_dispatch(e->pio ? &m->pio : &m->mmio, e->phys_addr, true,
 				 data, len ? len : 1);
 		if (r < 0) {
@@ -386,7 +462,11 @@ static int handle_exit(struct machine *m, struct run_result *res)
 		break;
 	case KVM_EXIT_HLT: {
 		struct error err;
-		int r = trap_hlt(m, res, &err);
+		int r;
+
+		if (!m->tracing_insns)  /* single steps are traced as insns */
+			count_exit(m, EXIT_HLT, NULL);
+		r = trap_hlt(m, res, &err);
 
 		if (r < 0) {
 			res->host_error = err;
@@ -398,26 +478,39 @@ static int handle_exit(struct machine *m, struct run_result *res)
 		break;
 	}
 	case KVM_EXIT_SHUTDOWN:
+		count_exit(m, EXIT_OTHER, "KVM_EXIT_SHUTDOWN");
 		end_run(res, RUN_END_SHUTDOWN, KVMRUN_STATUS_CRASH);
 		return 1;
 	case KVM_EXIT_FAIL_ENTRY:
+		count_exit(m, EXIT_OTHER, "KVM_EXIT_FAIL_ENTRY");
 		res->hw_reason = run->fail_entry.hardware_entry_failure_reason;
 		end_run(res, RUN_END_FAIL_ENTRY, KVMRUN_STATUS_CRASH);
 		return 1;
 	case KVM_EXIT_INTERNAL_ERROR:
 		if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
-		    fetch_from_new_ram(m))
+		    fetch_from_new_ram(m)) {
+			count_exit(m, EXIT_FIRST_TOUCH, "(code in RAM given to KVM on first touch)");
 			break;          /* retry now that KVM has the code's RAM */
+		}
+		count_exit(m, EXIT_OTHER, "KVM_EXIT_INTERNAL_ERROR");
 		res->suberror = run->internal.suberror;
 		end_run(res, RUN_END_INTERNAL_ERROR, KVMRUN_STATUS_CRASH);
 		return 1;
 	case KVM_EXIT_INTR:
+		count_exit(m, EXIT_INTR, NULL);
 		break;
 	default:
+		count_exit(m, EXIT_OTHER, kvm_exit_name(run->exit_reason));
 		end_run(res, RUN_END_UNHANDLED_EXIT, KVMRUN_STATUS_CRASH);
 		return 1;
 	}
-	return check_stop(m, res);
+	if (check_stop(m, res))
+		return 1;
+	if (m->cfg->max_exits && res->exits >= m->cfg->max_exits) {
+		end_run(res, RUN_END_MAX_EXITS, KVMRUN_STATUS_TIMEOUT);
+		return 1;
+	}
+	return 0;
 }
 
 /* After any exit: did a device or --strict end the run? */
@@ -443,6 +536,7 @@ static int check_stop(struct machine *m, struct run_result *res)
 int machine_run(struct machine *m, struct run_result *res, struct error *err)
 {
 	struct run_clock clk = { .have_timer = false };
+	uint64_t start = 0;
 	int done = 0, r = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -456,6 +550,7 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 	clock_init(&clk, m->cfg->timeout_ns);
 	if (set_vcpu_sigmask(m, err) < 0)
 		goto out;
+	start = now_ns();
 
 	while (!done) {
 		if (m->console.out_tty && m->console.out_len) {
@@ -480,6 +575,7 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 				end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 				break;
 			}
+			count_exit(m, EXIT_INTR, "(KVM_RUN interrupted by a signal)");
 			done = handle_signals(m, &clk, res, err);
 			if (done < 0)
 				goto out;
@@ -488,6 +584,7 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 		done = handle_exit(m, res);
 	}
 	r = 0;
+	res->run_ns = now_ns() - start;
 	{
 		int f = console_flush(&m->console);
 
@@ -502,4 +599,30 @@ out:
 	clock_fini(&clk);
 	m->result = NULL;
 	return r;
+}
+
+const char *run_end_name(enum run_end end)
+{
+	static const char *const names[] = {
+		[RUN_END_HLT] = "hlt",
+		[RUN_END_EXIT_DEVICE] = "exit_device",
+		[RUN_END_TIMEOUT] = "timeout",
+		[RUN_END_SIGNAL] = "signal",
+		[RUN_END_OUTPUT_CLOSED] = "output_closed",
+		[RUN_END_HOST_ERROR] = "host_error",
+		[RUN_END_SHUTDOWN] = "triple_fault",
+		[RUN_END_INTERNAL_ERROR] = "kvm_internal_error",
+		[RUN_END_FAIL_ENTRY] = "entry_failure",
+		[RUN_END_STRICT] = "strict_unclaimed_access",
+		[RUN_END_UNHANDLED_EXIT] = "unhandled_exit",
+		[RUN_END_EXCEPTION] = "exception",
+		[RUN_END_PRIVILEGED] = "privileged_instruction",
+		[RUN_END_GUEST_ERROR] = "guest_error",
+		[RUN_END_MAX_EXITS] = "max_exits",
+		[RUN_END_MAX_INSNS] = "max_insns",
+		[RUN_END_MAX_OUTPUT] = "max_output",
+	};
+
+	return (unsigned)end < sizeof(names) / sizeof(names[0]) && names[end]
+	       ? names[end] : "?";
 }

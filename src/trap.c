@@ -18,9 +18,9 @@
 
 #include "gdt.h"
 #include "insn.h"
+#include "paging.h"
 #include "kvmrun/abi.h"
 
-#define X86_RFLAGS_IF   (1ULL << 9)
 
 /*
  * The segment a selector names, decoded from the guest's GDT (which is
@@ -77,8 +77,136 @@ static int move_to_ring0(struct machine *m, struct run_result *res,
 	    kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
 		return -1;
 	m->cpl = 0;
+	m->insn_cpl = 0;
 	res->switched = true;
 	res->switch_rip = f->rip;
+	return 0;
+}
+
+/*
+ * --trace insns.  The guest runs with RFLAGS.TF set, so each instruction
+ * ends in a #DB trap, which the supervisor turns into a hlt exit like any
+ * exception: the frame's RIP is the next instruction.  This works in both
+ * rings (host single-stepping does not reach CPL3 code on kvm_pvm) and
+ * across port-I/O exits.  The guest must not see TF: pushf has its copy
+ * cleared, popf and iretq have TF put back in what they load.
+ */
+
+/* Log the instruction being stepped, now that it ran; next is where the
+ * guest went (0: unknown). */
+static void trace_stepped(struct machine *m, const struct kvm_sregs *sregs,
+			  uint64_t next)
+{
+	uint8_t code[15];
+	uint64_t len = next - m->insn_rip;
+	bool known = next && len >= 1 && len <= sizeof(code);
+	unsigned n = machine_code_at(m, sregs, m->insn_rip, code, sizeof(code));
+
+	if (!known && (len = insn_branch_len(code, n)) != 0)
+		known = true;           /* a taken branch */
+	if (known && len < n)
+		n = (unsigned)len;
+	trace_insn(&m->tracer, m->insn_rip, m->insn_cpl, code, n, known);
+	m->result->insns++;
+}
+
+/* The run ends at the instruction being stepped: log it too. */
+static void trace_last(struct machine *m, const struct kvm_sregs *sregs,
+		       uint64_t next)
+{
+	if (m->tracing_insns)
+		trace_stepped(m, sregs, next);
+}
+
+/* Change bit TF of the RFLAGS image at gva (in the guest's stack). */
+static void patch_tf(struct machine *m, const struct kvm_sregs *sregs,
+		     uint64_t gva, bool set)
+{
+	struct pt_walk w;
+	uint64_t *p, pa = gva;
+
+	if (sregs->cr0 & X86_CR0_PG) {
+		if (pt_walk(&m->mem, sregs->cr3, gva, &w) < 0 || !w.present)
+			return;
+		pa = w.pa;
+	}
+	if (pa % 8 || !(p = memmap_gpa(&m->mem, pa, 8)))
+		return;
+	*p = set ? *p | X86_RFLAGS_TF : *p & ~X86_RFLAGS_TF;
+}
+
+/*
+ * A port-I/O or MMIO exit while stepping.  On kvm_pvm the trap after an
+ * `out` that exited is lost, so the instruction after it would run
+ * untraced: when RIP already moved past the instruction being stepped,
+ * log it here and step on from RIP.
+ */
+void trap_io_step(struct machine *m)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct error err;
+
+	if (!m->tracing_insns || cpu_get(&m->kvm, &regs, &sregs, &err) < 0 ||
+	    regs.rip == m->insn_rip)
+		return;
+	trace_stepped(m, &sregs, regs.rip);
+	m->insn_rip = regs.rip;
+}
+
+static int step(struct machine *m, struct run_result *res,
+		const struct exc_frame *f, struct kvm_regs *regs,
+		struct kvm_sregs *sregs, struct error *err)
+{
+	struct insn_info done, next;
+	uint8_t code[16];
+	unsigned n;
+
+	n = machine_code_at(m, sregs, m->insn_rip, code, sizeof(code));
+	insn_classify(code, n, &done);
+	/* f->rip == insn_rip: the trap of an instruction trap_io_step has
+	 * already logged (where the trap was not lost after all). */
+	if (f->rip != m->insn_rip)
+		trace_stepped(m, sregs, f->rip);
+	if (done.cls == INSN_OTHER && n > done.len - 1 && code[done.len - 1] == 0x9c)
+		patch_tf(m, sregs, f->rsp, false);      /* pushf: hide TF */
+
+	regs->rip = f->rip;
+	regs->rsp = f->rsp;
+	regs->rflags = f->rflags | X86_RFLAGS_TF;
+	sregs->cs = segment_of(&m->mem, sregs, f->cs);
+	sregs->ss = segment_of(&m->mem, sregs, f->ss);
+	if (sregs->ss.unusable)         /* a null SS at CPL0 in 64-bit mode */
+		sregs->ss.dpl = sregs->cs.dpl;
+
+	if (m->cfg->max_insns && res->insns >= m->cfg->max_insns) {
+		res->end = RUN_END_MAX_INSNS;
+		res->status = KVMRUN_STATUS_TIMEOUT;
+		res->have_regs = true;
+		res->regs = *regs;
+		res->regs.rflags &= ~X86_RFLAGS_TF;
+		res->sregs = *sregs;
+		return 1;
+	}
+
+	n = machine_code_at(m, sregs, f->rip, code, sizeof(code));
+	insn_classify(code, n, &next);
+	if (next.cls == INSN_PRIVILEGED && strcmp(next.name, "lidt") == 0) {
+		/* lidt: from now on #DB would go to the guest's own IDT. */
+		trace_note(&m->tracer, "instruction trace stops: the guest loads "
+			   "its own IDT, which would receive the trace traps");
+		m->tracing_insns = false;
+		regs->rflags &= ~X86_RFLAGS_TF;
+	} else if (next.len && code[next.len - 1] == 0x9d) {
+		patch_tf(m, sregs, f->rsp, true);       /* popf keeps TF */
+	} else if (next.cls == INSN_SEGMENT && code[next.len - 1] == 0xcf) {
+		patch_tf(m, sregs, f->rsp + 16, true);  /* iretq's RFLAGS */
+	}
+	m->insn_rip = f->rip;
+	m->insn_cpl = f->cs & 3;
+	if (kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SREGS, sregs, err) < 0 ||
+	    kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -97,6 +225,7 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 	 * stub itself): the guest's own hlt. */
 	if (!sup_vector_at(regs.rip, &vector) || sregs.idt.base != KVMRUN_IDT_ADDR ||
 	    sup_read_frame(&m->mem, regs.rsp, vector, &f) < 0) {
+		trace_last(m, &sregs, regs.rip);
 		res->end = RUN_END_HLT;
 		res->status = 0;
 		res->have_regs = true;
@@ -104,10 +233,13 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 		res->sregs = sregs;
 		return 1;
 	}
+	if (vector == EXC_DB && m->tracing_insns)
+		return step(m, res, &f, &regs, &sregs, err);
 	if (vector == EXC_GP && (f.cs & 3) == 3) {
 		n = machine_code_at(m, &sregs, f.rip, code, sizeof(code));
 		insn_classify(code, n, &insn);
 		if (insn.cls == INSN_HLT) {
+			trace_last(m, &sregs, f.rip + insn.len);
 			end_at_fault(m, res, RUN_END_HLT, 0, &f, &regs, &sregs);
 			res->regs.rip = f.rip + insn.len;       /* as after a hlt */
 			return 1;
@@ -125,6 +257,7 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 					    &f, &regs, &sregs);
 		}
 	}
+	trace_last(m, &sregs, 0);
 	return end_at_fault(m, res, RUN_END_EXCEPTION, KVMRUN_STATUS_CRASH, &f,
 			    &regs, &sregs);
 }

@@ -28,10 +28,13 @@ extern const struct test tests_unclaimed[];
 extern const struct test tests_cli[];
 extern const struct test tests_insn[];
 extern const struct test tests_supervisor[];
+extern const struct test tests_sha256[];
+extern const struct test tests_json[];
 
 static const struct test *const suites[] = {
 	tests_error, tests_parse, tests_memmap, tests_paging, tests_gdt,
 	tests_bus, tests_unclaimed, tests_cli, tests_insn, tests_supervisor,
+	tests_sha256, tests_json,
 };
 
 static const char *current_test;

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+#include "kvmrun/abi.h"
+#include "sha256.h"
+
+#define REPORT_TOP      8       /* busiest ports and MMIO addresses listed */
+
+int report_file_sha256(const char *path, char hex[65], uint64_t *size)
+{
+	uint8_t buf[65536], digest[32];
+	struct sha256 s;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	sha256_init(&s);
+	*size = 0;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return -1;
+		}
+		sha256_update(&s, buf, (size_t)n);
+		*size += (uint64_t)n;
+	}
+	close(fd);
+	sha256_final(&s, digest);
+	sha256_hex(digest, hex);
+	return 0;
+}
+
+static const char *ring_name(enum ring_mode ring)
+{
+	return ring == RING_0 ? "0" : ring == RING_3 ? "3" : "auto";
+}
+
+static void write_image(struct json *j, const struct config *cfg)
+{
+	char hex[65];
+	uint64_t size;
+
+	json_object_begin(j, "image");
+	json_string(j, "path", cfg->image);
+	if (report_file_sha256(cfg->image, hex, &size) == 0) {
+		json_u64(j, "size", size);
+		json_string(j, "sha256", hex);
+	} else {
+		json_null(j, "size");
+		json_null(j, "sha256");
+	}
+	json_object_end(j);
+}
+
+static void write_options(struct json *j, const struct config *cfg,
+			  const struct machine *m)
+{
+	json_object_begin(j, "options");
+	json_u64(j, "mem", cfg->mem_size);
+	json_hex(j, "load", cfg->load_addr);
+	if (m)
+		json_hex(j, "entry", m->entry.rip);
+	else if (cfg->entry_set)
+		json_hex(j, "entry", cfg->entry);
+	else
+		json_hex(j, "entry", cfg->load_addr);
+	json_string(j, "ring", ring_name(cfg->ring));
+	if (cfg->timeout_ns)
+		json_double(j, "timeout_s", (double)cfg->timeout_ns / 1e9);
+	else
+		json_null(j, "timeout_s");
+	json_bool(j, "strict", cfg->strict);
+	json_u64(j, "max_exits", cfg->max_exits);
+	json_u64(j, "max_insns", cfg->max_insns);
+	json_u64(j, "max_output", cfg->max_output);
+	json_array_begin(j, "set");
+	for (unsigned i = 0; i < cfg->nr_sets; i++) {
+		json_object_begin(j, NULL);
+		json_string(j, "reg", cli_reg_names[cfg->sets[i].reg]);
+		json_hex(j, "value", cfg->sets[i].value);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
+static void write_exception(struct json *j, const struct machine *m,
+			    const struct run_result *res)
+{
+	const struct exc_frame *f = &res->exc;
+	uint8_t code[16];
+	unsigned n;
+	char text[120];
+
+	json_object_begin(j, "exception");
+	json_u64(j, "vector", f->vector);
+	json_string(j, "mnemonic", exc_mnemonic(f->vector));
+	json_string(j, "name", exc_name(f->vector));
+	if (f->has_error_code) {
+		json_hex(j, "error_code", f->error_code);
+		if (f->vector == EXC_PF)
+			exc_describe_pf(f->error_code, text, sizeof(text));
+		else
+			exc_describe_selector(f->error_code, text, sizeof(text));
+		json_string(j, "error", text);
+	} else {
+		json_null(j, "error_code");
+		json_null(j, "error");
+	}
+	if (f->vector == EXC_PF)
+		json_hex(j, "cr2", res->sregs.cr2);
+	else
+		json_null(j, "cr2");
+	json_hex(j, "rip", f->rip);
+	json_u64(j, "ring", f->cs & 3);
+	n = machine_code_at(m, &res->sregs, f->rip, code, sizeof(code));
+	{
+		char hex[2 * sizeof(code) + 1];
+
+		for (unsigned i = 0; i < n; i++)
+			snprintf(hex + 2 * i, 3, "%02x", code[i]);
+		hex[2 * n] = '\0';
+		json_string(j, "code", hex);
+	}
+	if (res->end == RUN_END_PRIVILEGED)
+		json_string(j, "instruction", res->insn);
+	json_object_end(j);
+}
+
+static void write_end(struct json *j, const struct machine *m,
+		      const struct run_result *res, int status, const char *message,
+		      const char *reason)
+{
+	json_object_begin(j, "end");
+	json_string(j, "reason", res ? run_end_name(res->end) : reason);
+	json_i64(j, "status", status);
+	json_string(j, "message", message);
+	if (res && res->end == RUN_END_EXIT_DEVICE)
+		json_hex(j, "exit_value", res->exit_value);
+	else
+		json_null(j, "exit_value");
+	if (res && res->end == RUN_END_SIGNAL)
+		json_string(j, "signal", sigabbrev_np(res->signo));
+	else
+		json_null(j, "signal");
+	if (res && (res->end == RUN_END_EXCEPTION || res->end == RUN_END_PRIVILEGED))
+		write_exception(j, m, res);
+	else
+		json_null(j, "exception");
+	if (res)
+		json_string(j, "kvm_exit", kvm_exit_name(res->exit_reason));
+	else
+		json_null(j, "kvm_exit");
+	json_object_end(j);
+}
+
+static void write_segment(struct json *j, const char *name,
+			  const struct kvm_segment *s)
+{
+	json_object_begin(j, name);
+	json_hex(j, "selector", s->selector);
+	json_hex(j, "base", s->base);
+	json_hex(j, "limit", s->limit);
+	json_u64(j, "type", s->type);
+	json_u64(j, "dpl", s->dpl);
+	json_bool(j, "present", s->present);
+	json_bool(j, "long", s->l);
+	json_bool(j, "db", s->db);
+	json_bool(j, "granularity", s->g);
+	json_bool(j, "unusable", s->unusable);
+	json_object_end(j);
+}
+
+static void write_registers(struct json *j, const struct run_result *res)
+{
+	const __u64 *gpr = (const __u64 *)&res->regs;
+	const struct kvm_sregs *s = &res->sregs;
+
+	if (!res->have_regs) {
+		json_null(j, "registers");
+		return;
+	}
+	json_object_begin(j, "registers");
+	for (unsigned i = 0; i < 16; i++)
+		json_hex(j, cli_reg_names[i], gpr[i]);
+	json_hex(j, "rip", res->regs.rip);
+	json_hex(j, "rflags", res->regs.rflags);
+	json_hex(j, "cr0", s->cr0);
+	json_hex(j, "cr2", s->cr2);
+	json_hex(j, "cr3", s->cr3);
+	json_hex(j, "cr4", s->cr4);
+	json_hex(j, "cr8", s->cr8);
+	json_hex(j, "efer", s->efer);
+	json_object_begin(j, "segments");
+	write_segment(j, "cs", &s->cs);
+	write_segment(j, "ss", &s->ss);
+	write_segment(j, "ds", &s->ds);
+	write_segment(j, "es", &s->es);
+	write_segment(j, "fs", &s->fs);
+	write_segment(j, "gs", &s->gs);
+	write_segment(j, "tr", &s->tr);
+	write_segment(j, "ldt", &s->ldt);
+	json_object_end(j);
+	json_object_begin(j, "gdt");
+	json_hex(j, "base", s->gdt.base);
+	json_hex(j, "limit", s->gdt.limit);
+	json_object_end(j);
+	json_object_begin(j, "idt");
+	json_hex(j, "base", s->idt.base);
+	json_hex(j, "limit", s->idt.limit);
+	json_object_end(j);
+	json_object_end(j);
+}
+
+static void write_top(struct json *j, const char *key, const struct stats *st,
+		      enum io_space space)
+{
+	const struct addr_count *top[REPORT_TOP];
+	unsigned n = stats_top(st, space, top, REPORT_TOP);
+
+	json_array_begin(j, key);
+	for (unsigned i = 0; i < n; i++) {
+		json_object_begin(j, NULL);
+		json_hex(j, space == IO_SPACE_PORT ? "port" : "addr", top[i]->addr);
+		json_u64(j, "reads", top[i]->reads);
+		json_u64(j, "writes", top[i]->writes);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void write_activity(struct json *j, const struct machine *m,
+			   const struct run_result *res)
+{
+	json_object_begin(j, "ring");
+	json_u64(j, "start", res->start_cpl);
+	json_u64(j, "end", res->cpl);
+	if (res->switched)
+		json_hex(j, "moved_to_ring0_at", res->switch_rip);
+	else
+		json_null(j, "moved_to_ring0_at");
+	json_object_end(j);
+
+	json_object_begin(j, "exits");
+	json_u64(j, "total", res->exits);
+	json_object_begin(j, "by_kind");
+	for (unsigned k = 0; k < EXIT_KINDS; k++)
+		json_u64(j, exit_kind_name((enum exit_kind)k), m->stats.exits[k]);
+	json_object_end(j);
+	json_object_end(j);
+	write_top(j, "top_ports", &m->stats, IO_SPACE_PORT);
+	write_top(j, "top_mmio", &m->stats, IO_SPACE_MMIO);
+	json_object_begin(j, "unclaimed");
+	json_u64(j, "accesses", m->unclaimed.total);
+	json_u64(j, "addresses", m->unclaimed.nr);
+	json_object_end(j);
+	json_object_begin(j, "output");
+	json_u64(j, "bytes", m->console.queued);
+	json_u64(j, "stdin_bytes_read", m->console.bytes_in);
+	json_u64(j, "bulk_writes", m->bulk.calls);
+	json_object_end(j);
+	if (m->cfg->trace_insns)
+		json_u64(j, "instructions_traced", res->insns);
+	else
+		json_null(j, "instructions_traced");
+}
+
+int report_write(FILE *out, const struct config *cfg, const struct machine *m,
+		 const struct run_result *res, const struct report_times *t,
+		 const char *message)
+{
+	struct json j;
+
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_u64(&j, "format", REPORT_FORMAT);
+	json_string(&j, "kvmrun", KVMRUN_VERSION);
+	write_image(&j, cfg);
+	write_options(&j, cfg, m);
+	write_end(&j, m, res, res ? res->status : KVMRUN_STATUS_HOST, message,
+		  "setup_failed");
+	if (res) {
+		write_registers(&j, res);
+		write_activity(&j, m, res);
+	} else {
+		/* The run never started: the same keys, empty. */
+		static const char *const keys[] = {
+			"registers", "ring", "exits", "top_ports", "top_mmio",
+			"unclaimed", "output", "instructions_traced",
+		};
+
+		for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			json_null(&j, keys[i]);
+	}
+	json_object_begin(&j, "timing_us");
+	json_u64(&j, "setup", t->setup_us);
+	json_u64(&j, "run", t->run_us);
+	json_u64(&j, "total", t->total_us);
+	json_object_end(&j);
+	json_object_end(&j);
+	if (json_finish(&j) < 0 || fflush(out) != 0)
+		return -1;
+	return 0;
+}
