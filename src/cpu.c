@@ -53,6 +53,9 @@ static int setup_cpuid(struct kvm *kvm, struct cpu_setup_info *info,
 	}
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_SET_CPUID2, c, err) < 0)
 		goto out;
+	kvm_explain(kvm, "KVM_GET_SUPPORTED_CPUID, KVM_SET_CPUID2: the %u CPUID "
+		    "leaves KVM can offer become what the guest's cpuid reports",
+		    c->nent);
 	info->cpuid_entries = c->nent;
 	e = cpuid_find(c, 1, 0);
 	*ecx1 = e ? e->ecx : 0;
@@ -83,6 +86,7 @@ static int setup_xcr0(struct kvm *kvm, uint32_t ecx1, uint64_t supported,
 	xcrs.xcrs[0].value = xcr0;
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_SET_XCRS, &xcrs, err) < 0)
 		return -1;
+	kvm_explain(kvm, "KVM_SET_XCRS: XCR0 = %#llx", (unsigned long long)xcr0);
 	info->xsave = true;
 	info->xcr0 = xcr0;
 	return 0;
@@ -123,6 +127,13 @@ int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
 	sregs.efer = X86_EFER_LME | X86_EFER_LMA | (info->nx ? X86_EFER_NXE : 0);
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_SET_SREGS, &sregs, err) < 0)
 		return -1;
+	kvm_explain(kvm, "KVM_SET_SREGS: CR0=%#llx CR3=%#llx CR4=%#llx EFER=%#llx "
+		    "CS=%#x SS=%#x TR=%#x GDT=%#llx/%#x IDT=%#llx/%#x",
+		    (unsigned long long)sregs.cr0, (unsigned long long)sregs.cr3,
+		    (unsigned long long)sregs.cr4, (unsigned long long)sregs.efer,
+		    sregs.cs.selector, sregs.ss.selector, sregs.tr.selector,
+		    (unsigned long long)sregs.gdt.base, sregs.gdt.limit,
+		    (unsigned long long)sregs.idt.base, sregs.idt.limit);
 
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = entry->rip;
@@ -133,7 +144,12 @@ int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
 	 * order of cli_reg_names. */
 	for (unsigned i = 0; i < entry->nr_sets; i++)
 		((__u64 *)&regs)[entry->sets[i].reg] = entry->sets[i].value;
-	return kvm_ioctl(kvm->vcpu_fd, KVM_SET_REGS, &regs, err) < 0 ? -1 : 0;
+	if (kvm_ioctl(kvm->vcpu_fd, KVM_SET_REGS, &regs, err) < 0)
+		return -1;
+	kvm_explain(kvm, "KVM_SET_REGS: RIP=%#llx RSP=%#llx RDI=%#llx RFLAGS=%#llx",
+		    (unsigned long long)regs.rip, (unsigned long long)regs.rsp,
+		    (unsigned long long)regs.rdi, (unsigned long long)regs.rflags);
+	return 0;
 }
 
 void cpu_set_ring(struct kvm_sregs *sregs, unsigned cpl)
@@ -188,4 +204,91 @@ void cpu_print_regs(FILE *out, const struct kvm_regs *r,
 	print_segment(out, "ss", &s->ss);
 	print_segment(out, "ds", &s->ds);
 	print_segment(out, "tr", &s->tr);
+}
+
+struct bit_name {
+	unsigned bit;
+	const char *name, *meaning;
+};
+
+/* SDM Vol. 3A, 2.5 (CR0, CR4), 2.2.1 (EFER), Vol. 1, 3.4.3 (RFLAGS). */
+static const struct bit_name cr0_bits[] = {
+	{ 0, "PE", "protected mode" }, { 1, "MP", "monitor coprocessor" },
+	{ 2, "EM", "x87 emulation" }, { 3, "TS", "task switched" },
+	{ 4, "ET", "extension type" }, { 5, "NE", "native x87 errors" },
+	{ 16, "WP", "write protect in ring 0" }, { 18, "AM", "alignment mask" },
+	{ 29, "NW", "not write-through" }, { 30, "CD", "cache disable" },
+	{ 31, "PG", "paging" }, { 0, NULL, NULL },
+};
+static const struct bit_name cr4_bits[] = {
+	{ 0, "VME", "virtual-8086 extensions" }, { 1, "PVI", "protected-mode virtual interrupts" },
+	{ 2, "TSD", "rdtsc in ring 0 only" }, { 3, "DE", "debugging extensions" },
+	{ 4, "PSE", "4 MiB pages (32-bit paging)" }, { 5, "PAE", "physical address extension" },
+	{ 6, "MCE", "machine check" }, { 7, "PGE", "global pages" },
+	{ 8, "PCE", "rdpmc in any ring" }, { 9, "OSFXSR", "fxsave and SSE" },
+	{ 10, "OSXMMEXCPT", "SIMD exceptions" }, { 11, "UMIP", "user-mode instruction prevention" },
+	{ 12, "LA57", "5-level paging" }, { 16, "FSGSBASE", "rd/wrfsbase" },
+	{ 17, "PCIDE", "process-context identifiers" }, { 18, "OSXSAVE", "xsave and AVX" },
+	{ 20, "SMEP", "no ring-0 execution of user pages" },
+	{ 21, "SMAP", "no ring-0 access to user pages" }, { 22, "PKE", "protection keys" },
+	{ 0, NULL, NULL },
+};
+static const struct bit_name efer_bits[] = {
+	{ 0, "SCE", "syscall" }, { 8, "LME", "long mode enabled" },
+	{ 10, "LMA", "long mode active" }, { 11, "NXE", "no-execute pages" },
+	{ 0, NULL, NULL },
+};
+static const struct bit_name rflags_bits[] = {
+	{ 0, "CF", "carry" }, { 1, "1", "always set" }, { 2, "PF", "parity" },
+	{ 4, "AF", "adjust" }, { 6, "ZF", "zero" }, { 7, "SF", "sign" },
+	{ 8, "TF", "trap (single step)" }, { 9, "IF", "interrupts enabled" },
+	{ 10, "DF", "direction (string ops go down)" }, { 11, "OF", "overflow" },
+	{ 14, "NT", "nested task" }, { 16, "RF", "resume" },
+	{ 17, "VM", "virtual-8086 mode" }, { 18, "AC", "alignment check" },
+	{ 19, "VIF", "virtual interrupt" }, { 20, "VIP", "virtual interrupt pending" },
+	{ 21, "ID", "cpuid available" }, { 0, NULL, NULL },
+};
+
+static void print_bits(FILE *out, const char *reg, uint64_t v,
+		       const struct bit_name *bits)
+{
+	unsigned i;
+	int any = 0;
+
+	fprintf(out, " %-6s %#llx:", reg, (unsigned long long)v);
+	for (i = 0; bits[i].name; i++) {
+		if (!(v & (1ULL << bits[i].bit)))
+			continue;
+		fprintf(out, "%s %s (%s)", any ? "," : "", bits[i].name, bits[i].meaning);
+		any = 1;
+	}
+	if (!any)
+		fputs(" none set", out);
+	fputc('\n', out);
+}
+
+void cpu_print_decoded(FILE *out, const struct kvm_regs *r,
+		       const struct kvm_sregs *s)
+{
+	const struct { const char *name; const struct kvm_segment *seg; } segs[] = {
+		{ "cs", &s->cs }, { "ss", &s->ss }, { "ds", &s->ds }, { "es", &s->es },
+		{ "fs", &s->fs }, { "gs", &s->gs }, { "tr", &s->tr },
+	};
+	char text[200];
+	unsigned i;
+
+	print_bits(out, "cr0", s->cr0, cr0_bits);
+	print_bits(out, "cr4", s->cr4, cr4_bits);
+	print_bits(out, "efer", s->efer, efer_bits);
+	print_bits(out, "rflags", r->rflags, rflags_bits);
+	fprintf(out, "        IOPL %llu; the guest runs in ring %u (CS.RPL, SS.DPL %u)\n",
+		(unsigned long long)((r->rflags >> 12) & 3), s->cs.selector & 3u,
+		s->ss.dpl);
+	for (i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		if (segs[i].seg->unusable || !segs[i].seg->present)
+			snprintf(text, sizeof(text), "null or unusable");
+		else
+			gdt_describe(segs[i].seg, text, sizeof(text));
+		fprintf(out, " %-6s %#06x: %s\n", segs[i].name, segs[i].seg->selector, text);
+	}
 }

@@ -48,6 +48,7 @@
 #define X86_RFLAGS_RESERVED     (1ULL << 1)     /* always 1 */
 #define X86_RFLAGS_TF           (1ULL << 8)     /* trap after each instruction */
 #define X86_RFLAGS_IF           (1ULL << 9)
+#define X86_RFLAGS_RF           (1ULL << 16)    /* resume: set in fault frames */
 
 /* Where the guest starts. */
 struct cpu_entry {
@@ -87,5 +88,9 @@ int cpu_get(struct kvm *kvm, struct kvm_regs *regs, struct kvm_sregs *sregs,
 /* Print general, control and segment registers, one group per line. */
 void cpu_print_regs(FILE *out, const struct kvm_regs *regs,
 		    const struct kvm_sregs *sregs);
+
+/* --regs: CR0, CR4, EFER and RFLAGS bit by bit, and the segments decoded. */
+void cpu_print_decoded(FILE *out, const struct kvm_regs *regs,
+		       const struct kvm_sregs *sregs);
 
 #endif

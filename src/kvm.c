@@ -2,6 +2,7 @@
 #include "kvm.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -19,6 +20,19 @@ int kvm_ioctl_named(int fd, unsigned long req, const char *name, void *arg,
 	if (r < 0)
 		return err_errno(err, errno, "%s failed", name);
 	return r;
+}
+
+void kvm_explain(const struct kvm *kvm, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!kvm->explain)
+		return;
+	fputs("kvmrun: ioctl ", kvm->explain);
+	va_start(ap, fmt);
+	vfprintf(kvm->explain, fmt, ap);
+	va_end(ap);
+	fputc('\n', kvm->explain);
 }
 
 int kvm_check_api_version(int version, struct error *err)
@@ -52,7 +66,7 @@ int kvm_open(struct kvm *kvm, const char *path, struct error *err)
 	int version;
 
 	kvm->dev_fd = kvm->vm_fd = kvm->vcpu_fd = -1;
-	kvm->run = NULL;
+	kvm->run = NULL;            /* explain is the caller's */
 	kvm->run_size = 0;
 	if (!path)
 		path = KVM_DEFAULT_DEVICE;
@@ -68,9 +82,13 @@ int kvm_open(struct kvm *kvm, const char *path, struct error *err)
 	}
 	if (kvm_check_api_version(version, err) < 0)
 		goto fail;
+	kvm_explain(kvm, "KVM_GET_API_VERSION on %s (fd %d): version %d", path,
+		    kvm->dev_fd, version);
 	kvm->vm_fd = kvm_ioctl(kvm->dev_fd, KVM_CREATE_VM, 0, err);
 	if (kvm->vm_fd < 0)
 		goto fail;
+	kvm_explain(kvm, "KVM_CREATE_VM: a new, empty virtual machine (fd %d)",
+		    kvm->vm_fd);
 	return 0;
 fail:
 	kvm_close(kvm);
@@ -97,6 +115,9 @@ int kvm_create_vcpu(struct kvm *kvm, struct error *err)
 		return err_errno(err, errno, "mmap of the vCPU's kvm_run failed");
 	kvm->run = p;
 	kvm->run_size = (size_t)size;
+	kvm_explain(kvm, "KVM_CREATE_VCPU: vCPU 0 (fd %d); its struct kvm_run "
+		    "(%d bytes, KVM_GET_VCPU_MMAP_SIZE) is mapped into kvmrun: "
+		    "it says why the guest stopped each time", kvm->vcpu_fd, size);
 	return 0;
 }
 
@@ -110,8 +131,12 @@ int kvm_set_memory(struct kvm *kvm, uint32_t slot, uint64_t gpa,
 		.userspace_addr = (uint64_t)(uintptr_t)host,
 	};
 
-	return kvm_ioctl(kvm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region, err) < 0
-	       ? -1 : 0;
+	if (kvm_ioctl(kvm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region, err) < 0)
+		return -1;
+	kvm_explain(kvm, "KVM_SET_USER_MEMORY_REGION slot %u: guest-physical "
+		    "%#llx-%#llx is kvmrun's memory at %p", slot,
+		    (unsigned long long)gpa, (unsigned long long)(gpa + size - 1), host);
+	return 0;
 }
 
 struct kvm_coalesced_mmio_ring *kvm_coalesce_pio(struct kvm *kvm, uint16_t port,

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <linux/kvm.h>
 
 #include "error.h"
@@ -21,7 +22,12 @@ struct kvm {
 	int vcpu_fd;
 	struct kvm_run *run;    /* shared with the kernel, vcpu_mmap_size bytes */
 	size_t run_size;
+	FILE *explain;          /* -v: each setup ioctl is told here, or NULL */
 };
+
+/* -v: one line about an ioctl the setup makes ("kvmrun: ioctl ..."). */
+void kvm_explain(const struct kvm *kvm, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Call ioctl(fd, req, arg); on failure fill err with the request's name. */
 #define kvm_ioctl(fd, req, arg, err) kvm_ioctl_named(fd, req, #req, arg, err)

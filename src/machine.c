@@ -503,6 +503,7 @@ int machine_create(struct machine *m, const struct config *cfg,
 		goto fail;
 
 	/* The VM: KVM, memory slots, the vCPU and its registers. */
+	m->kvm.explain = narrate;
 	if (kvm_open(&m->kvm, cfg->kvm_device, err) < 0 ||
 	    map_initial_ram(m, err) < 0 ||
 	    kvm_create_vcpu(&m->kvm, err) < 0 ||

@@ -72,6 +72,7 @@ struct run_result {
 	unsigned start_cpl, cpl;        /* the ring the guest started and ended in */
 	uint64_t switch_rip;            /* --ring auto: where it moved to ring 0 */
 	bool switched;
+	unsigned last_io_size;          /* the last port access's size */
 	uint64_t exits;                 /* KVM_RUN returns, all kinds */
 	uint64_t coalesced;             /* port writes that did not exit */
 	uint64_t insns;                 /* instructions traced (--trace insns) */

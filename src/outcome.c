@@ -97,16 +97,26 @@ void outcome_print(FILE *out, const struct machine *m,
 
 	switch (res->end) {
 	case RUN_END_HLT:
-		if (cfg->verbose)
-			fprintf(out, "kvmrun: the guest executed hlt (rip %#llx): "
-				"exit status 0\n", rip);
+		if (!cfg->verbose)
+			break;
+		if (res->exit_reason == KVM_EXIT_HLT && res->cpl == 3)
+			fprintf(out, "kvmrun: why it ended: the guest executed hlt at rip "
+				"%#llx in ring 3, where hlt is not allowed: it raised #GP, "
+				"kvmrun's supervisor stopped the guest there (KVM_EXIT_HLT "
+				"in its stub) and ended the run as hlt would: exit status 0\n",
+				rip - 1);
+		else
+			fprintf(out, "kvmrun: why it ended: KVM_EXIT_HLT: the guest "
+				"executed hlt (rip %#llx, ring %u): exit status 0\n",
+				rip, res->cpl);
 		break;
 	case RUN_END_EXIT_DEVICE:
 		if (cfg->verbose)
-			fprintf(out, "kvmrun: the guest wrote %#llx to the exit port "
-				"%#x: exit status %d\n",
-				(unsigned long long)res->exit_value, KVMRUN_PORT_EXIT,
-				res->status);
+			fprintf(out, "kvmrun: why it ended: KVM_EXIT_IO: the guest executed "
+				"`out` to port %#x (the exit device) with %u byte%s %#llx: "
+				"exit status %d\n", KVMRUN_PORT_EXIT, res->last_io_size,
+				res->last_io_size == 1 ? "" : "s",
+				(unsigned long long)res->exit_value, res->status);
 		break;
 	case RUN_END_TIMEOUT:
 		fprintf(out, "kvmrun: time limit of %.9g s reached: guest stopped "
@@ -192,6 +202,8 @@ void outcome_print(FILE *out, const struct machine *m,
 	if (cfg->print_regs && res->have_regs) {
 		fprintf(out, "kvmrun: registers at the end of the run:\n");
 		cpu_print_regs(out, &res->regs, &res->sregs);
+		fprintf(out, "kvmrun: decoded:\n");
+		cpu_print_decoded(out, &res->regs, &res->sregs);
 	}
 	machine_print_unclaimed(m, out);
 }

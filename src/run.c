@@ -230,6 +230,7 @@ static int handle_io(struct machine *m, struct run_result *res)
 	};
 
 	m->stats.exits[e.kind]++;
+	res->last_io_size = run->io.size;
 	if (m->tracing_insns)
 		trap_io_step(m);
 	if (out && run->io.size == 1 && machine_is_console_port(run->io.port))
@@ -367,7 +368,12 @@ static int set_vcpu_sigmask(struct machine *m, struct error *err)
 	for (sig = 1; sig <= 64; sig++)
 		if (sigismember(&cur, sig) == 1 && sigismember(&ours, sig) != 1)
 			mask.sigset[(sig - 1) / 8] |= (uint8_t)(1u << ((sig - 1) % 8));
-	return kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SIGNAL_MASK, &mask, err) < 0 ? -1 : 0;
+	if (kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SIGNAL_MASK, &mask, err) < 0)
+		return -1;
+	kvm_explain(&m->kvm, "KVM_SET_SIGNAL_MASK: SIGINT, SIGTERM, SIGHUP and "
+		    "SIGALRM may interrupt the guest, and only while it runs");
+	kvm_explain(&m->kvm, "KVM_RUN, again after every exit kvmrun serves");
+	return 0;
 }
 
 static int check_stop(struct machine *m, struct run_result *res);

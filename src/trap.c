@@ -242,6 +242,7 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 			trace_last(m, &sregs, f.rip + insn.len);
 			end_at_fault(m, res, RUN_END_HLT, 0, &f, &regs, &sregs);
 			res->regs.rip = f.rip + insn.len;       /* as after a hlt */
+			res->regs.rflags &= ~X86_RFLAGS_RF;     /* set by the fault */
 			return 1;
 		}
 		if (m->cfg->ring == RING_AUTO)

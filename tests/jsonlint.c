@@ -662,7 +662,7 @@ static const struct jv *path_find(const struct jv *root, const char *path,
 	for (;;) {
 		const char *dot = strchr(s, '.');
 		size_t len = dot ? (size_t)(dot - s) : strlen(s);
-		int shown = (int)(s - path + len);
+		int shown = (int)((size_t)(s - path) + len);
 		size_t idx;
 
 		if (v->kind == JV_OBJECT) {

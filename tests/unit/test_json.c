@@ -233,10 +233,12 @@ TEST(json_bytes_all_values)
 	mem_close(&m);
 	TEST_STREQ(m.text, expect);
 	/* Plain ASCII out, whatever went in. */
-	for (i = 0; i < m.len; i++)
-		TEST_CHECK_MSG((unsigned char)m.text[i] >= 0x20 &&
-			       (unsigned char)m.text[i] < 0x7f ||
-			       m.text[i] == '\n', "offset %u", i);
+	for (i = 0; i < m.len; i++) {
+		unsigned char c = (unsigned char)m.text[i];
+
+		TEST_CHECK_MSG((c >= 0x20 && c < 0x7f) || c == '\n',
+			       "offset %u", i);
+	}
 	mem_free(&m);
 }
 
