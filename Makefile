@@ -38,6 +38,7 @@ PURE_OBJS := $(PURE_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%.o)
 UNIT_BIN  := $(BUILD)/unit-tests
+JSONLINT  := $(BUILD)/jsonlint
 
 GUEST_SRCS := $(wildcard guests/*.S)
 GUESTS     := $(GUEST_SRCS:.S=.bin)
@@ -62,6 +63,10 @@ $(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)/unit
 $(UNIT_BIN): $(UNIT_OBJS) $(PURE_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^
 
+# A strict JSON validator, to check --report output in the tests.
+$(JSONLINT): tests/jsonlint.c | $(BUILD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
 $(BUILD) $(BUILD)/unit build/guests:
 	mkdir -p $@
 
@@ -79,8 +84,8 @@ run: all
 
 unit: $(UNIT_BIN)
 
-check: all $(UNIT_BIN)
-	KVMRUN=$(KVMRUN) UNIT_TESTS=$(UNIT_BIN) tests/run-tests.sh
+check: all $(UNIT_BIN) $(JSONLINT)
+	KVMRUN=$(KVMRUN) UNIT_TESTS=$(UNIT_BIN) JSONLINT=$(JSONLINT) tests/run-tests.sh
 
 # ---- benchmarks (make bench): bench/README in bench/RESULTS.md ----------
 BB := build/bench
