@@ -2,16 +2,24 @@
 #include "console.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int console_init(struct console *con, int out_fd, int in_fd)
 {
+	struct stat st;
+
 	con->out_fd = out_fd;
 	con->in_fd = in_fd;
 	con->out_tty = isatty(out_fd) == 1;
+	con->out_pipe = fstat(out_fd, &st) == 0 &&
+			(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+	con->wait_out = NULL;
+	con->wait_ctx = NULL;
 	con->in_eof = in_fd < 0;
 	con->out_error = 0;
 	con->out_len = con->in_pos = con->in_len = 0;
@@ -27,10 +35,43 @@ void console_fini(struct console *con)
 	con->out = NULL;
 }
 
+/*
+ * May this many bytes be written without blocking?  A pipe that poll()
+ * calls writable takes at least PIPE_BUF bytes at once; one that is not
+ * writable is waited for in slices, so that a reader that stopped reading
+ * cannot make kvmrun deaf to its time limit and to signals.
+ */
+static int writable(struct console *con, size_t *len)
+{
+	struct pollfd pfd = { .fd = con->out_fd, .events = POLLOUT };
+
+	if (!con->out_pipe)
+		return 0;
+	for (;;) {
+		int r = poll(&pfd, 1, con->wait_out ? 0 : -1);
+
+		if (r > 0)
+			break;
+		if (r < 0 && errno != EINTR)
+			return 0;               /* let write() report it */
+		if (r == 0 && (r = con->wait_out(con->wait_ctx)) < 0)
+			return r;
+	}
+	if (!(pfd.revents & (POLLERR | POLLHUP)) && *len > PIPE_BUF)
+		*len = PIPE_BUF;
+	return 0;
+}
+
 static int write_all(struct console *con, const uint8_t *p, size_t len)
 {
 	while (len) {
-		ssize_t n = write(con->out_fd, p, len);
+		size_t chunk = len;
+		int w = writable(con, &chunk);
+		ssize_t n;
+
+		if (w < 0)
+			return w;
+		n = write(con->out_fd, p, chunk);
 
 		if (n < 0 && errno == EINTR)
 			continue;

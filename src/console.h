@@ -19,6 +19,15 @@
 
 struct console {
 	int out_fd;
+	bool out_pipe;                  /* a pipe or socket: writes can block */
+	/*
+	 * Called while stdout is a full pipe: wait a little, and return 0 to
+	 * try again or a negative errno to give up (kvmrun must stay
+	 * responsive to its time limit and to signals even then).  NULL:
+	 * wait for as long as it takes.
+	 */
+	int (*wait_out)(void *ctx);
+	void *wait_ctx;
 	int in_fd;                      /* -1: no input (reads see EOF) */
 	bool out_tty;                   /* flush after every exit */
 	bool in_eof;

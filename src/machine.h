@@ -103,6 +103,8 @@ struct machine {
 	unsigned console_exits;         /* console byte writes that exited */
 	unsigned cpl;                   /* the guest's current ring */
 	unsigned chunks_mapped;         /* RAM chunks given to KVM so far */
+	uint64_t out_give_up_ns;        /* stop waiting for stdout then (0: never) */
+	int out_signal;                 /* a signal that came while waiting */
 	struct stats stats;
 	struct tracer tracer;           /* out NULL: no tracing */
 	bool tracing_insns;             /* TF is set on the guest */

@@ -10,6 +10,7 @@
 #include "machine.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -164,9 +165,51 @@ static int on_unclaimed_mmio(void *ctx, const struct bus_access *acc)
 	return on_unclaimed(ctx, IO_SPACE_MMIO, acc);
 }
 
+/*
+ * console.wait_out: stdout is a pipe nobody is reading.  Wait in short
+ * slices, and give up at the time limit or at a run-ending signal (both
+ * stay blocked outside KVM_RUN, so they are looked for here).
+ */
+static int wait_stdout(void *ctx)
+{
+	struct machine *m = ctx;
+	struct pollfd pfd = { .fd = m->console.out_fd, .events = POLLOUT };
+	const struct timespec zero = { 0, 0 };
+	sigset_t set, pending;
+	int sig;
+
+	poll(&pfd, 1, 50);
+	run_signals(&set);
+	sigdelset(&set, SIGALRM);       /* the tick: nothing to do here */
+	if (sigpending(&pending) == 0)
+		for (sig = 1; sig < NSIG; sig++)
+			if (sigismember(&set, sig) == 1 && sigismember(&pending, sig) == 1) {
+				sigset_t one;
+
+				sigemptyset(&one);
+				sigaddset(&one, sig);
+				if (sigtimedwait(&one, NULL, &zero) == sig) {
+					m->out_signal = sig;
+					return -EINTR;
+				}
+			}
+	if (m->out_give_up_ns && now_ns() >= m->out_give_up_ns)
+		return -ETIMEDOUT;
+	return 0;
+}
+
 /* Turn a device's negative errno into an ending. */
 static void device_failed(struct machine *m, struct run_result *res, int r)
 {
+	if (r == -ETIMEDOUT) {          /* stdout blocked past the time limit */
+		end_run(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
+		return;
+	}
+	if (r == -EINTR) {              /* a signal while stdout was blocked */
+		res->signo = m->out_signal;
+		end_run(res, RUN_END_SIGNAL, KVMRUN_STATUS_SIGNAL + m->out_signal);
+		return;
+	}
 	if (r == -EPIPE) {
 		end_run(res, RUN_END_OUTPUT_CLOSED, KVMRUN_STATUS_SIGNAL + SIGPIPE);
 		return;
@@ -554,6 +597,9 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 	m->mmio.unclaimed = on_unclaimed_mmio;
 	m->mmio.unclaimed_ctx = m;
 	clock_init(&clk, m->cfg->timeout_ns);
+	m->out_give_up_ns = clk.deadline;
+	m->console.wait_out = wait_stdout;
+	m->console.wait_ctx = m;
 	if (set_vcpu_sigmask(m, err) < 0)
 		goto out;
 	start = now_ns();
@@ -592,10 +638,15 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 	r = 0;
 	res->run_ns = now_ns() - start;
 	{
-		int f = console_flush(&m->console);
+		int f;
 
+		/* Past a time limit, a blocked stdout gets one more second. */
+		if (clk.deadline)
+			m->out_give_up_ns = now_ns() + NS_PER_S;
+		f = console_flush(&m->console);
 		if (f < 0 && res->end != RUN_END_OUTPUT_CLOSED &&
-		    res->end != RUN_END_HOST_ERROR)
+		    res->end != RUN_END_HOST_ERROR && res->end != RUN_END_TIMEOUT &&
+		    res->end != RUN_END_SIGNAL)
 			device_failed(m, res, f);
 	}
 	res->cpl = m->cpl;
