@@ -14,6 +14,10 @@ LD      ?= ld
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Isrc -MMD -MP
 
+# Hardening: kvmrun runs code nobody checked (docs/security.md).
+CFLAGS  += -fstack-protector-strong -fPIE
+LDFLAGS += -pie -Wl,-z,relro,-z,now
+
 ifeq ($(SANITIZE),1)
 BUILD   := build/san
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -21,6 +25,7 @@ LDFLAGS += -fsanitize=address,undefined
 KVMRUN  := $(BUILD)/kvmrun
 else
 BUILD   := build/out
+CFLAGS  += -D_FORTIFY_SOURCE=2         # not with ASan, which checks more
 KVMRUN  := ./kvmrun
 endif
 
@@ -40,7 +45,7 @@ UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%.o)
 UNIT_BIN  := $(BUILD)/unit-tests
 JSONLINT  := $(BUILD)/jsonlint
 
-GUEST_SRCS := $(wildcard guests/*.S)
+GUEST_SRCS := $(wildcard guests/*.S guests/hostile/*.S)
 GUESTS     := $(GUEST_SRCS:.S=.bin)
 
 .PHONY: all run check unit guests bench clean
@@ -74,6 +79,7 @@ guests: $(GUESTS)
 
 # Guests: preprocess and assemble with gcc, link flat with ld.
 build/guests/%.o: guests/%.S include/kvmrun/abi.h | build/guests
+	@mkdir -p $(dir $@)
 	$(AS_GUEST) -Iinclude -o $@ $<
 
 guests/%.bin: build/guests/%.o guests/guest.ld
