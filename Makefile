@@ -91,7 +91,8 @@ run: all
 unit: $(UNIT_BIN)
 
 check: all $(UNIT_BIN) $(JSONLINT)
-	KVMRUN=$(KVMRUN) UNIT_TESTS=$(UNIT_BIN) JSONLINT=$(JSONLINT) tests/run-tests.sh
+	KVMRUN=$(KVMRUN) UNIT_TESTS=$(UNIT_BIN) JSONLINT=$(JSONLINT) \
+		SANITIZED=$(if $(filter 1,$(SANITIZE)),1,0) tests/run-tests.sh
 
 # ---- benchmarks (make bench): bench/README in bench/RESULTS.md ----------
 BB := build/bench

@@ -165,9 +165,9 @@ static int parse_set(const char *arg, struct config *cfg, struct error *err)
 }
 
 /*
- * getopt_long reports "--regs=1" (an argument to an option that takes
- * none) with optopt set to the option's value, not a character: name the
- * option from argv instead.
+ * arg is the argument getopt_long was working on.  It reports "--regs=1"
+ * (an argument to an option that takes none) with optopt set to the
+ * option's value, not a character: name the option from arg instead.
  */
 static void unknown_option(const char *arg, int opt, struct error *err)
 {
@@ -212,7 +212,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *why;
-	int c;
+	int c, at;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mem_size = MEMMAP_DEFAULT_RAM;
@@ -220,6 +220,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 
 	optind = 0;     /* glibc: full reinitialisation, so tests can call again */
 	opterr = 0;     /* errors are reported through err */
+	at = 1;
 	while ((c = getopt_long(argc, argv, ":e:hm:t:vV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -325,9 +326,12 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			err_set(err, "option %s needs an argument", argv[optind - 1]);
 			return CLI_USAGE_ERROR;
 		default:
-			unknown_option(argv[optind - 1], optopt, err);
+			unknown_option(argv[at < argc ? at : argc - 1], optopt, err);
 			return CLI_USAGE_ERROR;
 		}
+		/* The element getopt works on next: a group like "-vx" keeps
+		 * optind where it is until getopt is done with it. */
+		at = optind;
 	}
 	if (optind >= argc) {
 		err_set(err, "no image given");

@@ -105,30 +105,35 @@ void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info)
 	info->cls = INSN_OTHER;
 	info->name = "?";
 	info->len = 0;
-	/* At most 14 prefix bytes: an instruction is at most 15 bytes. */
-	while (p < end && info->len < 14 && is_legacy_prefix(*p)) {
+	info->opcode = 0;
+	info->two_byte = false;
+	/*
+	 * Legacy prefixes and REX bytes, in any mix: a REX that a legacy
+	 * prefix follows is ignored by the CPU, but it is still a byte of the
+	 * instruction.  An instruction is at most 15 bytes.
+	 */
+	while (p < end && info->len < 15 && (is_legacy_prefix(*p) || (*p & 0xf0) == 0x40)) {
 		p++;
 		info->len++;
 	}
-	if (p < end && (*p & 0xf0) == 0x40) {   /* REX */
-		p++;
-		info->len++;
-	}
-	if (p >= end)
+	if (p >= end || info->len >= 15)
 		return;
 	op = *p++;
 	info->len++;
+	info->opcode = op;
 	switch (op) {
 	case 0x0f:
+		info->two_byte = true;
+		info->opcode = p < end ? *p : 0;
 		two_byte(p, end, info);
-		return;
-	case 0xf4: set(info, INSN_HLT, "hlt"); return;
-	case 0xfa: set(info, INSN_PRIVILEGED, "cli"); return;
-	case 0xfb: set(info, INSN_PRIVILEGED, "sti"); return;
-	case 0xcf: set(info, INSN_SEGMENT, "iret"); return;
+		break;
+	case 0xf4: set(info, INSN_HLT, "hlt"); break;
+	case 0xfa: set(info, INSN_PRIVILEGED, "cli"); break;
+	case 0xfb: set(info, INSN_PRIVILEGED, "sti"); break;
+	case 0xcf: set(info, INSN_SEGMENT, "iret"); break;
 	case 0xca:
-	case 0xcb: set(info, INSN_SEGMENT, "far ret"); return;
-	case 0x8e: set(info, INSN_SEGMENT, "mov to segment register"); return;
+	case 0xcb: set(info, INSN_SEGMENT, "far ret"); break;
+	case 0x8e: set(info, INSN_SEGMENT, "mov to segment register"); break;
 	case 0xff:
 		if (p < end) {
 			unsigned reg = (*p >> 3) & 7;
@@ -139,7 +144,12 @@ void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info)
 			else if (reg == 5)
 				set(info, INSN_SEGMENT, "far jmp");
 		}
-		return;
+		break;
+	}
+	/* Longer than 15 bytes: the CPU raises #GP, whatever it would be. */
+	if (info->len > 15) {
+		info->cls = INSN_OTHER;
+		info->name = "?";
 	}
 }
 

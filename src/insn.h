@@ -21,6 +21,8 @@ struct insn_info {
 	enum insn_class cls;
 	const char *name;       /* mnemonic, e.g. "lidt"; "?" if unknown */
 	unsigned len;           /* prefix + opcode bytes examined */
+	uint8_t opcode;         /* the (last) opcode byte */
+	bool two_byte;          /* opcode follows 0x0f */
 };
 
 /*

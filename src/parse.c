@@ -164,8 +164,8 @@ int parse_seconds(const char *s, uint64_t max_s, uint64_t *ns,
 		*why = "is not a number of seconds";
 		return -1;
 	}
-	if (whole == max_s && frac &&
-	    (max_s < UINT64_MAX / ns_per_s || frac > UINT64_MAX % ns_per_s)) {
+	/* max_s was capped above, so max_s seconds always fit in ns. */
+	if (whole == max_s && frac) {
 		*why = "is too large";
 		return -1;
 	}

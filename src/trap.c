@@ -168,7 +168,7 @@ static int step(struct machine *m, struct run_result *res,
 	 * already logged (where the trap was not lost after all). */
 	if (f->rip != m->insn_rip)
 		trace_stepped(m, sregs, f->rip);
-	if (done.cls == INSN_OTHER && n > done.len - 1 && code[done.len - 1] == 0x9c)
+	if (!done.two_byte && done.opcode == 0x9c && done.len)
 		patch_tf(m, sregs, f->rsp, false);      /* pushf: hide TF */
 
 	regs->rip = f->rip;
@@ -197,9 +197,9 @@ static int step(struct machine *m, struct run_result *res,
 			   "its own IDT, which would receive the trace traps");
 		m->tracing_insns = false;
 		regs->rflags &= ~X86_RFLAGS_TF;
-	} else if (next.len && code[next.len - 1] == 0x9d) {
+	} else if (!next.two_byte && next.opcode == 0x9d && next.len) {
 		patch_tf(m, sregs, f->rsp, true);       /* popf keeps TF */
-	} else if (next.cls == INSN_SEGMENT && code[next.len - 1] == 0xcf) {
+	} else if (!next.two_byte && next.opcode == 0xcf) {
 		patch_tf(m, sregs, f->rsp + 16, true);  /* iretq's RFLAGS */
 	}
 	m->insn_rip = f->rip;

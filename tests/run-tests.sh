@@ -5,11 +5,14 @@
 # SKIPPED, by name, when it is not.  The last line is "N passed, N failed".
 #
 # Environment: KVMRUN (the binary, default ./kvmrun), UNIT_TESTS (the unit
-# test binary).  Run from the repository root (make check does).
+# test binary), JSONLINT (the strict JSON validator built from
+# tests/jsonlint.c, for the run report).  Run from the repository root (make
+# check does).
 set -u
 
 KVMRUN=${KVMRUN:-./kvmrun}
 UNIT_TESTS=${UNIT_TESTS:-build/out/unit-tests}
+JSONLINT=${JSONLINT:-build/out/jsonlint}
 LIMIT=${TEST_TIMEOUT:-60}         # seconds any one kvmrun run may take
 passed=0 failed=0 skipped=0
 tmp=$(mktemp -d)
@@ -242,6 +245,593 @@ else
 		fail "$name" "stderr: $(cat "$tmp/$name.err")"
 	else
 		pass "$name"
+	fi
+fi
+
+# ---- run report: helpers -------------------------------------------------
+# json_get FILE PATH: the value at PATH in the JSON file (see tests/jsonlint.c).
+json_get() {
+	"$JSONLINT" "$1" "$2" 2>/dev/null
+}
+
+# check_json NAME FILE [PATH=VALUE]...: FILE is valid JSON and each PATH
+# holds VALUE (strings decoded; null, numbers, true and false as written);
+# else report NAME as failed and return 1.
+check_json() {
+	local name=$1 file=$2 pair path want got
+	shift 2
+	if [ ! -x "$JSONLINT" ]; then
+		fail "$name" "no JSON validator at $JSONLINT"
+		return 1
+	fi
+	if [ ! -s "$file" ]; then
+		fail "$name" "no report written to $file"
+		return 1
+	fi
+	if ! "$JSONLINT" "$file" >/dev/null 2>"$tmp/jsonlint.err"; then
+		fail "$name" "report is not valid JSON: $(cat "$tmp/jsonlint.err")"
+		return 1
+	fi
+	for pair in "$@"; do
+		path=${pair%%=*} want=${pair#*=}
+		got=$("$JSONLINT" "$file" "$path" 2>&1)
+		if [ "$got" != "$want" ]; then
+			fail "$name" "$path is '$got', expected '$want'"
+			return 1
+		fi
+	done
+}
+
+# reason_matches REASON STATUS: REASON is a documented end.reason
+# (docs/report.md) and STATUS is the exit status it comes with.
+reason_matches() {
+	case $1 in
+	hlt) [ "$2" -eq 0 ] ;;
+	exit_device) [ "$2" -ge 0 ] && [ "$2" -le 255 ] ;;
+	timeout | max_exits | max_insns | max_output) [ "$2" -eq 124 ] ;;
+	signal) [ "$2" -eq 129 ] || [ "$2" -eq 130 ] || [ "$2" -eq 143 ] ;;
+	output_closed) [ "$2" -eq 141 ] ;;
+	setup_failed | host_error) [ "$2" -eq 125 ] ;;
+	triple_fault | kvm_internal_error | entry_failure | strict_unclaimed_access | \
+	unhandled_exit | exception | privileged_instruction | guest_error)
+		[ "$2" -eq 126 ] ;;
+	*) return 1 ;;
+	esac
+}
+
+# check_message NAME FILE ERR: end.message is null only for an ending that
+# prints nothing (hlt, exit device), and otherwise is what stderr (ERR) says.
+check_message() {
+	local name=$1 file=$2 err=$3 reason message
+	reason=$(json_get "$file" end.reason)
+	message=$(json_get "$file" end.message)
+	if [ "$message" = null ]; then
+		case $reason in
+		hlt | exit_device) return 0 ;;
+		esac
+		fail "$name" "end.message is null for a '$reason' ending"
+		return 1
+	fi
+	if ! grep -qF -- "$message" "$err"; then
+		fail "$name" "end.message '$message' is not on stderr: $(head -c 300 "$err")"
+		return 1
+	fi
+}
+
+# stderr_lacks BASE ERR: the fixed strings of BASE.stderr (a tests/cases
+# case) that ERR lacks, as " [string]..."; nothing if it has them all.
+stderr_lacks() {
+	local pat missing=""
+	if [ -f "$1.stderr" ]; then
+		while IFS= read -r pat; do
+			[ -z "$pat" ] && continue
+			grep -qF -- "$pat" "$2" || missing="$missing [$pat]"
+		done <"$1.stderr"
+	fi
+	printf '%s' "$missing"
+}
+
+# Host details -v prints that differ from run to run: file descriptors
+# (a --report file takes one) and host addresses.
+normalize_stderr() {
+	sed -E 's/\(fd [0-9]+\)/(fd N)/g; s/memory at 0x[0-9a-f]+/memory at ADDR/g' "$1"
+}
+
+# ---- run report: every example guest --------------------------------------
+# Each tests/cases case once more with --report FILE: its status, stdout and
+# stderr must not change, and the report must be valid JSON that agrees with
+# the run: format 1, the image's path, size and SHA-256, the options, the
+# status, and a documented end.reason that goes with that status.
+version=$("$KVMRUN" -V 2>/dev/null | sed 's/^kvmrun //')
+for args in tests/cases/*.args; do
+	case_name=$(basename "$args" .args)
+	name=report:$case_name
+	base=${args%.args}
+	if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"; continue; fi
+	lacking=$(missing_requirements "$base.requires")
+	if [ -n "$lacking" ]; then skip "$name" "this machine lacks$lacking"; continue; fi
+	in=/dev/null
+	[ -f "$base.stdin" ] && in=$base.stdin
+	want=$(cat "$base.status")
+	# Only cases that passed above: a failed one is reported once.
+	if [ ! -f "$tmp/guest:$case_name.out" ] || ! cmp -s "$base.stdout" "$tmp/guest:$case_name.out" ||
+	   [ -n "$(stderr_lacks "$base" "$tmp/guest:$case_name.err")" ]; then
+		skip "$name" "guest:$case_name failed"
+		continue
+	fi
+	image=$(awk '{ print $NF }' "$args")
+	ring=$(sed -n 's/.*--ring \([^ ]*\).*/\1/p' "$args")
+	# shellcheck disable=SC2046
+	run_kvmrun "$name" "$in" --report "$tmp/$name.json" $(cat "$args")
+	check_status "$name" "$want" || continue
+	if ! cmp -s "$base.stdout" "$tmp/$name.out"; then
+		fail "$name" "stdout differs with --report:"
+		diff -u "$base.stdout" "$tmp/$name.out" | head -20
+		continue
+	fi
+	check_json "$name" "$tmp/$name.json" format=1 kvmrun="$version" \
+		image.path="$image" image.size="$(stat -c %s "$image")" \
+		image.sha256="$(sha256sum "$image" | cut -d ' ' -f 1)" \
+		options.ring="${ring:-auto}" end.status="$want" || continue
+	reason=$(json_get "$tmp/$name.json" end.reason)
+	# stderr: the same as without --report, unless the ending came at a
+	# moment set by the clock or by counts the 50 ms flush timer adds to
+	# (time and exit limits): then it passes the case's own checks.
+	case $reason in
+	timeout | signal | output_closed | max_exits | max_insns | max_output)
+		missing=$(stderr_lacks "$base" "$tmp/$name.err")
+		if [ -n "$missing" ]; then
+			fail "$name" "stderr lacks:$missing"
+			continue
+		fi ;;
+	*)
+		if [ -f "$tmp/guest:$case_name.err" ] &&
+		   ! diff -u <(normalize_stderr "$tmp/guest:$case_name.err") \
+			     <(normalize_stderr "$tmp/$name.err") >"$tmp/$name.diff"; then
+			fail "$name" "stderr differs with --report:"
+			head -20 "$tmp/$name.diff"
+			continue
+		fi ;;
+	esac
+	if ! reason_matches "$reason" "$want"; then
+		fail "$name" "end.reason '$reason' is not a documented reason for status $want"
+		continue
+	fi
+	check_message "$name" "$tmp/$name.json" "$tmp/$name.err" || continue
+	if [ "$(json_get "$tmp/$name.json" registers)" != "{object}" ] ||
+	   [ "$(json_get "$tmp/$name.json" end.kvm_exit)" = null ]; then
+		fail "$name" "a run that started has registers and end.kvm_exit"
+		continue
+	fi
+	pass "$name"
+done
+
+# ---- run report: the endings tests/cases does not cover -------------------
+# report_ending NAME STATUS REASON [PATH=VALUE]...: $status is STATUS and
+# $tmp/NAME.json says REASON, STATUS and each PATH=VALUE.
+report_ending() {
+	local name=$1 want=$2 reason=$3
+	shift 3
+	check_status "$name" "$want" || return 1
+	check_json "$name" "$tmp/$name.json" format=1 end.status="$want" \
+		end.reason="$reason" "$@" || return 1
+	check_message "$name" "$tmp/$name.json" "$tmp/$name.err" || return 1
+	pass "$name"
+}
+
+# Setup failures need no KVM: the report is still written, with everything
+# the run would have filled in null.
+name=report:end-setup-missing-image
+run_kvmrun "$name" /dev/null --report "$tmp/$name.json" guests/no-such-image.bin
+report_ending "$name" 125 setup_failed image.path=guests/no-such-image.bin \
+	image.size=null image.sha256=null end.kvm_exit=null end.exception=null \
+	registers=null exits=null output=null instructions_traced=null
+name=report:end-setup-kvm-missing
+run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --kvm-device /nonexistent/kvm guests/hello.bin
+report_ending "$name" 125 setup_failed registers=null ring=null \
+	image.sha256="$(sha256sum guests/hello.bin | cut -d ' ' -f 1)"
+name=report:end-setup-dump-mem-outside-ram
+run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --dump-mem 0x4000000:16 guests/hello.bin
+report_ending "$name" 125 setup_failed registers=null options.mem=67108864
+
+for sig in INT:130 TERM:143 HUP:129; do
+	name=report:end-SIG${sig%:*}
+	if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"; continue; fi
+	"$KVMRUN" --report "$tmp/$name.json" guests/spin.bin >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -s "$tmp/$name.out" ] && break
+		sleep 0.05
+	done
+	kill "-${sig%:*}" $pid
+	wait $pid
+	status=$?
+	report_ending "$name" "${sig#*:}" signal end.signal="${sig%:*}" \
+		end.exit_value=null end.exception=null output.bytes=9 \
+		end.message="$(head -n 1 "$tmp/$name.err")"
+done
+
+name=report:end-stdout-closed
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	{ timeout -k 5 "$LIMIT" "$KVMRUN" --report "$tmp/$name.json" guests/yes.bin \
+		2>"$tmp/$name.err"; echo $? >"$tmp/$name.status"; } | head -n 3 >/dev/null
+	status=$(cat "$tmp/$name.status")
+	report_ending "$name" 141 output_closed end.signal=null
+fi
+
+name=report:end-time-limit
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --report "$tmp/$name.json" -t 0.3 guests/spin.bin
+	report_ending "$name" 124 timeout options.timeout_s=0.3 output.bytes=9
+fi
+
+# A limit's report says which limit, and the counts agree with it: hello's
+# first five exits are in, out 'H', in, out 'e', in.
+name=report:end-max-exits
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --max-exits 5 guests/hello.bin
+	report_ending "$name" 124 max_exits options.max_exits=5 exits.total=5 \
+		exits.by_kind.io_in=3 exits.by_kind.io_out=2 output.bytes=2 \
+		top_ports.0.port=0x3fd top_ports.0.reads=3 top_ports.1.port=0x3f8 \
+		top_ports.1.writes=2 "top_mmio=[array 0]"
+fi
+name=report:end-max-insns
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --trace insns \
+		--trace-file "$tmp/$name.trace" --max-insns 10 guests/hello.bin
+	if report_ending "$name" 124 max_insns options.max_insns=10 \
+		instructions_traced=10 registers.rip=0x1001d; then
+		name=trace:max-insns-lines
+		if [ "$(grep -c '^insn ' "$tmp/report:end-max-insns.trace")" -eq 10 ]; then pass "$name"
+		else fail "$name" "$(grep -c '^insn ' "$tmp/report:end-max-insns.trace") instructions traced, expected 10"; fi
+	fi
+fi
+name=report:end-max-output
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --max-output 100 guests/yes.bin
+	report_ending "$name" 124 max_output options.max_output=100 output.bytes=100
+fi
+
+# An exception, in each ring: the vector, its names, the decoded error code,
+# CR2 and where it happened.
+for spec in auto:3:0x6:user 0:0:0x2:supervisor; do
+	IFS=: read -r ring cpl code mode <<<"$spec"
+	name=report:end-exception-pf-ring$ring
+	if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"; continue; fi
+	run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --ring "$ring" guests/fault-pf-write.bin
+	report_ending "$name" 126 exception end.kvm_exit=KVM_EXIT_HLT \
+		end.exception.vector=14 end.exception.mnemonic="#PF" \
+		end.exception.name="page fault" end.exception.error_code="$code" \
+		end.exception.error="write, $mode mode, page not present" \
+		end.exception.cr2=0x200000008 registers.cr2=0x200000008 \
+		end.exception.rip=0x1001b registers.rip=0x1001b \
+		end.exception.ring="$cpl" end.exception.code=48894308f466baf803ac84c07403eeeb
+done
+name=report:end-exception-ud
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --report "$tmp/$name.json" guests/fault-ud.bin
+	report_ending "$name" 126 exception end.exception.vector=6 \
+		end.exception.mnemonic="#UD" end.exception.error_code=null \
+		end.exception.error=null end.exception.cr2=null
+fi
+
+# --ring 3 and an instruction that needs ring 0: the report names it.
+name=report:end-privileged-ring3
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --ring 3 guests/privileged.bin
+	report_ending "$name" 126 privileged_instruction end.exception.instruction=lidt \
+		end.exception.vector=13 end.exception.mnemonic="#GP" \
+		end.exception.rip=0x10013 ring.start=3 ring.end=3 ring.moved_to_ring0_at=null
+fi
+# --ring auto: the same instruction moves the guest to ring 0, and the report says where.
+name=report:ring-move
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --report "$tmp/$name.json" guests/privileged.bin
+	report_ending "$name" 0 hlt ring.start=3 ring.end=0 ring.moved_to_ring0_at=0x10013 \
+		end.exception=null end.message=null options.ring=auto
+fi
+
+# --report - writes the report to stderr: for a guest that ends with hlt, stderr is the report alone.
+name=report:to-stderr
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --report - guests/hello.bin
+	cp "$tmp/$name.err" "$tmp/$name.json"
+	report_ending "$name" 0 hlt image.path=guests/hello.bin
+fi
+
+# --set values appear in the report's options, in order, and in the registers.
+name=report:set
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --set r15=0xfedcba9876543210 \
+		--set rax=0x1122334455667788 guests/regdump.bin
+	report_ending "$name" 0 hlt "options.set=[array 2]" options.set.0.reg=r15 \
+		options.set.0.value=0xfedcba9876543210 options.set.1.reg=rax \
+		options.set.1.value=0x1122334455667788 registers.r15=0xfedcba9876543210 \
+		registers.rdi=0x7800
+fi
+
+# ---- traces: exact expected files -----------------------------------------
+# tests/traces/NAME.args: arguments, with --trace (and --trace-format) but
+# not --trace-file; NAME.trace: the exact trace; NAME.stdout and NAME.status:
+# what the guest prints and how it ends, which tracing must not change (the
+# same run without the trace options is checked against them too).
+#
+# The files were recorded on kvm_pvm.  Where an exit line's RIP is taken
+# from, KVM_GET_REGS at the exit, depends on the host's KVM: for an `out`,
+# kvm_pvm (like older kernels) has already moved RIP past the instruction,
+# current hardware KVM has not.  Elsewhere the rip of exit lines is left
+# out of the comparison; instruction lines are compared whole everywhere.
+strip_exit_rips() {
+	sed -E '/^exit |"type":"exit"/ s/ rip=0x[0-9a-f]+|,"rip":"0x[0-9a-f]+"//' "$1"
+}
+same_trace() {
+	if [ -d /sys/module/kvm_pvm ]; then
+		cmp -s "$1" "$2"
+	else
+		cmp -s <(strip_exit_rips "$1") <(strip_exit_rips "$2")
+	fi
+}
+# has_tick_exit FILE: an exit of kind "signal" (the 50 ms output-flush timer
+# interrupted the guest): a run that was slow, not a wrong trace.
+has_tick_exit() {
+	grep -qE '^exit +[0-9]+ +signal |"kind":"signal"' "$1"
+}
+for args in tests/traces/*.args; do
+	name=trace:$(basename "$args" .args)
+	base=${args%.args}
+	if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"; continue; fi
+	want=$(cat "$base.status")
+	untraced=$(awk '{ for (i = 1; i <= NF; i++) {
+		if ($i == "--trace" || $i == "--trace-format") { i++; continue }
+		printf "%s ", $i } }' "$args")
+	# shellcheck disable=SC2086
+	run_kvmrun "$name:untraced" /dev/null $untraced
+	check_status "$name:untraced" "$want" || continue
+	if ! cmp -s "$base.stdout" "$tmp/$name:untraced.out"; then
+		fail "$name" "stdout without the trace differs from $base.stdout"
+		continue
+	fi
+	for _ in 1 2 3; do
+		# shellcheck disable=SC2046
+		run_kvmrun "$name" /dev/null $(cat "$args") --trace-file "$tmp/$name.trace"
+		has_tick_exit "$tmp/$name.trace" || break
+	done
+	check_status "$name" "$want" || continue
+	if ! cmp -s "$base.stdout" "$tmp/$name.out"; then
+		fail "$name" "tracing changed stdout:"
+		diff -u "$base.stdout" "$tmp/$name.out" | head -20
+	elif ! grep -q -- insns "$args" && ! cmp -s "$tmp/$name:untraced.err" "$tmp/$name.err"; then
+		# (Not with insns: there the registers kvmrun prints at a crash
+		# still have RFLAGS.TF, the trace's single-step flag, set.)
+		fail "$name" "tracing to a file changed stderr:"
+		diff -u "$tmp/$name:untraced.err" "$tmp/$name.err" | head -20
+	elif ! same_trace "$base.trace" "$tmp/$name.trace"; then
+		fail "$name" "trace differs:"
+		diff -u "$base.trace" "$tmp/$name.trace" | head -40
+	else
+		bad=""
+		if grep -q -- '--trace-format jsonl' "$args"; then
+			while IFS= read -r line; do
+				printf '%s\n' "$line" >"$tmp/line.json"
+				"$JSONLINT" "$tmp/line.json" >/dev/null 2>&1 || { bad=$line; break; }
+			done <"$tmp/$name.trace"
+		fi
+		if [ -n "$bad" ]; then fail "$name" "not a JSON line: $bad"
+		else pass "$name"; fi
+	fi
+done
+
+# Without --trace-file the trace goes to stderr, the same lines.
+name=trace:to-stderr
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	for _ in 1 2 3; do
+		run_kvmrun "$name" /dev/null --trace exits guests/traceme.bin
+		has_tick_exit "$tmp/$name.err" || break
+	done
+	if check_status "$name" 0; then
+		if ! same_trace tests/traces/traceme-exits.trace "$tmp/$name.err"; then
+			fail "$name" "stderr is not the trace: $(head -c 400 "$tmp/$name.err")"
+		elif ! cmp -s tests/traces/traceme-exits.stdout "$tmp/$name.out"; then
+			fail "$name" "stdout: $(cat "$tmp/$name.out")"
+		else pass "$name"; fi
+	fi
+fi
+
+# Coalesced console writes (after the first 256 byte writes) are marked in
+# the exit trace, in order with the rest: the data of the trace's output
+# lines, in trace order, is exactly what reached stdout.  When the limit
+# is reached the byte that went over it is traced but not written.
+name=trace:coalesced
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --max-output 2000 --trace exits \
+		--trace-file "$tmp/$name.trace" guests/yes.bin
+	n_coalesced=$(grep -c '^exit  -    coalesced  port=0xe9 ' "$tmp/$name.trace")
+	grep -E '^exit  ([0-9]+ +io_out|-    coalesced) ' "$tmp/$name.trace" |
+		sed -E 's/.* data=([0-9a-f]{2}).*/\\x\1/' | head -n 2000 | tr -d '\n' >"$tmp/$name.hex"
+	# shellcheck disable=SC2059
+	printf "$(cat "$tmp/$name.hex")" >"$tmp/$name.data"
+	if ! check_status "$name" 124; then :
+	elif [ "$n_coalesced" -lt 1 ]; then
+		fail "$name" "no coalesced writes in the trace"
+	elif [ "$(grep -n -m 1 coalesced "$tmp/$name.trace" | cut -d : -f 1)" -le 256 ]; then
+		fail "$name" "a coalesced write before the first 256 exits: $(grep -n -m 1 coalesced "$tmp/$name.trace")"
+	elif ! cmp -s "$tmp/$name.out" "$tmp/$name.data"; then
+		fail "$name" "the trace's output bytes are not stdout"
+	else
+		pass "$name"
+	fi
+fi
+
+# ---- --set and --dump-mem --------------------------------------------------
+# guests/regdump.bin stores its 16 entry registers (rax ... r15) at
+# 0x20000, writes the bytes 0 ... 255 at 0x20080 and prints the registers;
+# tests/cases/regdump*.stdout check the printed values.
+
+# le64 VALUE...: each VALUE as 8 little-endian bytes.
+le64() {
+	local v i
+	for v in "$@"; do
+		for i in 0 1 2 3 4 5 6 7; do
+			# shellcheck disable=SC2059
+			printf "\\$(printf '%03o' $(((v >> (8 * i)) & 0xff)))"
+		done
+	done
+}
+
+# Later --set options win; rsp and rdi can be set like the others.
+name=set:rsp-rdi-repeated
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --set rsp=0x8000 --set rdi=0 --set rax=1 \
+		--set rax=0x2a --ring 0 guests/regdump.bin
+	if check_status "$name" 0; then
+		if grep -qx 'rax=0x000000000000002a' "$tmp/$name.out" &&
+		   grep -qx 'rdi=0x0000000000000000' "$tmp/$name.out" &&
+		   grep -qx 'rsp=0x0000000000008000' "$tmp/$name.out" &&
+		   grep -qx 'r15=0x0000000000000000' "$tmp/$name.out"; then pass "$name"
+		else fail "$name" "stdout: $(tr '\n' ' ' <"$tmp/$name.out")"; fi
+	fi
+fi
+
+# Raw dumps: the image as loaded is the image file, wherever it is loaded.
+for load in 0x10000 0x200000; do
+	name=dump-mem:image-at-$load
+	if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"; continue; fi
+	size=$(stat -c %s guests/hello.bin)
+	rm -f "$tmp/$name.raw"
+	run_kvmrun "$name" /dev/null --load "$load" --dump-mem "$load:$size:$tmp/$name.raw" guests/hello.bin
+	if check_status "$name" 0; then
+		if ! cmp guests/hello.bin "$tmp/$name.raw" >"$tmp/$name.cmp" 2>&1; then
+			fail "$name" "$(cat "$tmp/$name.cmp")"
+		elif [ -s "$tmp/$name.err" ]; then
+			fail "$name" "a raw dump printed on stderr: $(cat "$tmp/$name.err")"
+		else pass "$name"; fi
+	fi
+done
+
+# Memory the guest wrote, several dumps in one run: the pattern, and the
+# registers it stored (the --set values, little-endian, and the defaults).
+name=dump-mem:guest-writes
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	rm -f "$tmp/$name.pattern" "$tmp/$name.regs"
+	run_kvmrun "$name" /dev/null --set rax=0x1122334455667788 --set r15=0xfedcba9876543210 \
+		--dump-mem "0x20080:256:$tmp/$name.pattern" --dump-mem "0x20000:0x80:$tmp/$name.regs" \
+		guests/regdump.bin
+	for i in $(seq 0 255); do
+		# shellcheck disable=SC2059
+		printf "\\$(printf '%03o' "$i")"
+	done >"$tmp/$name.pattern-expected"
+	le64 0x1122334455667788 0 0 0 0 0x7800 0x10000 0 0 0 0 0 0 0 0 0xfedcba9876543210 \
+		>"$tmp/$name.regs-expected"
+	sed -e 's/^rax=.*/rax=0x1122334455667788/' -e 's/^r15=.*/r15=0xfedcba9876543210/' \
+		tests/cases/regdump.stdout >"$tmp/$name.stdout-expected"
+	if ! check_status "$name" 0; then :
+	elif ! cmp -s "$tmp/$name.pattern-expected" "$tmp/$name.pattern"; then
+		fail "$name" "the pattern dump differs: $(od -An -tx1 "$tmp/$name.pattern" | head -3)"
+	elif ! cmp -s "$tmp/$name.regs-expected" "$tmp/$name.regs"; then
+		fail "$name" "the register dump differs: $(od -An -tx1 "$tmp/$name.regs" | head -8)"
+	elif ! cmp -s "$tmp/$name.stdout-expected" "$tmp/$name.out"; then
+		fail "$name" "stdout: $(tr '\n' ' ' <"$tmp/$name.out")"
+	else
+		pass "$name"
+	fi
+fi
+
+# The hex dump on stderr, after the run: a header line, then 16 bytes a
+# line with the address, hex and printable characters.
+name=dump-mem:hex
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --dump-mem 0x200a0:40 guests/regdump.bin
+	cat >"$tmp/$name.expected" <<'HEX'
+kvmrun: guest memory at 0x200a0, 40 bytes:
+  00000000000200a0  20 21 22 23 24 25 26 27 28 29 2a 2b 2c 2d 2e 2f  | !"#$%&'()*+,-./|
+  00000000000200b0  30 31 32 33 34 35 36 37 38 39 3a 3b 3c 3d 3e 3f  |0123456789:;<=>?|
+  00000000000200c0  40 41 42 43 44 45 46 47                          |@ABCDEFG|
+HEX
+	if ! check_status "$name" 0; then :
+	elif ! cmp -s tests/cases/regdump.stdout "$tmp/$name.out"; then
+		fail "$name" "--dump-mem changed stdout"
+	elif ! diff -u "$tmp/$name.expected" "$tmp/$name.err" >"$tmp/$name.diff"; then
+		fail "$name" "hex dump differs:"; cat "$tmp/$name.diff"
+	else
+		pass "$name"
+	fi
+fi
+
+# A range that is not all RAM is refused before the run (the guest prints
+# nothing): here the hole below 4 GiB when RAM is larger than 3 GiB (the
+# ends of RAM are golden cases in tests/errors/).
+name=dump-mem:mmio-hole
+run_kvmrun "$name" /dev/null --mem 4G --dump-mem 0xc0000000:16 guests/hello.bin
+if check_status "$name" 125; then
+	if [ -s "$tmp/$name.out" ] || [ "$(wc -l <"$tmp/$name.err")" -ne 1 ] ||
+	   ! grep -q '^kvmrun: --dump-mem 0xc0000000:0x10 is not inside guest RAM' "$tmp/$name.err"; then
+		fail "$name" "stdout: '$(cat "$tmp/$name.out")', stderr: $(cat "$tmp/$name.err")"
+	else pass "$name"; fi
+fi
+
+# A dump file that cannot be created: the guest ran (its output is there),
+# kvmrun says why in one line and exits with 125.
+name=dump-mem:unwritable-file
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --dump-mem 0x10000:16:/nonexistent/dir/d.raw guests/exit.bin
+	if check_status "$name" 125; then
+		if ! cmp -s tests/cases/exit.stdout "$tmp/$name.out"; then
+			fail "$name" "guest output lost: $(cat "$tmp/$name.out")"
+		elif [ "$(cat "$tmp/$name.err")" != "kvmrun: --dump-mem: cannot create /nonexistent/dir/d.raw: No such file or directory" ]; then
+			fail "$name" "stderr: $(cat "$tmp/$name.err")"
+		else pass "$name"; fi
+	fi
+fi
+
+# ---- random guests and valgrind: scripts of their own ----------------------
+# Each ends with "WHAT: N passed, N failed"; their counts join ours.
+run_suite() {
+	local name=$1 out last p f
+	shift
+	out=$tmp/$name.suite
+	"$@" >"$out" 2>&1
+	local status=$?
+	grep -E '^(FAIL|SKIPPED)' "$out" | head -40
+	last=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$out" | tail -n 1)
+	if [ -z "$last" ]; then
+		fail "$name" "no summary line (status $status)"; tail -20 "$out"
+		return
+	fi
+	p=$(echo "$last" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+	f=$(echo "$last" | sed -E 's/.*passed, ([0-9]+) failed.*/\1/')
+	passed=$((passed + p)); failed=$((failed + f))
+	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		fail "$name" "exited with $status"
+	fi
+	grep -E '^SKIPPED' "$out" >/dev/null && skipped=$((skipped + 1))
+	printf '%s\n' "$last"
+}
+if [ -n "$kvm_why" ]; then
+	skip "random-guests" "$kvm_why"
+	skip "valgrind" "$kvm_why"
+else
+	run_suite random-guests env KVMRUN="$KVMRUN" tests/random-guests.sh "${RANDOM_GUESTS:-300}"
+	# valgrind and ASan cannot share a process: the sanitizer build skips it.
+	if [ "${SANITIZED:-0}" = 1 ]; then
+		skip "valgrind" "this is the sanitizer build"
+	else
+		run_suite valgrind env KVMRUN="$KVMRUN" tests/valgrind.sh
 	fi
 fi
 
