@@ -30,11 +30,13 @@ extern const struct test tests_insn[];
 extern const struct test tests_supervisor[];
 extern const struct test tests_sha256[];
 extern const struct test tests_json[];
+extern const struct test tests_kvm[];
+extern const struct test tests_stats[];
 
 static const struct test *const suites[] = {
 	tests_error, tests_parse, tests_memmap, tests_paging, tests_gdt,
 	tests_bus, tests_unclaimed, tests_cli, tests_insn, tests_supervisor,
-	tests_sha256, tests_json,
+	tests_sha256, tests_json, tests_kvm, tests_stats,
 };
 
 static const char *current_test;
