@@ -131,6 +131,6 @@ bench: ./kvmrun $(BENCH_BINS)
 include fuzz/fuzz.mk
 
 clean:
-	rm -rf build kvmrun guests/*.bin
+	rm -rf build kvmrun guests/*.bin guests/hostile/*.bin
 
 -include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

@@ -157,11 +157,18 @@ void outcome_print(FILE *out, const struct machine *m,
 		snprintf(what, sizeof(what), "suberror %u: %s", res->suberror,
 			 internal_error_name(res->suberror));
 		print_crash(out, m, res, what);
-		if (res->suberror == KVM_INTERNAL_ERROR_EMULATION &&
-		    access("/sys/module/kvm_pvm", F_OK) == 0)
-			fprintf(out, "kvmrun: note: this host's KVM (kvm_pvm) emulates "
-				"ring-0 code and cannot emulate SSE, AVX, popcnt, "
-				"int3 or int n\n");
+		if (res->suberror == KVM_INTERNAL_ERROR_EMULATION && res->have_regs) {
+			uint8_t byte;
+
+			if (machine_code_at(m, &res->sregs, res->regs.rip, &byte, 1) == 0)
+				fprintf(out, "kvmrun: note: the guest is executing at an "
+					"address that is not RAM\n");
+			else if (res->sregs.cs.dpl == 0 &&
+				 access("/sys/module/kvm_pvm", F_OK) == 0)
+				fprintf(out, "kvmrun: note: this host's KVM (kvm_pvm) "
+					"emulates ring-0 code and cannot emulate SSE, "
+					"AVX, popcnt, int3 or int n\n");
+		}
 		break;
 	case RUN_END_FAIL_ENTRY:
 		snprintf(what, sizeof(what), "the CPU refused to enter the guest, "

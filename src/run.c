@@ -555,7 +555,9 @@ static int handle_exit(struct machine *m, struct run_result *res)
 	}
 	if (check_stop(m, res))
 		return 1;
-	if (m->cfg->max_exits && res->exits >= m->cfg->max_exits) {
+	/* Guest exits only: kvmrun's own timer interruptions do not count. */
+	if (m->cfg->max_exits &&
+	    res->exits - m->stats.exits[EXIT_INTR] >= m->cfg->max_exits) {
 		end_run(res, RUN_END_MAX_EXITS, KVMRUN_STATUS_TIMEOUT);
 		return 1;
 	}

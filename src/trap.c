@@ -210,6 +210,19 @@ static int step(struct machine *m, struct run_result *res,
 	return 0;
 }
 
+/*
+ * Did the CPU get to this stub through an IDT gate?  Then RSP is where the
+ * frame lands on the IST1 stack (SDM Vol. 3A, 6.14.5).  A guest that jumps
+ * into a stub itself is just executing a hlt (in ring 3 that hlt faults,
+ * and arrives here as a #GP on a hlt instruction).
+ */
+static bool came_from_gate(unsigned vector, const struct kvm_regs *regs)
+{
+	uint64_t frame = (exc_has_error_code(vector) ? 6 : 5) * 8;
+
+	return regs->rsp == KVMRUN_SUPER_STACK_TOP - frame;
+}
+
 int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 {
 	struct kvm_regs regs;
@@ -224,6 +237,7 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 	/* Not a stub, or a frame that is not in RAM (the guest jumped into a
 	 * stub itself): the guest's own hlt. */
 	if (!sup_vector_at(regs.rip, &vector) || sregs.idt.base != KVMRUN_IDT_ADDR ||
+	    !came_from_gate(vector, &regs) ||
 	    sup_read_frame(&m->mem, regs.rsp, vector, &f) < 0) {
 		trace_last(m, &sregs, regs.rip);
 		res->end = RUN_END_HLT;

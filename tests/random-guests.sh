@@ -55,11 +55,11 @@ report_field() {
 	' "$1"
 }
 
-# check_run MODE INDEX IMAGE ARGS...: run IMAGE, judge the ending.  Sets
+# check_run MODE IMAGE ARGS...: run IMAGE, judge the ending.  Sets
 # $why to the reason it failed, or to "" when the run passed.
 check_run() {
-	local mode=$1 index=$2 image=$3 status reason rstatus line
-	shift 3
+	local mode=$1 image=$2 status reason rstatus line
+	shift 2
 	rm -f "$tmp/report.json"
 	timeout -s KILL "$HANG" "$KVMRUN" -t "$LIMIT" "$@" --report "$tmp/report.json" \
 		"$image" </dev/null >/dev/null 2>"$tmp/err"
@@ -111,8 +111,8 @@ for mode in auto 0; do
 	for ((i = 0; i < COUNT; i++)); do
 		image=$tmp/img.bin
 		"$tmp/randimg" "$SEED" "$i" >"$image"
-		if [ "$mode" = auto ]; then check_run "$mode" "$i" "$image"
-		else check_run "$mode" "$i" "$image" --ring 0; fi
+		if [ "$mode" = auto ]; then check_run "$mode" "$image"
+		else check_run "$mode" "$image" --ring 0; fi
 		if [ -z "$why" ]; then
 			mode_passed=$((mode_passed + 1))
 			continue
