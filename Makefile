@@ -115,7 +115,7 @@ $(BB)/%.bin: $(BB)/%.o guests/guest.ld
 $(BB)/raw: bench/raw.c | $(BB)
 	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
 $(BB)/native: bench/native.c $(BB)/compute_fn.o | $(BB)
-	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $^
+	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $^
 $(BB)/bench: bench/bench.c | $(BB)
 	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
 
