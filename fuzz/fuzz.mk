@@ -2,7 +2,9 @@
 # parsers and device handlers.  See fuzz/README.md.
 #
 #   make fuzz                 build every harness, fuzz each for FUZZ_SECONDS
-#                             (default 60), then re-run fuzz/regressions/
+#                             (default 60), then re-run fuzz/regressions/,
+#                             then run FUZZ_GUESTS (5000) random guests from
+#                             a new seed (FUZZ_SEED), each in two ring modes
 #   make fuzz-regress         build, then run the committed seeds and
 #                             regressions once each (no fuzzing; for CI)
 #   make fuzz-build           just build build/fuzz/fuzz_<name>
@@ -15,6 +17,9 @@ FUZZ_CC        ?= clang
 FUZZ_SECONDS   ?= 60
 FUZZ_HARNESSES ?= parse cli loader devices insn pagewalk
 FUZZ_FLAGS     ?=
+# Random guests after the harnesses (make check runs 300).
+FUZZ_GUESTS    ?= 5000
+FUZZ_SEED      ?= $(shell date +%s)
 FUZZ_OUT       := build/fuzz
 FUZZ_OBJ       := $(FUZZ_OUT)/obj
 FUZZ_CFLAGS    := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
@@ -35,9 +40,11 @@ FUZZ_BINS := $(FUZZ_HARNESSES:%=$(FUZZ_OUT)/fuzz_%)
 
 .PHONY: fuzz fuzz-regress fuzz-build fuzz-toolchain
 
-fuzz: fuzz-build
+fuzz: fuzz-build ./kvmrun
 	FUZZ_OUT=$(FUZZ_OUT) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_FLAGS="$(FUZZ_FLAGS)" \
 		fuzz/run.sh fuzz $(FUZZ_HARNESSES)
+	@echo "== random guests: $(FUZZ_GUESTS) images of random bytes, seed $(FUZZ_SEED)"
+	KVMRUN=./kvmrun tests/random-guests.sh $(FUZZ_GUESTS) $(FUZZ_SEED)
 
 fuzz-regress: fuzz-build
 	FUZZ_OUT=$(FUZZ_OUT) fuzz/run.sh regress $(FUZZ_HARNESSES)

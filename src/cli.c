@@ -165,23 +165,33 @@ static int parse_set(const char *arg, struct config *cfg, struct error *err)
 }
 
 /*
- * arg is the argument getopt_long was working on.  It reports "--regs=1"
- * (an argument to an option that takes none) with optopt set to the
- * option's value, not a character: name the option from arg instead.
+ * What getopt_long rejected, with prev = argv[optind - 1].  optopt is 0
+ * for an unknown long option (prev is it), the long option's value for
+ * "--regs=1", an argument to an option that takes none (prev is it), and
+ * the character for an unknown short option (then prev may be an earlier
+ * argument: getopt keeps optind on a group like "-vx" until it is done).
  */
-static void unknown_option(const char *arg, int opt, struct error *err)
+static void unknown_option(const char *prev, int opt,
+			   const struct option *longopts, struct error *err)
 {
-	const char *eq;
+	const char *eq = strchr(prev, '=');
+	const struct option *lo;
 
-	if (strncmp(arg, "--", 2) != 0) {
-		err_set(err, "unknown option -%c", opt > ' ' && opt < 0x7f ? opt : '?');
+	if (strncmp(prev, "--", 2) == 0 && opt == 0) {
+		err_set(err, "unknown option %s", prev);
 		return;
 	}
-	eq = strchr(arg, '=');
-	if (eq && opt)
-		err_set(err, "option %.*s takes no argument", (int)(eq - arg), arg);
-	else
-		err_set(err, "unknown option %s", arg);
+	if (strncmp(prev, "--", 2) == 0 && eq) {
+		size_t n = (size_t)(eq - prev - 2);
+
+		/* getopt_long accepts unambiguous prefixes: "--reg=1". */
+		for (lo = longopts; lo->name; lo++)
+			if (lo->val == opt && strncmp(lo->name, prev + 2, n) == 0) {
+				err_set(err, "option --%s takes no argument", lo->name);
+				return;
+			}
+	}
+	err_set(err, "unknown option -%c", opt > ' ' && opt < 0x7f ? opt : '?');
 }
 
 enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
@@ -212,7 +222,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *why;
-	int c, at;
+	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mem_size = MEMMAP_DEFAULT_RAM;
@@ -220,7 +230,6 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 
 	optind = 0;     /* glibc: full reinitialisation, so tests can call again */
 	opterr = 0;     /* errors are reported through err */
-	at = 1;
 	while ((c = getopt_long(argc, argv, ":e:hm:t:vV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -326,12 +335,9 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			err_set(err, "option %s needs an argument", argv[optind - 1]);
 			return CLI_USAGE_ERROR;
 		default:
-			unknown_option(argv[at < argc ? at : argc - 1], optopt, err);
+			unknown_option(argv[optind - 1], optopt, longopts, err);
 			return CLI_USAGE_ERROR;
 		}
-		/* The element getopt works on next: a group like "-vx" keeps
-		 * optind where it is until getopt is done with it. */
-		at = optind;
 	}
 	if (optind >= argc) {
 		err_set(err, "no image given");

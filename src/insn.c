@@ -150,6 +150,7 @@ void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info)
 	if (info->len > 15) {
 		info->cls = INSN_OTHER;
 		info->name = "?";
+		info->len = 15;
 	}
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "parse.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 static int digit_value(char c, unsigned base)
@@ -134,6 +135,7 @@ int parse_seconds(const char *s, uint64_t max_s, uint64_t *ns,
 {
 	const uint64_t ns_per_s = 1000000000;
 	uint64_t whole = 0, frac = 0, scale = ns_per_s;
+	bool capped;
 	const char *p = s;
 	int any = 0;
 
@@ -142,7 +144,8 @@ int parse_seconds(const char *s, uint64_t max_s, uint64_t *ns,
 		return -1;
 	}
 	/* The result must fit in nanoseconds. */
-	if (max_s > UINT64_MAX / ns_per_s)
+	capped = max_s > UINT64_MAX / ns_per_s;
+	if (capped)
 		max_s = UINT64_MAX / ns_per_s;
 	for (; *p >= '0' && *p <= '9'; p++, any = 1) {
 		whole = whole * 10 + (uint64_t)(*p - '0');
@@ -164,8 +167,9 @@ int parse_seconds(const char *s, uint64_t max_s, uint64_t *ns,
 		*why = "is not a number of seconds";
 		return -1;
 	}
-	/* max_s was capped above, so max_s seconds always fit in ns. */
-	if (whole == max_s && frac) {
+	/* A fraction past max_s is too much, unless max_s is only the cap of
+	 * what fits in nanoseconds: then what fits is the limit. */
+	if (whole == max_s && frac && (!capped || frac > UINT64_MAX % ns_per_s)) {
 		*why = "is too large";
 		return -1;
 	}

@@ -316,6 +316,31 @@ TEST(cli_usage_mentions_options)
 	free(text);
 }
 
+
+/* Found by fuzzing: getopt permutes non-options and accepts prefixes of
+ * long options, and keeps optind on a short-option group. */
+TEST(cli_error_names_the_right_option)
+{
+	static const struct { const char *a, *b, *c, *want; } rows[] = {
+		{ "img", "--h=x", NULL, "option --help takes no argument" },
+		{ "--reg=1", "img", NULL, "option --regs takes no argument" },
+		{ "--regs", "-xv", "img", "unknown option -x" },
+		{ "--load=0x20000", "-vx", "img", "unknown option -x" },
+		{ "img", "--bogus", NULL, "unknown option --bogus" },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct cli_run r;
+
+		TEST_CHECK_MSG(cli_args(&r, rows[i].a, rows[i].b, rows[i].c, NULL) ==
+			       CLI_USAGE_ERROR, "%s %s", rows[i].a, rows[i].b);
+		TEST_CHECK_MSG(strcmp(r.err.msg, rows[i].want) == 0, "%s %s: got '%s'",
+			       rows[i].a, rows[i].b, r.err.msg);
+		cli_done(&r);
+	}
+}
+
 const struct test tests_cli[] = {
 	TEST_ENTRY(cli_defaults),
 	TEST_ENTRY(cli_mem),
@@ -328,6 +353,7 @@ const struct test tests_cli[] = {
 	TEST_ENTRY(cli_unknown_options),
 	TEST_ENTRY(cli_long_option_with_unwanted_argument),
 	TEST_ENTRY(cli_missing_argument),
+	TEST_ENTRY(cli_error_names_the_right_option),
 	TEST_ENTRY(cli_bad_numbers_name_the_option),
 	TEST_ENTRY(cli_bad_number_quotes_argument),
 	TEST_ENTRY(cli_parse_is_repeatable),
