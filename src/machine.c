@@ -469,6 +469,8 @@ int machine_create(struct machine *m, const struct config *cfg,
 		goto fail;
 	}
 	m->console.max_out = cfg->max_output;
+	if (io->stdout_closed)          /* as a write to a closed pipe would */
+		m->console.out_error = EPIPE;
 
 	/* Guest memory and its contents: pure, no KVM yet. */
 	if (memmap_init(&m->mem, cfg->mem_size, err) < 0 ||
@@ -562,26 +564,55 @@ void machine_print_unclaimed(const struct machine *m, FILE *out)
 			(unsigned long long)log->other_accesses);
 }
 
+bool machine_translate(const struct machine *m, const struct kvm_sregs *sregs,
+		       uint64_t va, uint64_t *pa)
+{
+	struct pt_walk w;
+
+	if (!(sregs->cr0 & X86_CR0_PG)) {
+		*pa = va;
+		return true;
+	}
+	if (pt_walk(&m->mem, sregs->cr3, va, &w) < 0 || !w.present)
+		return false;
+	*pa = w.pa;
+	return true;
+}
+
+void *machine_guest_ptr(const struct machine *m, const struct kvm_sregs *sregs,
+			uint64_t va, uint64_t len)
+{
+	uint64_t pa, last;
+
+	/* Both ends in RAM and contiguous: enough for the small, aligned
+	 * things kvmrun reads this way (frames, descriptors, flags). */
+	if (len == 0 || !machine_translate(m, sregs, va, &pa) ||
+	    !machine_translate(m, sregs, va + len - 1, &last) || last != pa + len - 1)
+		return NULL;
+	return memmap_gpa(&m->mem, pa, len);
+}
+
 unsigned machine_code_at(const struct machine *m, const struct kvm_sregs *sregs,
 			 uint64_t rip, uint8_t *buf, unsigned len)
 {
 	unsigned n;
 
 	for (n = 0; n < len; n++) {
-		uint64_t pa = rip + n;
-		const uint8_t *p;
+		const uint8_t *p = machine_guest_ptr(m, sregs, rip + n, 1);
 
-		if (sregs->cr0 & X86_CR0_PG) {
-			struct pt_walk w;
-
-			if (pt_walk(&m->mem, sregs->cr3, rip + n, &w) < 0 || !w.present)
-				break;
-			pa = w.pa;
-		}
-		p = memmap_gpa(&m->mem, pa, 1);
 		if (!p)
 			break;
 		buf[n] = *p;
 	}
 	return n;
+}
+
+int machine_map_all_ram(struct machine *m, struct error *err)
+{
+	unsigned i;
+
+	for (i = 0; i < m->mem.nr_chunks; i++)
+		if (map_chunk(m, i, err) < 0)
+			return -1;
+	return 0;
 }

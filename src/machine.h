@@ -103,6 +103,7 @@ struct machine {
 	unsigned console_exits;         /* console byte writes that exited */
 	unsigned cpl;                   /* the guest's current ring */
 	unsigned chunks_mapped;         /* RAM chunks given to KVM so far */
+	bool all_ram_mapped;            /* after an emulation failure (run.c) */
 	uint64_t out_give_up_ns;        /* stop waiting for stdout then (0: never) */
 	int out_signal;                 /* a signal that came while waiting */
 	struct stats stats;
@@ -119,6 +120,7 @@ struct machine_io {
 	FILE *log;              /* run-time reports (unclaimed accesses) */
 	FILE *narrate;          /* -v's account of the setup, or NULL */
 	FILE *trace;            /* --trace, or NULL */
+	bool stdout_closed;     /* fd 1 was closed: guest output ends the run */
 };
 
 /*
@@ -130,10 +132,11 @@ int machine_create(struct machine *m, const struct config *cfg,
 /*
  * Run until the guest ends.  The signals in run_signals() must be blocked
  * in the calling thread; they are let through only while the guest runs.
- * Returns 0 with res filled in (any guest ending, including crashes), or
- * -1 if kvmrun could not run the guest at all.
+ * Every ending is in res, kvmrun's own failures included
+ * (RUN_END_HOST_ERROR, err's text in res->host_error), so that output is
+ * flushed and the run reported whatever happens.
  */
-int machine_run(struct machine *m, struct run_result *res, struct error *err);
+void machine_run(struct machine *m, struct run_result *res, struct error *err);
 
 void machine_destroy(struct machine *m);
 
@@ -142,6 +145,20 @@ void run_signals(sigset_t *set);
 
 /* Print the unclaimed-access summary, if any, to out. */
 void machine_print_unclaimed(const struct machine *m, FILE *out);
+
+/*
+ * The guest-physical address of linear address va under the guest's
+ * paging (sregs: its CR0 and CR3); false if va is not mapped.
+ */
+bool machine_translate(const struct machine *m, const struct kvm_sregs *sregs,
+		       uint64_t va, uint64_t *pa);
+
+/* A host pointer to len bytes at linear va, or NULL (not mapped, not RAM). */
+void *machine_guest_ptr(const struct machine *m, const struct kvm_sregs *sregs,
+			uint64_t va, uint64_t len);
+
+/* Give KVM every RAM chunk it does not have yet. */
+int machine_map_all_ram(struct machine *m, struct error *err);
 
 /*
  * Read up to len instruction bytes at the guest's RIP, through its page

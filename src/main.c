@@ -6,6 +6,8 @@
  * The only file that exits.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,28 @@
 #include "machine.h"
 #include "outcome.h"
 #include "report.h"
+
+/*
+ * A closed stdin, stdout or stderr would be handed out again by the next
+ * open(): /dev/kvm, or the report file, which would then receive the
+ * guest's output.  Keep those numbers taken by /dev/null.  Returns -1 if
+ * that fails; *stdout_closed says whether stdout was closed.
+ */
+static int reserve_std_fds(bool *stdout_closed)
+{
+	int fd;
+
+	*stdout_closed = false;
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			return -1;
+		if (fd == 1)
+			*stdout_closed = true;
+	}
+	return 0;
+}
 
 static uint64_t now_us(void)
 {
@@ -74,8 +98,12 @@ int main(int argc, char **argv)
 	struct report_times times;
 	FILE *report = NULL, *trace = NULL;
 	char *text, *first_line = NULL;
+	bool stdout_closed;
 	sigset_t set;
 	int status;
+
+	if (reserve_std_fds(&stdout_closed) < 0)
+		return KVMRUN_STATUS_HOST;
 
 	switch (cli_parse(argc, argv, &cfg, &err)) {
 	case CLI_RUN:
@@ -117,6 +145,7 @@ int main(int argc, char **argv)
 	}
 	io = (struct machine_io){
 		.log = stderr, .narrate = cfg.verbose ? stderr : NULL, .trace = trace,
+		.stdout_closed = stdout_closed,
 	};
 	if (machine_create(m, &cfg, &io, &err) < 0) {
 		fprintf(stderr, "kvmrun: %s\n", err.msg);
@@ -130,25 +159,23 @@ int main(int argc, char **argv)
 		return KVMRUN_STATUS_HOST;
 	}
 	t_setup = now_us();
-	if (machine_run(m, &res, &err) < 0) {
-		fprintf(stderr, "kvmrun: %s\n", err.msg);
-		machine_destroy(m);
-		free(m);
-		close_output(report);
-		close_output(trace);
-		return KVMRUN_STATUS_HOST;
-	}
+	machine_run(m, &res, &err);     /* every ending is in res */
 	t_run = now_us();
-	status = res.status;
 
+	/* Dumps first: if one fails, the report must say so too. */
+	if (outcome_dump_mem(stderr, m, &err) < 0) {
+		res.host_error = err;
+		res.end = RUN_END_HOST_ERROR;
+		res.status = KVMRUN_STATUS_HOST;
+	}
+	status = res.status;
 	text = describe_outcome(m, &res);
 	if (text) {
 		fputs(text, stderr);
-		first_line = strndup(text, strcspn(text, "\n"));
-	}
-	if (outcome_dump_mem(stderr, m, &err) < 0) {
-		fprintf(stderr, "kvmrun: %s\n", err.msg);
-		status = KVMRUN_STATUS_HOST;
+		/* The ending's own line: there is none for a clean hlt or exit
+		 * device unless -v explains it. */
+		if ((res.end != RUN_END_HLT && res.end != RUN_END_EXIT_DEVICE) || cfg.verbose)
+			first_line = strndup(text, strcspn(text, "\n"));
 	}
 	if (report) {
 		times = (struct report_times){

@@ -66,13 +66,10 @@ static void print_exception(FILE *out, const struct machine *m,
 	char detail[200] = "";
 
 	if (f->vector == EXC_PF) {
-		uint64_t ec = f->error_code;
+		uint64_t ec = exc_pf_error_code(f->error_code, res->sregs.cr2, f->rip,
+						res->sregs.efer & X86_EFER_NXE);
 		char how[120];
 
-		/* Without EFER.NXE the CPU does not flag fetches; a fault on
-		 * the bytes of the instruction at RIP can only be the fetch. */
-		if (res->sregs.cr2 - f->rip < 16)
-			ec |= PF_ERR_I;
 		exc_describe_pf(ec, how, sizeof(how));
 		snprintf(detail, sizeof(detail), ": address %#llx (CR2), %s",
 			 (unsigned long long)res->sregs.cr2, how);
@@ -104,7 +101,7 @@ void outcome_print(FILE *out, const struct machine *m,
 				"%#llx in ring 3, where hlt is not allowed: it raised #GP, "
 				"kvmrun's supervisor stopped the guest there (KVM_EXIT_HLT "
 				"in its stub) and ended the run as hlt would: exit status 0\n",
-				rip - 1);
+				(unsigned long long)res->exc.rip);
 		else
 			fprintf(out, "kvmrun: why it ended: KVM_EXIT_HLT: the guest "
 				"executed hlt (rip %#llx, ring %u): exit status 0\n",

@@ -109,7 +109,9 @@ static void write_exception(struct json *j, const struct machine *m,
 	if (f->has_error_code) {
 		json_hex(j, "error_code", f->error_code);
 		if (f->vector == EXC_PF)
-			exc_describe_pf(f->error_code, text, sizeof(text));
+			exc_describe_pf(exc_pf_error_code(f->error_code, res->sregs.cr2,
+							  f->rip, res->sregs.efer & X86_EFER_NXE),
+					text, sizeof(text));
 		else
 			exc_describe_selector(f->error_code, text, sizeof(text));
 		json_string(j, "error", text);

@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include "kvmrun/abi.h"
-#include "paging.h"
 
 #define TICK_NS                 (50 * 1000 * 1000)      /* 50 ms */
 #define NS_PER_S                1000000000ULL
@@ -108,6 +107,13 @@ static void end_run(struct run_result *res, enum run_end end, int status)
 {
 	res->end = end;
 	res->status = status;
+}
+
+/* kvmrun itself failed mid-run (err says how): end with status 125. */
+static void host_failed(struct run_result *res, const struct error *err)
+{
+	res->host_error = *err;
+	end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 }
 
 /* The unclaimed-access hook of both buses: count, report once, --strict. */
@@ -422,30 +428,30 @@ static int set_vcpu_sigmask(struct machine *m, struct error *err)
 static int check_stop(struct machine *m, struct run_result *res);
 
 /*
- * KVM could not emulate an instruction: if that is because the guest
- * jumped into RAM it never touched (a chunk KVM does not have yet), give
- * KVM the chunk and report true so the instruction is simply retried.
+ * KVM could not emulate an instruction.  If that may be because RAM it
+ * touches is not KVM's yet (memmap.h: chunks are handed over on first
+ * touch), hand it over and report true, so the instruction is retried:
+ * the code's own chunk if that is missing, else, once, every chunk left,
+ * since the data an instruction KVM cannot emulate (an AVX store, say)
+ * was going to touch cannot be told from its bytes.
  */
-static bool fetch_from_new_ram(struct machine *m)
+static bool map_ram_for_emulation(struct machine *m)
 {
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
-	struct pt_walk w;
 	struct error err;
 	uint64_t pa;
 	unsigned idx;
 
 	if (cpu_get(&m->kvm, &regs, &sregs, &err) < 0)
 		return false;
-	pa = regs.rip;
-	if (sregs.cr0 & X86_CR0_PG) {
-		if (pt_walk(&m->mem, sregs.cr3, regs.rip, &w) < 0 || !w.present)
-			return false;
-		pa = w.pa;
-	}
-	if (!memmap_chunk_of(&m->mem, pa, &idx) || memmap_chunk_is_mapped(&m->mem, idx))
+	if (machine_translate(m, &sregs, regs.rip, &pa) &&
+	    memmap_chunk_of(&m->mem, pa, &idx) && !memmap_chunk_is_mapped(&m->mem, idx))
+		return machine_map_ram(m, pa, 1, &err) == 0;
+	if (m->all_ram_mapped || m->chunks_mapped == m->mem.nr_chunks)
 		return false;
-	return machine_map_ram(m, pa, 1, &err) == 0;
+	m->all_ram_mapped = true;
+	return machine_map_all_ram(m, &err) == 0;
 }
 
 /*
@@ -537,8 +543,8 @@ static int handle_exit(struct machine *m, struct run_result *res)
 		return 1;
 	case KVM_EXIT_INTERNAL_ERROR:
 		if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
-		    fetch_from_new_ram(m)) {
-			count_exit(m, EXIT_FIRST_TOUCH, "(code in RAM given to KVM on first touch)");
+		    map_ram_for_emulation(m)) {
+			count_exit(m, EXIT_FIRST_TOUCH, "(RAM given to KVM on first touch)");
 			break;          /* retry now that KVM has the code's RAM */
 		}
 		count_exit(m, EXIT_OTHER, "KVM_EXIT_INTERNAL_ERROR");
@@ -584,11 +590,11 @@ static int check_stop(struct machine *m, struct run_result *res)
 	return 0;
 }
 
-int machine_run(struct machine *m, struct run_result *res, struct error *err)
+void machine_run(struct machine *m, struct run_result *res, struct error *err)
 {
 	struct run_clock clk = { .have_timer = false };
 	uint64_t start = 0;
-	int done = 0, r = -1;
+	int done = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->end = RUN_END_HLT;
@@ -602,9 +608,13 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 	m->out_give_up_ns = clk.deadline;
 	m->console.wait_out = wait_stdout;
 	m->console.wait_ctx = m;
-	if (set_vcpu_sigmask(m, err) < 0)
-		goto out;
 	start = now_ns();
+	/* kvmrun's own failures from here on end the run like any other
+	 * ending, so that output is flushed and the report written. */
+	if (set_vcpu_sigmask(m, err) < 0) {
+		host_failed(res, err);
+		done = 1;
+	}
 
 	while (!done) {
 		if (m->console.out_tty && m->console.out_len) {
@@ -615,8 +625,10 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 				break;
 			}
 		}
-		if (clock_need(&clk, m, err) < 0)
-			goto out;
+		if (clock_need(&clk, m, err) < 0) {
+			host_failed(res, err);
+			break;
+		}
 		int k = ioctl(m->kvm.vcpu_fd, KVM_RUN, 0);
 		int e = errno;
 
@@ -629,15 +641,17 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 				end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 				break;
 			}
+			res->exit_reason = KVM_EXIT_INTR;
 			count_exit(m, EXIT_INTR, "(KVM_RUN interrupted by a signal)");
 			done = handle_signals(m, &clk, res, err);
-			if (done < 0)
-				goto out;
+			if (done < 0) {
+				host_failed(res, err);
+				break;
+			}
 			continue;
 		}
 		done = handle_exit(m, res);
 	}
-	r = 0;
 	res->run_ns = now_ns() - start;
 	{
 		int f;
@@ -654,10 +668,8 @@ int machine_run(struct machine *m, struct run_result *res, struct error *err)
 	res->cpl = m->cpl;
 	if (!res->have_regs)    /* trap_hlt may have set them from a frame */
 		res->have_regs = cpu_get(&m->kvm, &res->regs, &res->sregs, err) == 0;
-out:
 	clock_fini(&clk);
 	m->result = NULL;
-	return r;
 }
 
 const char *run_end_name(enum run_end end)

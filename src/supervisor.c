@@ -130,6 +130,14 @@ const char *exc_name(unsigned vector)
 	return vector < 32 ? "reserved vector" : "external or software interrupt";
 }
 
+uint64_t exc_pf_error_code(uint64_t error_code, uint64_t cr2, uint64_t rip,
+			   bool nxe)
+{
+	if (!nxe && !(error_code & PF_ERR_W) && cr2 - rip < 16)
+		error_code |= PF_ERR_I;
+	return error_code;
+}
+
 void exc_describe_pf(uint64_t e, char *buf, unsigned size)
 {
 	snprintf(buf, size, "%s, %s, %s%s%s",

@@ -69,6 +69,14 @@ bool exc_has_error_code(unsigned vector);
 const char *exc_mnemonic(unsigned vector);     /* "#PF" */
 const char *exc_name(unsigned vector);         /* "page fault" */
 
+/*
+ * The #PF error code as kvmrun reports it.  Without EFER.NXE the CPU does
+ * not flag instruction fetches (SDM Vol. 3A, 4.7); a read that faulted on
+ * the bytes of the instruction at RIP can only have been the fetch.
+ */
+uint64_t exc_pf_error_code(uint64_t error_code, uint64_t cr2, uint64_t rip,
+			   bool nxe);
+
 /* "write, user mode, page not present" for a #PF error code. */
 void exc_describe_pf(uint64_t error_code, char *buf, unsigned size);
 

@@ -27,11 +27,11 @@
  * kvmrun's unless the guest loaded its own); an unusable null segment if
  * it cannot be read.
  */
-static struct kvm_segment segment_of(const struct memmap *mm,
+static struct kvm_segment segment_of(const struct machine *m,
 				     const struct kvm_sregs *sregs, uint64_t sel)
 {
 	uint64_t off = sel & 0xfff8, lo, hi = 0;
-	const uint8_t *p = memmap_gpa(mm, sregs->gdt.base + off, 16);
+	const uint8_t *p = machine_guest_ptr(m, sregs, sregs->gdt.base + off, 16);
 	struct kvm_segment seg = { .selector = (uint16_t)sel, .unusable = 1 };
 
 	if (off == 0 || !p || off + 7 > sregs->gdt.limit)
@@ -57,8 +57,8 @@ static int end_at_fault(const struct machine *m, struct run_result *res,
 	res->regs.rip = f->rip;
 	res->regs.rsp = f->rsp;
 	res->regs.rflags = f->rflags;
-	res->sregs.cs = segment_of(&m->mem, sregs, f->cs);
-	res->sregs.ss = segment_of(&m->mem, sregs, f->ss);
+	res->sregs.cs = segment_of(m, sregs, f->cs);
+	res->sregs.ss = segment_of(m, sregs, f->ss);
 	return 1;
 }
 
@@ -122,17 +122,10 @@ static void trace_last(struct machine *m, const struct kvm_sregs *sregs,
 static void patch_tf(struct machine *m, const struct kvm_sregs *sregs,
 		     uint64_t gva, bool set)
 {
-	struct pt_walk w;
-	uint64_t *p, pa = gva;
+	uint64_t *p = gva % 8 ? NULL : machine_guest_ptr(m, sregs, gva, 8);
 
-	if (sregs->cr0 & X86_CR0_PG) {
-		if (pt_walk(&m->mem, sregs->cr3, gva, &w) < 0 || !w.present)
-			return;
-		pa = w.pa;
-	}
-	if (pa % 8 || !(p = memmap_gpa(&m->mem, pa, 8)))
-		return;
-	*p = set ? *p | X86_RFLAGS_TF : *p & ~X86_RFLAGS_TF;
+	if (p)
+		*p = set ? *p | X86_RFLAGS_TF : *p & ~X86_RFLAGS_TF;
 }
 
 /*
@@ -174,8 +167,8 @@ static int step(struct machine *m, struct run_result *res,
 	regs->rip = f->rip;
 	regs->rsp = f->rsp;
 	regs->rflags = f->rflags | X86_RFLAGS_TF;
-	sregs->cs = segment_of(&m->mem, sregs, f->cs);
-	sregs->ss = segment_of(&m->mem, sregs, f->ss);
+	sregs->cs = segment_of(m, sregs, f->cs);
+	sregs->ss = segment_of(m, sregs, f->ss);
 	if (sregs->ss.unusable)         /* a null SS at CPL0 in 64-bit mode */
 		sregs->ss.dpl = sregs->cs.dpl;
 
@@ -210,6 +203,18 @@ static int step(struct machine *m, struct run_result *res,
 	return 0;
 }
 
+/* The exception frame at linear RSP (the IST1 stack, through the guest's
+ * paging: a guest may run its own page tables under kvmrun's IDT). */
+static int read_frame(const struct machine *m, const struct kvm_sregs *sregs,
+		      uint64_t rsp, unsigned vector, struct exc_frame *f)
+{
+	uint64_t pa;
+
+	if (!machine_translate(m, sregs, rsp, &pa))
+		return -1;
+	return sup_read_frame(&m->mem, pa, vector, f);
+}
+
 /*
  * Did the CPU get to this stub through an IDT gate?  Then RSP is where the
  * frame lands on the IST1 stack (SDM Vol. 3A, 6.14.5).  A guest that jumps
@@ -238,7 +243,7 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 	 * stub itself): the guest's own hlt. */
 	if (!sup_vector_at(regs.rip, &vector) || sregs.idt.base != KVMRUN_IDT_ADDR ||
 	    !came_from_gate(vector, &regs) ||
-	    sup_read_frame(&m->mem, regs.rsp, vector, &f) < 0) {
+	    read_frame(m, &sregs, regs.rsp, vector, &f) < 0) {
 		trace_last(m, &sregs, regs.rip);
 		res->end = RUN_END_HLT;
 		res->status = 0;
@@ -264,7 +269,7 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 		/* A segment load fails at CPL3 because its selector is a
 		 * ring-0 one; a selector that is simply bad is a #GP anywhere. */
 		if (insn.cls == INSN_SEGMENT && f.error_code &&
-		    segment_of(&m->mem, &sregs, f.error_code).unusable)
+		    segment_of(m, &sregs, f.error_code).unusable)
 			insn.cls = INSN_OTHER;
 		if (insn.cls != INSN_OTHER) {
 			res->insn = insn.name;

@@ -793,7 +793,7 @@ else
 	if check_status "$name" 125; then
 		if ! cmp -s tests/cases/exit.stdout "$tmp/$name.out"; then
 			fail "$name" "guest output lost: $(cat "$tmp/$name.out")"
-		elif [ "$(cat "$tmp/$name.err")" != "kvmrun: --dump-mem: cannot create /nonexistent/dir/d.raw: No such file or directory" ]; then
+		elif [ "$(cat "$tmp/$name.err")" != "kvmrun: --dump-mem: cannot create /nonexistent/dir/d.raw: No such file or directory (guest stopped at rip 0x10010)" ]; then
 			fail "$name" "stderr: $(cat "$tmp/$name.err")"
 		else pass "$name"; fi
 	fi
