@@ -347,6 +347,11 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		err_set(err, "one image only (unexpected '%s')", argv[optind + 1]);
 		return CLI_USAGE_ERROR;
 	}
+	if ((cfg->trace_file || cfg->trace_format != TRACE_TEXT) &&
+	    !cfg->trace_exits && !cfg->trace_insns) {
+		err_set(err, "--trace-file and --trace-format need --trace");
+		return CLI_USAGE_ERROR;
+	}
 	if (cfg->max_insns && !cfg->trace_insns) {
 		err_set(err, "--max-insns needs --trace insns");
 		return CLI_USAGE_ERROR;

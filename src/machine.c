@@ -15,6 +15,7 @@
 #include "gdt.h"
 #include "kvmrun/abi.h"
 #include "paging.h"
+#include "sha256.h"
 #include "supervisor.h"
 
 #define HUGE_FROM       (2ULL << 20)    /* see map_ram */
@@ -209,8 +210,9 @@ void machine_console_exit(struct machine *m)
 	struct error ignored;
 	unsigned i;
 
-	if (m->coalesced_ports || ++m->console_exits < MACHINE_COALESCE_AFTER)
+	if (m->coalesce_tried || ++m->console_exits < MACHINE_COALESCE_AFTER)
 		return;
+	m->coalesce_tried = true;       /* once, whether KVM can or not */
 	for (i = 0; i < sizeof(console_ports) / sizeof(console_ports[0]); i++) {
 		struct kvm_coalesced_mmio_ring *ring =
 			kvm_coalesce_pio(&m->kvm, console_ports[i], 1, &ignored);
@@ -218,9 +220,9 @@ void machine_console_exit(struct machine *m)
 		if (!ring)
 			break;
 		m->ring = ring;
+		m->ring_max = kvm_coalesced_max();
 		m->coalesced_ports = i + 1;
 	}
-	m->ring_max = kvm_coalesced_max();
 }
 
 bool machine_is_console_port(uint64_t port)
@@ -492,6 +494,18 @@ int machine_create(struct machine *m, const struct config *cfg,
 	m->insn_cpl = m->cpl;
 	if (check_dumps(m, err) < 0)
 		goto fail;
+	if (cfg->report) {
+		/* The report names the bytes the guest was given, hashed now:
+		 * the file may change, and the guest may write over them. */
+		struct sha256 h;
+		uint8_t digest[32];
+
+		sha256_init(&h);
+		sha256_update(&h, memmap_gpa(&m->mem, m->image.addr, m->image.size),
+			      (size_t)m->image.size);
+		sha256_final(&h, digest);
+		sha256_hex(digest, m->image_sha256);
+	}
 	if (!memmap_is_ram(&m->mem, m->entry.rip, 1)) {
 		err_set(err, "entry address %#llx is outside guest RAM (RAM ends at %#llx)",
 			(unsigned long long)m->entry.rip,

@@ -2,8 +2,9 @@
 /*
  * A machine is everything one run needs: the KVM VM and vCPU, guest
  * memory, the two buses with their devices, and the console.  machine.c
- * builds it from a config in order (VM, memory map, page tables, GDT,
- * image, registers, devices) and tears it down in reverse; run.c runs it.
+ * builds it from a config in order (memory map, image, page tables, GDT,
+ * supervisor, boot info; then the VM, its memory, the vCPU and its
+ * registers, the devices) and tears it down in reverse; run.c runs it.
  */
 #ifndef KVMRUN_MACHINE_H
 #define KVMRUN_MACHINE_H
@@ -88,6 +89,7 @@ struct machine {
 	struct kvm kvm;
 	struct memmap mem;
 	struct loaded_image image;
+	char image_sha256[65];          /* of the bytes loaded ("": not computed) */
 	struct cpu_entry entry;
 	struct cpu_setup_info cpu_info;
 	struct bus pio, mmio;
@@ -100,6 +102,7 @@ struct machine {
 	struct kvm_coalesced_mmio_ring *ring;   /* coalesced console writes */
 	uint32_t ring_max;
 	unsigned coalesced_ports;       /* zones registered */
+	bool coalesce_tried;
 	unsigned console_exits;         /* console byte writes that exited */
 	unsigned cpl;                   /* the guest's current ring */
 	unsigned chunks_mapped;         /* RAM chunks given to KVM so far */

@@ -45,14 +45,19 @@ static const char *ring_name(enum ring_mode ring)
 	return ring == RING_0 ? "0" : ring == RING_3 ? "3" : "auto";
 }
 
-static void write_image(struct json *j, const struct config *cfg)
+static void write_image(struct json *j, const struct config *cfg,
+			const struct machine *m)
 {
 	char hex[65];
 	uint64_t size;
 
 	json_object_begin(j, "image");
 	json_string(j, "path", cfg->image);
-	if (report_file_sha256(cfg->image, hex, &size) == 0) {
+	if (m && m->image_sha256[0]) {
+		json_u64(j, "size", m->image.size);
+		json_string(j, "sha256", m->image_sha256);
+	} else if (report_file_sha256(cfg->image, hex, &size) == 0) {
+		/* The run never started: what the file holds now. */
 		json_u64(j, "size", size);
 		json_string(j, "sha256", hex);
 	} else {
@@ -287,7 +292,7 @@ int report_write(FILE *out, const struct config *cfg, const struct machine *m,
 	json_object_begin(&j, NULL);
 	json_u64(&j, "format", REPORT_FORMAT);
 	json_string(&j, "kvmrun", KVMRUN_VERSION);
-	write_image(&j, cfg);
+	write_image(&j, cfg, m);
 	write_options(&j, cfg, m);
 	write_end(&j, m, res, res ? res->status : KVMRUN_STATUS_HOST, message,
 		  "setup_failed");

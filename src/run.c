@@ -181,24 +181,17 @@ static int wait_stdout(void *ctx)
 	struct machine *m = ctx;
 	struct pollfd pfd = { .fd = m->console.out_fd, .events = POLLOUT };
 	const struct timespec zero = { 0, 0 };
-	sigset_t set, pending;
+	sigset_t set;
 	int sig;
 
 	poll(&pfd, 1, 50);
 	run_signals(&set);
 	sigdelset(&set, SIGALRM);       /* the tick: nothing to do here */
-	if (sigpending(&pending) == 0)
-		for (sig = 1; sig < NSIG; sig++)
-			if (sigismember(&set, sig) == 1 && sigismember(&pending, sig) == 1) {
-				sigset_t one;
-
-				sigemptyset(&one);
-				sigaddset(&one, sig);
-				if (sigtimedwait(&one, NULL, &zero) == sig) {
-					m->out_signal = sig;
-					return -EINTR;
-				}
-			}
+	sig = sigtimedwait(&set, NULL, &zero);
+	if (sig > 0) {
+		m->out_signal = sig;
+		return -EINTR;
+	}
 	if (m->out_give_up_ns && now_ns() >= m->out_give_up_ns)
 		return -ETIMEDOUT;
 	return 0;

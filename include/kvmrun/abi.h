@@ -49,7 +49,7 @@
 #define KVMRUN_SEL_CODE64       0x08        /* CS: 64-bit code, DPL0 */
 #define KVMRUN_SEL_DATA         0x10        /* DS ES FS GS SS: flat data */
 #define KVMRUN_SEL_TSS          0x18        /* TR: 64-bit TSS (16 bytes) */
-#define KVMRUN_SEL_USER_DATA    0x2b        /* SS DS ES at CPL3: data, DPL3 */
+#define KVMRUN_SEL_USER_DATA    0x2b        /* SS DS ES FS GS at CPL3: data, DPL3 */
 #define KVMRUN_SEL_USER_CODE64  0x33        /* CS at CPL3: 64-bit code, DPL3 */
 
 /* ---- Port-I/O devices ------------------------------------------------- */
@@ -57,7 +57,8 @@
 #define KVMRUN_PORT_COM1_LEN    8
 #define KVMRUN_PORT_DEBUGCON    0xe9        /* Bochs/QEMU debug console */
 #define KVMRUN_PORT_EXIT        0xf4        /* write V: exit status V & 0xff */
-#define KVMRUN_PORT_POST        0x80        /* POST code / I/O delay: ignored */
+#define KVMRUN_PORT_POST        0x80        /* POST code / I/O delay: writes are
+					       accepted, reads give the last one */
 #define KVMRUN_PORT_WRITE       0xf0        /* bulk write: outl the address of a
 					       struct kvmrun_write (below 4 GiB) */
 
