@@ -81,6 +81,17 @@ static int bad_number(struct error *err, const char *opt, const char *arg,
 	return err_set(err, "%s '%s' %s", opt, arg, why);
 }
 
+/* A numeric option's argument: a number (size: with a K/M/G/T suffix) >= min. */
+static int opt_number(const char *opt, const char *arg, bool size, uint64_t min,
+		      uint64_t *out, struct error *err)
+{
+	const char *why;
+	int r = size ? parse_size(arg, min, UINT64_MAX, out, &why)
+		     : parse_u64(arg, min, UINT64_MAX, out, &why);
+
+	return r < 0 ? bad_number(err, opt, arg, why) : 0;
+}
+
 /* --trace exits|insns|exits,insns */
 static int parse_trace(const char *arg, struct config *cfg, struct error *err)
 {
@@ -233,19 +244,15 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 	while ((c = getopt_long(argc, argv, ":e:hm:t:vV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
-			if (parse_u64(optarg, 0, UINT64_MAX, &cfg->entry, &why) < 0) {
-				bad_number(err, "--entry", optarg, why);
+			if (opt_number("--entry", optarg, false, 0, &cfg->entry, err) < 0)
 				return CLI_USAGE_ERROR;
-			}
 			cfg->entry_set = true;
 			break;
 		case 'h':
 			return CLI_HELP;
 		case 'm':
-			if (parse_size(optarg, 1, UINT64_MAX, &cfg->mem_size, &why) < 0) {
-				bad_number(err, "--mem", optarg, why);
+			if (opt_number("--mem", optarg, true, 1, &cfg->mem_size, err) < 0)
 				return CLI_USAGE_ERROR;
-			}
 			break;
 		case 't':
 			if (parse_seconds(optarg, MAX_TIMEOUT_S, &cfg->timeout_ns, &why) < 0) {
@@ -259,10 +266,8 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		case 'V':
 			return CLI_VERSION;
 		case OPT_LOAD:
-			if (parse_u64(optarg, 0, UINT64_MAX, &cfg->load_addr, &why) < 0) {
-				bad_number(err, "--load", optarg, why);
+			if (opt_number("--load", optarg, false, 0, &cfg->load_addr, err) < 0)
 				return CLI_USAGE_ERROR;
-			}
 			break;
 		case OPT_REGS:
 			cfg->print_regs = true;
@@ -314,22 +319,16 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 				return CLI_USAGE_ERROR;
 			break;
 		case OPT_MAX_EXITS:
-			if (parse_u64(optarg, 1, UINT64_MAX, &cfg->max_exits, &why) < 0) {
-				bad_number(err, "--max-exits", optarg, why);
+			if (opt_number("--max-exits", optarg, false, 1, &cfg->max_exits, err) < 0)
 				return CLI_USAGE_ERROR;
-			}
 			break;
 		case OPT_MAX_INSNS:
-			if (parse_u64(optarg, 1, UINT64_MAX, &cfg->max_insns, &why) < 0) {
-				bad_number(err, "--max-insns", optarg, why);
+			if (opt_number("--max-insns", optarg, false, 1, &cfg->max_insns, err) < 0)
 				return CLI_USAGE_ERROR;
-			}
 			break;
 		case OPT_MAX_OUTPUT:
-			if (parse_size(optarg, 1, UINT64_MAX, &cfg->max_output, &why) < 0) {
-				bad_number(err, "--max-output", optarg, why);
+			if (opt_number("--max-output", optarg, true, 1, &cfg->max_output, err) < 0)
 				return CLI_USAGE_ERROR;
-			}
 			break;
 		case ':':
 			err_set(err, "option %s needs an argument", argv[optind - 1]);
