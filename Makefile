@@ -49,6 +49,8 @@ GUEST_SRCS := $(wildcard guests/*.S guests/hostile/*.S)
 GUESTS     := $(GUEST_SRCS:.S=.bin)
 
 .PHONY: all run check unit guests bench clean
+# Keep the guests' object files: no "rm build/guests/..." after every build.
+.SECONDARY:
 all: $(KVMRUN) guests
 
 $(BUILD)/kvmrun: $(OBJS)
