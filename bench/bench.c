@@ -140,10 +140,39 @@ static char *fmt(const char *f, ...)
 	return b;
 }
 
+/*
+ * Exit round trips in one ring: (time with EXITS exits - time of the hlt
+ * guest) / EXITS, for kvmrun and for the raw program in the same ring.
+ */
+static void exit_round_trips(int ring)
+{
+	const double exits = 20000;
+	char *kring = ring ? "auto" : "0", *rflag = ring ? "-3" : "-0";
+	struct cmd c[] = {
+		CMD(0, "./kvmrun", "--ring", kring, B "pio.bin"),
+		CMD(0, "./kvmrun", "--ring", kring, B "hlt.bin"),
+		CMD(0, B "raw", rflag, B "pio.bin"),
+		CMD(0, B "raw", rflag, B "hlt.bin"),
+		CMD(0, "./kvmrun", "--ring", kring, B "mmio.bin"),
+		CMD(0, B "raw", rflag, B "mmio.bin"),
+	};
+	const char *what[] = { "port-I/O", "MMIO" };
+	const char *mode = ring ? "default (CPL3) vs raw CPL3" : "CPL0 (--ring 0) vs raw CPL0";
+	double m[6];
+
+	time_cmds(c, 6, 7, m);
+	for (int i = 0; i < 2; i++) {
+		double k = (m[i ? 4 : 0] - m[1]) / exits * 1e9;
+		double r = (m[i ? 5 : 2] - m[3]) / exits * 1e9;
+
+		row(fmt("%s exit round trip, %s", what[i], mode), fmt("%.0f ns", k),
+		    fmt("%.0f ns", r), fmt("%.3fx", k / r), "<= 1.05x");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	double m[8];
-	const double exits = 20000;
 
 	quick = argc > 1 && strcmp(argv[1], "-q") == 0;
 	printf("| benchmark | kvmrun | baseline | ratio | target |\n");
@@ -172,48 +201,8 @@ int main(int argc, char **argv)
 	}
 
 	/* Exit round trips: (time with 20000 exits - hlt time) / 20000. */
-	{
-		struct cmd c[] = {
-			CMD(0, "./kvmrun", "--ring", "0", B "pio.bin"),
-			CMD(0, "./kvmrun", "--ring", "0", B "hlt.bin"),
-			CMD(0, B "raw", B "pio.bin"),
-			CMD(0, B "raw", B "hlt.bin"),
-			CMD(0, "./kvmrun", "--ring", "0", B "mmio.bin"),
-			CMD(0, B "raw", B "mmio.bin"),
-		};
-		double k, r;
-
-		time_cmds(c, 6, 7, m);
-		k = (m[0] - m[1]) / exits * 1e9;
-		r = (m[2] - m[3]) / exits * 1e9;
-		row("port-I/O exit round trip, CPL0 (--ring 0) vs raw CPL0",
-		    fmt("%.0f ns", k), fmt("%.0f ns", r), fmt("%.3fx", k / r), "<= 1.05x");
-		k = (m[4] - m[1]) / exits * 1e9;
-		r = (m[5] - m[3]) / exits * 1e9;
-		row("MMIO exit round trip, CPL0 (--ring 0) vs raw CPL0",
-		    fmt("%.0f ns", k), fmt("%.0f ns", r), fmt("%.3fx", k / r), "<= 1.05x");
-	}
-	{
-		struct cmd c[] = {
-			CMD(0, "./kvmrun", B "pio.bin"),
-			CMD(0, "./kvmrun", B "hlt.bin"),
-			CMD(0, B "raw", "-3", B "pio.bin"),
-			CMD(0, B "raw", "-3", B "hlt.bin"),
-			CMD(0, "./kvmrun", B "mmio.bin"),
-			CMD(0, B "raw", "-3", B "mmio.bin"),
-		};
-		double k, r;
-
-		time_cmds(c, 6, 7, m);
-		k = (m[0] - m[1]) / exits * 1e9;
-		r = (m[2] - m[3]) / exits * 1e9;
-		row("port-I/O exit round trip, default (CPL3) vs raw CPL3",
-		    fmt("%.0f ns", k), fmt("%.0f ns", r), fmt("%.3fx", k / r), "<= 1.05x");
-		k = (m[4] - m[1]) / exits * 1e9;
-		r = (m[5] - m[3]) / exits * 1e9;
-		row("MMIO exit round trip, default (CPL3) vs raw CPL3",
-		    fmt("%.0f ns", k), fmt("%.0f ns", r), fmt("%.3fx", k / r), "<= 1.05x");
-	}
+	exit_round_trips(0);
+	exit_round_trips(3);
 
 	/* Console throughput: bytes / (time - hlt time). */
 	{

@@ -12,7 +12,7 @@
  * With -c it also gives the vCPU the CPUID KVM supports, as any runner of
  * real guests must (and kvmrun does): on a nested host that is not free.
  *
- * usage: raw [-3] [-c] [-m MiB] IMAGE
+ * usage: raw [-0|-3] [-c] [-m MiB] IMAGE
  */
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -50,9 +50,11 @@ int main(int argc, char **argv)
 	uint64_t mem_size = 2ULL << 20, u = 0;
 	int opt, ring3 = 0, cpuid = 0;
 
-	while ((opt = getopt(argc, argv, "3cm:")) != -1) {
+	while ((opt = getopt(argc, argv, "03cm:")) != -1) {
 		if (opt == '3')
 			ring3 = 1;
+		else if (opt == '0')
+			ring3 = 0;
 		else if (opt == 'c')
 			cpuid = 1;
 		else if (opt == 'm')
