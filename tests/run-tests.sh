@@ -125,10 +125,15 @@ unprivileged() {
 	fi
 }
 
+# The unprivileged user may not be able to reach this checkout (CI clones
+# it anywhere): give it its own copies of kvmrun and a guest in $tmp.
+chmod 755 "$tmp"
+cp "$KVMRUN" "$tmp/kvmrun" && chmod 755 "$tmp/kvmrun"
+cp guests/hello.bin "$tmp/hello.bin" && chmod 644 "$tmp/hello.bin"
+
 name=error:unreadable-image
 cp guests/hello.bin "$tmp/unreadable.bin" 2>/dev/null && chmod 000 "$tmp/unreadable.bin"
-chmod 755 "$tmp"
-unprivileged "$(realpath "$KVMRUN")" "$tmp/unreadable.bin" >"$tmp/$name.out" 2>"$tmp/$name.err"
+unprivileged "$tmp/kvmrun" "$tmp/unreadable.bin" >"$tmp/$name.out" 2>"$tmp/$name.err"
 status=$?
 if [ $status -eq 99 ]; then
 	skip "$name" "cannot drop privileges"
@@ -140,7 +145,7 @@ fi
 
 name=error:kvm-permission
 : >"$tmp/kvm-denied" && chmod 000 "$tmp/kvm-denied"
-unprivileged "$(realpath "$KVMRUN")" --kvm-device "$tmp/kvm-denied" guests/hello.bin \
+unprivileged "$tmp/kvmrun" --kvm-device "$tmp/kvm-denied" "$tmp/hello.bin" \
 	>"$tmp/$name.out" 2>"$tmp/$name.err"
 status=$?
 if [ $status -eq 99 ]; then
