@@ -75,9 +75,7 @@ struct run_result {
 	bool switched;
 	unsigned last_io_size;          /* the last port access's size */
 	uint64_t exits;                 /* KVM_RUN returns, all kinds */
-	uint64_t coalesced;             /* port writes that did not exit */
 	uint64_t insns;                 /* instructions traced (--trace insns) */
-	uint64_t run_ns;                /* time in the run loop */
 	bool have_regs;                 /* regs/sregs below are valid */
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;

@@ -468,7 +468,6 @@ static int drain_coalesced(struct machine *m, struct run_result *res)
 		memcpy(data, e->data, sizeof(data));
 		__atomic_store_n(&ring->first, (ring->first + 1) % m->ring_max,
 				 __ATOMIC_RELEASE);
-		res->coalesced++;
 		m->stats.exits[EXIT_COALESCED]++;
 		stats_access(&m->stats, e->pio ? IO_SPACE_PORT : IO_SPACE_MMIO,
 			     e->phys_addr, true);
@@ -586,7 +585,6 @@ static int check_stop(struct machine *m, struct run_result *res)
 void machine_run(struct machine *m, struct run_result *res, struct error *err)
 {
 	struct run_clock clk = { .have_timer = false };
-	uint64_t start = 0;
 	int done = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -601,7 +599,6 @@ void machine_run(struct machine *m, struct run_result *res, struct error *err)
 	m->out_give_up_ns = clk.deadline;
 	m->console.wait_out = wait_stdout;
 	m->console.wait_ctx = m;
-	start = now_ns();
 	/* kvmrun's own failures from here on end the run like any other
 	 * ending, so that output is flushed and the report written. */
 	if (set_vcpu_sigmask(m, err) < 0) {
@@ -645,7 +642,6 @@ void machine_run(struct machine *m, struct run_result *res, struct error *err)
 		}
 		done = handle_exit(m, res);
 	}
-	res->run_ns = now_ns() - start;
 	{
 		int f;
 

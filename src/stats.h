@@ -35,7 +35,6 @@ struct addr_count {
 
 struct stats {
 	uint64_t exits[EXIT_KINDS];
-	uint64_t exits_total;           /* KVM_RUN returns */
 	struct addr_count addrs[STATS_ADDRS];   /* open addressing */
 	unsigned nr_addrs;
 	uint64_t other_addrs;           /* accesses once the table is full */
