@@ -28,13 +28,21 @@ static const struct kvm_cpuid_entry2 *cpuid_find(const struct kvm_cpuid2 *c,
 	return NULL;
 }
 
-/* Pass the CPUID KVM supports through to the guest; report what it has. */
+/*
+ * Pass the CPUID KVM supports through to the guest; report what it has.
+ * What the guest has is read back with KVM_GET_CPUID2, not taken from the
+ * supported list: KVM may adjust the leaves it is given (kvm_pvm on Intel
+ * adds the host's features, XSAVE and AVX among them, to a supported list
+ * that lacks them), and it is the vCPU's own leaves that decide which CR4
+ * and XCR0 bits KVM accepts and what the guest's cpuid says.
+ */
 static int setup_cpuid(struct kvm *kvm, struct cpu_setup_info *info,
 		       uint32_t *ecx1, uint64_t *xcr0_supported, struct error *err)
 {
 	uint32_t nent = 256;     /* enough for today's CPUs: one call */
 	struct kvm_cpuid2 *c = NULL;
 	const struct kvm_cpuid_entry2 *e;
+	uint32_t offered;
 	int r = -1;
 
 	for (;;) {
@@ -51,11 +59,16 @@ static int setup_cpuid(struct kvm *kvm, struct cpu_setup_info *info,
 		}
 		nent *= 2;
 	}
+	offered = c->nent;
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_SET_CPUID2, c, err) < 0)
 		goto out;
+	c->nent = nent;
+	if (kvm_ioctl(kvm->vcpu_fd, KVM_GET_CPUID2, c, err) < 0)
+		goto out;
 	kvm_explain(kvm, "KVM_GET_SUPPORTED_CPUID, KVM_SET_CPUID2: the %u CPUID "
-		    "leaves KVM can offer become what the guest's cpuid reports",
-		    c->nent);
+		    "leaves KVM can offer become what the guest's cpuid reports "
+		    "(KVM_GET_CPUID2 reads back the %u the vCPU has)", offered, c->nent);
+	info->cpuid_offered = offered;
 	info->cpuid_entries = c->nent;
 	e = cpuid_find(c, 1, 0);
 	*ecx1 = e ? e->ecx : 0;

@@ -63,7 +63,8 @@ struct cpu_entry {
 
 /* What cpu_setup chose, for -v. */
 struct cpu_setup_info {
-	unsigned cpuid_entries;
+	unsigned cpuid_offered;         /* KVM_GET_SUPPORTED_CPUID's leaves */
+	unsigned cpuid_entries;         /* the vCPU's, after KVM_SET_CPUID2 */
 	bool xsave;             /* CR4.OSXSAVE set and XCR0 loaded */
 	bool nx;                /* EFER.NXE set */
 	uint64_t xcr0;

@@ -281,9 +281,11 @@ static void narrate_memory(const struct machine *m, FILE *out)
 			(unsigned long long)(m->mem.slots[i].gpa + m->mem.slots[i].size - 1));
 	v = m->mem.chunk_size;
 	unit = size_unit(v, &v);
-	fprintf(out, "kvmrun:   given to KVM as memory slots of %llu %s, each when "
-		"first needed: %u of %u now (those holding what kvmrun placed)\n",
-		(unsigned long long)v, unit, m->chunks_mapped, m->mem.nr_chunks);
+	fprintf(out, "kvmrun:   given to KVM as memory slots when first needed: "
+		"%s chunks of %s%llu %s; %u of %u now (those holding what kvmrun "
+		"placed)\n", m->mem.boot_chunk ? "the first 2 MiB, then" : "in",
+		m->mem.boot_chunk ? "" : "up to ", (unsigned long long)v, unit,
+		m->chunks_mapped, m->mem.nr_chunks);
 	fprintf(out, "kvmrun: memory map (also in the boot info block at %#x):\n",
 		KVMRUN_BOOTINFO_ADDR);
 	for (i = 0; bi && i < bi->mem_count; i++) {
@@ -395,8 +397,9 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 {
 	const struct cpu_entry *e = &m->entry;
 
-	fprintf(out, "kvmrun: CPUID: %u entries from KVM_GET_SUPPORTED_CPUID "
-		"given to the vCPU\n", m->cpu_info.cpuid_entries);
+	fprintf(out, "kvmrun: CPUID: %u leaves from KVM_GET_SUPPORTED_CPUID "
+		"given to the vCPU, which has %u after KVM's adjustments\n",
+		m->cpu_info.cpuid_offered, m->cpu_info.cpuid_entries);
 	fprintf(out, "kvmrun: mode: 64-bit long mode; CR0 = PE MP ET NE WP PG, "
 		"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA%s\n",
 		m->cpu_info.xsave ? " OSXSAVE" : "", m->cpu_info.nx ? " NXE" : "");

@@ -163,43 +163,69 @@ static unsigned chunks_for(uint64_t size, uint64_t chunk)
 int memmap_set_chunks(struct memmap *mm, unsigned max_chunks, struct error *err)
 {
 	uint64_t chunk = MEMMAP_CHUNK_MIN;
+	uint64_t low = mm->slots[0].size;
 	uint64_t high = mm->nr_slots > 1 ? mm->slots[1].size : 0;
+	unsigned split = low > MEMMAP_BOOT_CHUNK;       /* struct memmap */
 
 	if (max_chunks > MEMMAP_MAX_CHUNKS)
 		max_chunks = MEMMAP_MAX_CHUNKS;
-	while (chunks_for(mm->slots[0].size, chunk) + chunks_for(high, chunk) > max_chunks) {
+	while (chunks_for(low, chunk) + split + chunks_for(high, chunk) > max_chunks) {
 		if (chunk >= (1ULL << 40))
 			return err_set(err, "guest RAM needs more than %u memory slots",
 				       max_chunks);
 		chunk *= 2;
 	}
 	mm->chunk_size = chunk;
-	mm->chunks_low = chunks_for(mm->slots[0].size, chunk);
+	mm->boot_chunk = split ? MEMMAP_BOOT_CHUNK : 0;
+	mm->chunks_low = chunks_for(low, chunk) + split;
 	mm->nr_chunks = mm->chunks_low + chunks_for(high, chunk);
 	memset(mm->chunk_mapped, 0, sizeof(mm->chunk_mapped));
 	return 0;
 }
 
+/*
+ * Chunks of a slot lie on a grid of chunk_size from its start; with a boot
+ * chunk, low RAM's first cell is two chunks, so the cells after it are
+ * numbered one higher.
+ */
 bool memmap_chunk_of(const struct memmap *mm, uint64_t gpa, unsigned *index)
 {
 	const struct mem_slot *s = slot_of(mm, gpa, 0);
+	uint64_t cell;
 
 	if (!s || !mm->chunk_size)
 		return false;
-	*index = (unsigned)((gpa - s->gpa) / mm->chunk_size) +
-		 (s == &mm->slots[0] ? 0 : mm->chunks_low);
+	cell = (gpa - s->gpa) / mm->chunk_size;
+	if (s != &mm->slots[0])
+		*index = mm->chunks_low + (unsigned)cell;
+	else if (mm->boot_chunk)
+		*index = gpa < mm->boot_chunk ? 0 : (unsigned)cell + 1;
+	else
+		*index = (unsigned)cell;
 	return true;
 }
 
 struct mem_slot memmap_chunk(const struct memmap *mm, unsigned index)
 {
-	const struct mem_slot *s = &mm->slots[index < mm->chunks_low ? 0 : 1];
-	uint64_t off = (uint64_t)(index < mm->chunks_low ? index : index - mm->chunks_low) *
-		       mm->chunk_size;
-	uint64_t size = s->size - off < mm->chunk_size ? s->size - off : mm->chunk_size;
+	bool low = index < mm->chunks_low;
+	const struct mem_slot *s = &mm->slots[low ? 0 : 1];
+	uint64_t cell = low ? index : index - mm->chunks_low;
+	uint64_t start, end;
 
+	if (low && mm->boot_chunk) {
+		if (index == 0)
+			return (struct mem_slot){ .gpa = s->gpa, .size = mm->boot_chunk,
+						  .host_offset = s->host_offset };
+		cell--;
+	}
+	start = cell * mm->chunk_size;
+	if (low && mm->boot_chunk && start < mm->boot_chunk)
+		start = mm->boot_chunk;
+	end = s->size - cell * mm->chunk_size < mm->chunk_size ? s->size :
+	      cell * mm->chunk_size + mm->chunk_size;
 	return (struct mem_slot){
-		.gpa = s->gpa + off, .size = size, .host_offset = s->host_offset + off,
+		.gpa = s->gpa + start, .size = end - start,
+		.host_offset = s->host_offset + start,
 	};
 }
 

@@ -553,9 +553,12 @@ static int handle_exit(struct machine *m, struct run_result *res)
 	}
 	if (check_stop(m, res))
 		return 1;
-	/* Guest exits only: kvmrun's own timer interruptions do not count. */
+	/* Exits the guest asked for only: kvmrun's own timer interruptions
+	 * and RAM handed to KVM on first touch (at most one per chunk) do
+	 * not count, so the limit does not depend on how RAM is chunked. */
 	if (m->cfg->max_exits &&
-	    res->exits - m->stats.exits[EXIT_INTR] >= m->cfg->max_exits) {
+	    res->exits - m->stats.exits[EXIT_INTR] - m->stats.exits[EXIT_FIRST_TOUCH] >=
+	    m->cfg->max_exits) {
 		end_run(res, RUN_END_MAX_EXITS, KVMRUN_STATUS_TIMEOUT);
 		return 1;
 	}

@@ -401,20 +401,81 @@ TEST(memmap_chunks_small_ram)
 	struct mem_slot c;
 	unsigned idx;
 
+	/* 100 MiB: the boot chunk, the rest of the first 64 MiB, 36 MiB. */
 	TEST_REQUIRE(memmap_init(&mm, 100 * MIB, &err) == 0);
 	TEST_REQUIRE(memmap_set_chunks(&mm, 1000, &err) == 0);
 	TEST_EQ(mm.chunk_size, MEMMAP_CHUNK_MIN);
-	TEST_EQ(mm.nr_chunks, 2);                       /* 64 MiB + 36 MiB */
+	TEST_EQ(mm.boot_chunk, MEMMAP_BOOT_CHUNK);
+	TEST_EQ(mm.nr_chunks, 3);
+	c = memmap_chunk(&mm, 0);
+	TEST_EQ(c.gpa, 0);
+	TEST_EQ(c.size, 2 * MIB);
+	TEST_EQ(c.host_offset, 0);
 	c = memmap_chunk(&mm, 1);
+	TEST_EQ(c.gpa, 2 * MIB);
+	TEST_EQ(c.size, 62 * MIB);
+	TEST_EQ(c.host_offset, 2 * MIB);
+	c = memmap_chunk(&mm, 2);
 	TEST_EQ(c.gpa, 64 * MIB);
 	TEST_EQ(c.size, 36 * MIB);                      /* clipped to RAM */
 	TEST_EQ(c.host_offset, 64 * MIB);
 	TEST_CHECK(memmap_chunk_of(&mm, 0, &idx) && idx == 0);
-	TEST_CHECK(memmap_chunk_of(&mm, 64 * MIB - 1, &idx) && idx == 0);
-	TEST_CHECK(memmap_chunk_of(&mm, 64 * MIB, &idx) && idx == 1);
-	TEST_CHECK(memmap_chunk_of(&mm, 100 * MIB - 1, &idx) && idx == 1);
+	TEST_CHECK(memmap_chunk_of(&mm, 2 * MIB - 1, &idx) && idx == 0);
+	TEST_CHECK(memmap_chunk_of(&mm, 2 * MIB, &idx) && idx == 1);
+	TEST_CHECK(memmap_chunk_of(&mm, 64 * MIB - 1, &idx) && idx == 1);
+	TEST_CHECK(memmap_chunk_of(&mm, 64 * MIB, &idx) && idx == 2);
+	TEST_CHECK(memmap_chunk_of(&mm, 100 * MIB - 1, &idx) && idx == 2);
 	TEST_CHECK(!memmap_chunk_of(&mm, 100 * MIB, &idx));     /* not RAM */
 	TEST_CHECK(!memmap_chunk_of(&mm, KVMRUN_MMIO_WINDOW, &idx));
+}
+
+/* Every byte of RAM is in exactly the chunk memmap_chunk_of names. */
+static void check_chunks_tile_ram(const struct memmap *mm)
+{
+	uint64_t next[2] = { mm->slots[0].gpa, mm->nr_slots > 1 ? mm->slots[1].gpa : 0 };
+	unsigned i, idx;
+
+	for (i = 0; i < mm->nr_chunks; i++) {
+		struct mem_slot c = memmap_chunk(mm, i);
+		unsigned s = i < mm->chunks_low ? 0 : 1;
+
+		TEST_EQ(c.gpa, next[s]);
+		TEST_CHECK(c.size > 0 && c.size % MEMMAP_PAGE_SIZE == 0);
+		TEST_EQ(c.host_offset, mm->slots[s].host_offset + (c.gpa - mm->slots[s].gpa));
+		TEST_CHECK(memmap_chunk_of(mm, c.gpa, &idx) && idx == i);
+		TEST_CHECK(memmap_chunk_of(mm, c.gpa + c.size - 1, &idx) && idx == i);
+		next[s] = c.gpa + c.size;
+	}
+	TEST_EQ(next[0], mm->slots[0].gpa + mm->slots[0].size);
+	if (mm->nr_slots > 1)
+		TEST_EQ(next[1], mm->slots[1].gpa + mm->slots[1].size);
+}
+
+TEST(memmap_chunks_boot_chunk)
+{
+	static const uint64_t sizes[] = {
+		1 * MIB, 2 * MIB, 2 * MIB + 4096, 3 * MIB, 64 * MIB, 64 * MIB + 4096,
+		130 * MIB, 3 * GIB, 5 * GIB,
+	};
+	struct memmap mm;
+	struct error err = { "" };
+	unsigned i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		TEST_REQUIRE(memmap_init(&mm, sizes[i], &err) == 0);
+		TEST_REQUIRE(memmap_set_chunks(&mm, 1000, &err) == 0);
+		/* RAM of 2 MiB or less is one chunk: nothing to split. */
+		TEST_EQ(mm.boot_chunk, sizes[i] > 2 * MIB ? MEMMAP_BOOT_CHUNK : 0);
+		TEST_EQ(memmap_chunk(&mm, 0).size,
+			sizes[i] > 2 * MIB ? 2 * MIB : sizes[i]);
+		check_chunks_tile_ram(&mm);
+	}
+	/* The grid after the boot chunk keeps its alignment when chunks grow. */
+	TEST_REQUIRE(memmap_init(&mm, 256 * GIB, &err) == 0);
+	TEST_REQUIRE(memmap_set_chunks(&mm, 500, &err) == 0);
+	TEST_EQ(memmap_chunk(&mm, 1).size, mm.chunk_size - 2 * MIB);
+	TEST_EQ(memmap_chunk(&mm, 2).gpa, mm.chunk_size);
+	check_chunks_tile_ram(&mm);
 }
 
 TEST(memmap_chunks_high_ram)
@@ -424,18 +485,19 @@ TEST(memmap_chunks_high_ram)
 	struct mem_slot c;
 	unsigned idx;
 
-	/* 5 GiB: 3 GiB low (48 chunks), 2 GiB from 4 GiB (32 chunks). */
+	/* 5 GiB: 3 GiB low (48 cells, the first split: 49 chunks), 2 GiB
+	 * from 4 GiB (32 chunks). */
 	TEST_REQUIRE(memmap_init(&mm, 5 * GIB, &err) == 0);
 	TEST_REQUIRE(memmap_set_chunks(&mm, 1000, &err) == 0);
-	TEST_EQ(mm.chunks_low, 48);
-	TEST_EQ(mm.nr_chunks, 80);
-	c = memmap_chunk(&mm, 48);
+	TEST_EQ(mm.chunks_low, 49);
+	TEST_EQ(mm.nr_chunks, 81);
+	c = memmap_chunk(&mm, 49);
 	TEST_EQ(c.gpa, KVMRUN_HIGH_RAM_START);
 	TEST_EQ(c.host_offset, 3 * GIB);                /* right after low RAM */
-	c = memmap_chunk(&mm, 79);
+	c = memmap_chunk(&mm, 80);
 	TEST_EQ(c.gpa + c.size, KVMRUN_HIGH_RAM_START + 2 * GIB);
-	TEST_CHECK(memmap_chunk_of(&mm, KVMRUN_HIGH_RAM_START, &idx) && idx == 48);
-	TEST_CHECK(memmap_chunk_of(&mm, 3 * GIB - 1, &idx) && idx == 47);
+	TEST_CHECK(memmap_chunk_of(&mm, KVMRUN_HIGH_RAM_START, &idx) && idx == 49);
+	TEST_CHECK(memmap_chunk_of(&mm, 3 * GIB - 1, &idx) && idx == 48);
 	TEST_CHECK(!memmap_chunk_of(&mm, 3 * GIB, &idx));       /* the hole */
 }
 
@@ -444,12 +506,12 @@ TEST(memmap_chunks_grow_to_fit_slots)
 	struct memmap mm;
 	struct error err = { "" };
 
-	/* 256 GiB in at most 500 chunks: 64 MiB would need 4096. */
+	/* 256 GiB in at most 500 chunks: 64 MiB would need 4097. */
 	TEST_REQUIRE(memmap_init(&mm, 256 * GIB, &err) == 0);
 	TEST_REQUIRE(memmap_set_chunks(&mm, 500, &err) == 0);
 	TEST_EQ(mm.chunk_size, 1 * GIB);
 	TEST_CHECK(mm.nr_chunks <= 500);
-	TEST_EQ(mm.nr_chunks, 256);
+	TEST_EQ(mm.nr_chunks, 257);                     /* with the boot chunk */
 }
 
 TEST(memmap_chunk_bitmap)
@@ -462,14 +524,14 @@ TEST(memmap_chunk_bitmap)
 	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 0));
 	memmap_chunk_set_mapped(&mm, 0);
 	memmap_chunk_set_mapped(&mm, 64);
-	memmap_chunk_set_mapped(&mm, 79);
-	memmap_chunk_set_mapped(&mm, 80);               /* out of range: ignored */
+	memmap_chunk_set_mapped(&mm, 80);
+	memmap_chunk_set_mapped(&mm, 81);               /* out of range: ignored */
 	TEST_CHECK(memmap_chunk_is_mapped(&mm, 0));
 	TEST_CHECK(memmap_chunk_is_mapped(&mm, 64));
-	TEST_CHECK(memmap_chunk_is_mapped(&mm, 79));
+	TEST_CHECK(memmap_chunk_is_mapped(&mm, 80));
 	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 1));
 	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 63));
-	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 80));
+	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 81));
 }
 
 const struct test tests_memmap[] = {
@@ -493,6 +555,7 @@ const struct test tests_memmap[] = {
 	TEST_ENTRY(memmap_add_table_full),
 	TEST_ENTRY(memmap_kind_names),
 	TEST_ENTRY(memmap_chunks_small_ram),
+	TEST_ENTRY(memmap_chunks_boot_chunk),
 	TEST_ENTRY(memmap_chunks_high_ram),
 	TEST_ENTRY(memmap_chunks_grow_to_fit_slots),
 	TEST_ENTRY(memmap_chunk_bitmap),
