@@ -25,6 +25,7 @@ enum {
 	OPT_MAX_EXITS,
 	OPT_MAX_INSNS,
 	OPT_MAX_OUTPUT,
+	OPT_NO_CPUID_CACHE,
 };
 
 const char *const cli_reg_names[16] = {
@@ -39,7 +40,7 @@ void cli_usage(FILE *out)
 	      "              [--trace exits|insns] [--trace-file file]\n"
 	      "              [--trace-format text|jsonl] [--dump-mem addr:len[:file]]\n"
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
-	      "              [--max-output bytes] image\n"
+	      "              [--max-output bytes] [--no-cpuid-cache] image\n"
 	      "\n"
 	      "Run a flat 64-bit x86 binary in a new KVM virtual machine.\n"
 	      "\n"
@@ -67,6 +68,8 @@ void cli_usage(FILE *out)
 	      "      --max-exits N     end the run after N VM exits\n"
 	      "      --max-insns N     end a --trace insns run after N instructions\n"
 	      "      --max-output N    end the run once the guest wrote N bytes of output\n"
+	      "      --no-cpuid-cache  ask KVM for its CPUID, do not use or write the\n"
+	      "                        per-boot cache (README: The CPUID cache)\n"
 	      "  -h, --help            print this help\n"
 	      "  -V, --version         print the version\n"
 	      "\n"
@@ -219,6 +222,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "max-insns",  required_argument, NULL, OPT_MAX_INSNS },
 		{ "max-output", required_argument, NULL, OPT_MAX_OUTPUT },
 		{ "mem",        required_argument, NULL, 'm' },
+		{ "no-cpuid-cache", no_argument,   NULL, OPT_NO_CPUID_CACHE },
 		{ "regs",       no_argument,       NULL, OPT_REGS },
 		{ "report",     required_argument, NULL, OPT_REPORT },
 		{ "ring",       required_argument, NULL, OPT_RING },
@@ -329,6 +333,9 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		case OPT_MAX_OUTPUT:
 			if (opt_number("--max-output", optarg, true, 1, &cfg->max_output, err) < 0)
 				return CLI_USAGE_ERROR;
+			break;
+		case OPT_NO_CPUID_CACHE:
+			cfg->no_cpuid_cache = true;
 			break;
 		case ':':
 			err_set(err, "option %s needs an argument", argv[optind - 1]);

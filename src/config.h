@@ -56,6 +56,9 @@ struct config {
 	struct reg_set sets[CONFIG_MAX_SETS];
 	unsigned nr_sets;
 	const char *kvm_device;         /* NULL: /dev/kvm */
+	bool no_cpuid_cache;            /* --no-cpuid-cache */
+	const char *cpuid_cache;        /* the cache file (main.c sets it from
+					   the environment); NULL: none */
 };
 
 #endif

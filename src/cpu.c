@@ -6,13 +6,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "cpuid_cache.h"
 #include "gdt.h"
 #include "supervisor.h"
 #include "kvmrun/abi.h"
 
 #define CPUID_1_ECX_XSAVE       (1U << 26)
 #define CPUID_1_ECX_AVX         (1U << 28)
-#define CPUID_MAX_ENTRIES       1024
 #define CPUID_80000001_EDX_NX   (1U << 20)
 
 static const struct kvm_cpuid_entry2 *cpuid_find(const struct kvm_cpuid2 *c,
@@ -29,6 +29,33 @@ static const struct kvm_cpuid_entry2 *cpuid_find(const struct kvm_cpuid2 *c,
 }
 
 /*
+ * The CPUID KVM supports, into c (room for cap entries): from the cache
+ * file when it is good for this boot and this KVM, else from KVM.
+ */
+static int supported_cpuid(struct kvm *kvm, const char *cache,
+			   const struct cpuid_cache_key *key, struct kvm_cpuid2 *c,
+			   uint32_t cap, struct cpu_setup_info *info, struct error *err)
+{
+	struct error why;
+
+	if (cache && key &&
+	    cpuid_cache_load(cache, key, c->entries, cap, &c->nent, &why) == 0) {
+		info->cpuid_source = CPUID_FROM_CACHE;
+		snprintf(info->cpuid_cache_note, sizeof(info->cpuid_cache_note),
+			 "used: an earlier run wrote it this boot");
+		return 0;
+	}
+	if (cache && key)
+		snprintf(info->cpuid_cache_note, sizeof(info->cpuid_cache_note),
+			 "not used: %.120s", why.msg);
+	info->cpuid_source = CPUID_FROM_KVM;
+	c->nent = cap;
+	if (kvm_ioctl(kvm->dev_fd, KVM_GET_SUPPORTED_CPUID, c, err) < 0)
+		return -1;
+	return 0;
+}
+
+/*
  * Pass the CPUID KVM supports through to the guest; report what it has.
  * What the guest has is read back with KVM_GET_CPUID2, not taken from the
  * supported list: KVM may adjust the leaves it is given (kvm_pvm on Intel
@@ -36,39 +63,67 @@ static const struct kvm_cpuid_entry2 *cpuid_find(const struct kvm_cpuid2 *c,
  * that lacks them), and it is the vCPU's own leaves that decide which CR4
  * and XCR0 bits KVM accepts and what the guest's cpuid says.
  */
-static int setup_cpuid(struct kvm *kvm, struct cpu_setup_info *info,
-		       uint32_t *ecx1, uint64_t *xcr0_supported, struct error *err)
+static int setup_cpuid(struct kvm *kvm, const char *cache,
+		       struct cpu_setup_info *info, uint32_t *ecx1,
+		       uint64_t *xcr0_supported, struct error *err)
 {
-	uint32_t nent = 256;     /* enough for today's CPUs: one call */
-	struct kvm_cpuid2 *c = NULL;
+	const uint32_t cap = CPUID_CACHE_MAX_ENTRIES;
+	struct cpuid_cache_key key, *keyp = NULL;
 	const struct kvm_cpuid_entry2 *e;
-	uint32_t offered;
+	struct kvm_cpuid2 *c;
+	struct error why;
 	int r = -1;
 
-	for (;;) {
-		free(c);
-		c = calloc(1, sizeof(*c) + nent * sizeof(c->entries[0]));
-		if (!c)
-			return err_set(err, "out of memory for CPUID entries");
-		c->nent = nent;
-		if (ioctl(kvm->dev_fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
-			break;
-		if (errno != E2BIG || nent >= CPUID_MAX_ENTRIES) {
-			err_errno(err, errno, "KVM_GET_SUPPORTED_CPUID failed");
+	c = malloc(sizeof(*c) + cap * sizeof(c->entries[0]));
+	if (!c)
+		return err_set(err, "out of memory for CPUID entries");
+	c->padding = 0;
+	if (cache) {
+		if (cpuid_cache_key(kvm->dev_fd, &key, &why) == 0)
+			keyp = &key;
+		else
+			snprintf(info->cpuid_cache_note, sizeof(info->cpuid_cache_note),
+				 "not used: %.120s", why.msg);
+	} else {
+		snprintf(info->cpuid_cache_note, sizeof(info->cpuid_cache_note),
+			 "off");
+	}
+	if (supported_cpuid(kvm, cache, keyp, c, cap, info, err) < 0)
+		goto out;
+	if (ioctl(kvm->vcpu_fd, KVM_SET_CPUID2, c) < 0) {
+		if (info->cpuid_source != CPUID_FROM_CACHE) {
+			err_errno(err, errno, "KVM_SET_CPUID2 failed");
 			goto out;
 		}
-		nent *= 2;
+		/* KVM would not take what the cache held: ask KVM itself. */
+		snprintf(info->cpuid_cache_note, sizeof(info->cpuid_cache_note),
+			 "not used: KVM_SET_CPUID2 refused its leaves (%.60s)",
+			 strerror(errno));
+		if (supported_cpuid(kvm, NULL, NULL, c, cap, info, err) < 0 ||
+		    kvm_ioctl(kvm->vcpu_fd, KVM_SET_CPUID2, c, err) < 0)
+			goto out;
 	}
-	offered = c->nent;
-	if (kvm_ioctl(kvm->vcpu_fd, KVM_SET_CPUID2, c, err) < 0)
-		goto out;
-	c->nent = nent;
+	info->cpuid_offered = c->nent;
+	if (info->cpuid_source == CPUID_FROM_KVM && keyp) {
+		size_t len = strlen(info->cpuid_cache_note);
+
+		if (cpuid_cache_store(cache, keyp, c->entries, c->nent, &why) == 0)
+			snprintf(info->cpuid_cache_note + len,
+				 sizeof(info->cpuid_cache_note) - len,
+				 "; saved for the next runs this boot");
+		else
+			snprintf(info->cpuid_cache_note + len,
+				 sizeof(info->cpuid_cache_note) - len,
+				 "; not saved: %.120s", why.msg);
+	}
+	c->nent = cap;
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_GET_CPUID2, c, err) < 0)
 		goto out;
-	kvm_explain(kvm, "KVM_GET_SUPPORTED_CPUID, KVM_SET_CPUID2: the %u CPUID "
-		    "leaves KVM can offer become what the guest's cpuid reports "
-		    "(KVM_GET_CPUID2 reads back the %u the vCPU has)", offered, c->nent);
-	info->cpuid_offered = offered;
+	kvm_explain(kvm, "%sKVM_SET_CPUID2: the %u CPUID leaves KVM can offer "
+		    "become what the guest's cpuid reports (KVM_GET_CPUID2 reads "
+		    "back the %u the vCPU has)",
+		    info->cpuid_source == CPUID_FROM_KVM ? "KVM_GET_SUPPORTED_CPUID, " : "",
+		    info->cpuid_offered, c->nent);
 	info->cpuid_entries = c->nent;
 	e = cpuid_find(c, 1, 0);
 	*ecx1 = e ? e->ecx : 0;
@@ -106,7 +161,8 @@ static int setup_xcr0(struct kvm *kvm, uint32_t ecx1, uint64_t supported,
 }
 
 int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
-	      struct cpu_setup_info *info, struct error *err)
+	      const char *cpuid_cache, struct cpu_setup_info *info,
+	      struct error *err)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
@@ -114,7 +170,7 @@ int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
 	uint32_t ecx1 = 0;
 
 	memset(info, 0, sizeof(*info));
-	if (setup_cpuid(kvm, info, &ecx1, &xcr0_supported, err) < 0 ||
+	if (setup_cpuid(kvm, cpuid_cache, info, &ecx1, &xcr0_supported, err) < 0 ||
 	    setup_xcr0(kvm, ecx1, xcr0_supported, info, err) < 0)
 		return -1;
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_GET_SREGS, &sregs, err) < 0)

@@ -61,23 +61,34 @@ struct cpu_entry {
 	unsigned nr_sets;
 };
 
-/* What cpu_setup chose, for -v. */
+/* Where the CPUID given to the vCPU came from. */
+enum cpuid_source {
+	CPUID_FROM_KVM,                 /* KVM_GET_SUPPORTED_CPUID, just now */
+	CPUID_FROM_CACHE,               /* its answer, cached this boot */
+};
+
+/* What cpu_setup chose, for -v and the report. */
 struct cpu_setup_info {
 	unsigned cpuid_offered;         /* KVM_GET_SUPPORTED_CPUID's leaves */
 	unsigned cpuid_entries;         /* the vCPU's, after KVM_SET_CPUID2 */
+	enum cpuid_source cpuid_source;
+	char cpuid_cache_note[240];     /* what happened to the cache, for -v */
 	bool xsave;             /* CR4.OSXSAVE set and XCR0 loaded */
 	bool nx;                /* EFER.NXE set */
 	uint64_t xcr0;
 };
 
 /*
- * Give the vCPU the host's supported CPUID, then load long-mode special
- * registers (paging with CR3 at KVMRUN_PML4_ADDR, the GDT's segments for
- * entry->cpl, the supervisor's IDT, SSE enabled as an OS would) and the
- * general registers for entry.
+ * Give the vCPU the host's supported CPUID (from the cache file at
+ * cpuid_cache when it is good, cpuid_cache.h; NULL: always ask KVM), then
+ * load long-mode special registers (paging with CR3 at KVMRUN_PML4_ADDR,
+ * the GDT's segments for entry->cpl, the supervisor's IDT, SSE enabled as
+ * an OS would) and the general registers for entry.  A cache that cannot
+ * be read or written is never an error: KVM is asked instead.
  */
 int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
-	      struct cpu_setup_info *info, struct error *err);
+	      const char *cpuid_cache, struct cpu_setup_info *info,
+	      struct error *err);
 
 /* Load the CPL0 (cpl 0) or CPL3 (cpl 3) code and data segments. */
 void cpu_set_ring(struct kvm_sregs *sregs, unsigned cpl);

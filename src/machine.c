@@ -400,6 +400,14 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 	fprintf(out, "kvmrun: CPUID: %u leaves from KVM_GET_SUPPORTED_CPUID "
 		"given to the vCPU, which has %u after KVM's adjustments\n",
 		m->cpu_info.cpuid_offered, m->cpu_info.cpuid_entries);
+	if (m->cfg->cpuid_cache)
+		fprintf(out, "kvmrun:   CPUID cache %s: %s (it spares "
+			"KVM_GET_SUPPORTED_CPUID, which on a nested host traps to "
+			"the outer hypervisor for every leaf)\n",
+			m->cfg->cpuid_cache, m->cpu_info.cpuid_cache_note);
+	else
+		fprintf(out, "kvmrun:   the CPUID cache is off (--no-cpuid-cache, or "
+			"KVMRUN_CACHE_DIR set empty, or no HOME)\n");
 	fprintf(out, "kvmrun: mode: 64-bit long mode; CR0 = PE MP ET NE WP PG, "
 		"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA%s\n",
 		m->cpu_info.xsave ? " OSXSAVE" : "", m->cpu_info.nx ? " NXE" : "");
@@ -526,7 +534,7 @@ int machine_create(struct machine *m, const struct config *cfg,
 	if (kvm_open(&m->kvm, cfg->kvm_device, err) < 0 ||
 	    map_initial_ram(m, err) < 0 ||
 	    kvm_create_vcpu(&m->kvm, err) < 0 ||
-	    cpu_setup(&m->kvm, &m->entry, &m->cpu_info, err) < 0 ||
+	    cpu_setup(&m->kvm, &m->entry, cfg->cpuid_cache, &m->cpu_info, err) < 0 ||
 	    add_devices(m, err) < 0)
 		goto fail;
 
@@ -552,11 +560,17 @@ void machine_destroy(struct machine *m)
 		kvm_uncoalesce_pio(&m->kvm, console_ports[--m->coalesced_ports], 1,
 				   &ignored);
 	m->ring = NULL;
-	kvm_close(&m->kvm);
-	console_fini(&m->console);
+	/*
+	 * Guest RAM goes before the VM: KVM then destroys a VM whose memory
+	 * is already gone, which on kvm_pvm is 50-100 us faster than the
+	 * other way round (make bench, startup), as it is when a process
+	 * exits without closing anything.  No vCPU runs now.
+	 */
 	if (m->mem.host)
 		munmap(m->mem.host, m->mem.ram_size);
 	m->mem.host = NULL;
+	kvm_close(&m->kvm);
+	console_fini(&m->console);
 }
 
 void machine_print_unclaimed(const struct machine *m, FILE *out)

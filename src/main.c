@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cpuid_cache.h"
 #include "kvmrun/abi.h"
 #include "machine.h"
 #include "outcome.h"
@@ -98,6 +99,7 @@ int main(int argc, char **argv)
 	struct report_times times;
 	FILE *report = NULL, *trace = NULL;
 	char *text, *first_line = NULL;
+	char cache_path[4096];
 	bool stdout_closed;
 	sigset_t set;
 	int status;
@@ -121,6 +123,12 @@ int main(int argc, char **argv)
 			cli_usage(stderr);
 		return KVMRUN_STATUS_HOST;
 	}
+
+	if (!cfg.no_cpuid_cache &&
+	    cpuid_cache_path(cache_path, sizeof(cache_path), getenv("KVMRUN_CACHE_DIR"),
+			     getenv("XDG_RUNTIME_DIR"), getenv("XDG_CACHE_HOME"),
+			     getenv("HOME")))
+		cfg.cpuid_cache = cache_path;
 
 	/* A closed stdout shows up as EPIPE from write(), not as a death. */
 	signal(SIGPIPE, SIG_IGN);

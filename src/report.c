@@ -85,6 +85,7 @@ static void write_options(struct json *j, const struct config *cfg,
 	else
 		json_null(j, "timeout_s");
 	json_bool(j, "strict", cfg->strict);
+	json_bool(j, "cpuid_cache", !cfg->no_cpuid_cache);
 	json_u64(j, "max_exits", cfg->max_exits);
 	json_u64(j, "max_insns", cfg->max_insns);
 	json_u64(j, "max_output", cfg->max_output);
@@ -258,6 +259,13 @@ static void write_activity(struct json *j, const struct machine *m,
 		json_null(j, "moved_to_ring0_at");
 	json_object_end(j);
 
+	json_object_begin(j, "cpuid");
+	json_u64(j, "offered", m->cpu_info.cpuid_offered);
+	json_u64(j, "leaves", m->cpu_info.cpuid_entries);
+	json_string(j, "source", m->cpu_info.cpuid_source == CPUID_FROM_CACHE ?
+		    "cache" : "kvm");
+	json_object_end(j);
+
 	json_object_begin(j, "exits");
 	json_u64(j, "total", res->exits);
 	json_object_begin(j, "by_kind");
@@ -302,7 +310,7 @@ int report_write(FILE *out, const struct config *cfg, const struct machine *m,
 	} else {
 		/* The run never started: the same keys, empty. */
 		static const char *const keys[] = {
-			"registers", "ring", "exits", "top_ports", "top_mmio",
+			"registers", "ring", "cpuid", "exits", "top_ports", "top_mmio",
 			"unclaimed", "output", "instructions_traced",
 		};
 

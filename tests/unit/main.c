@@ -32,11 +32,12 @@ extern const struct test tests_sha256[];
 extern const struct test tests_json[];
 extern const struct test tests_kvm[];
 extern const struct test tests_stats[];
+extern const struct test tests_cpuid_cache[];
 
 static const struct test *const suites[] = {
 	tests_error, tests_parse, tests_memmap, tests_paging, tests_gdt,
 	tests_bus, tests_unclaimed, tests_cli, tests_insn, tests_supervisor,
-	tests_sha256, tests_json, tests_kvm, tests_stats,
+	tests_sha256, tests_json, tests_kvm, tests_stats, tests_cpuid_cache,
 };
 
 static const char *current_test;

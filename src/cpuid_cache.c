@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+#include "cpuid_cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BOOT_ID_PATH    "/proc/sys/kernel/random/boot_id"
+
+int cpuid_cache_key(int kvm_fd, struct cpuid_cache_key *key, struct error *err)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	memset(key, 0, sizeof(*key));
+	if (fstat(kvm_fd, &st) < 0)
+		return err_errno(err, errno, "cannot stat the KVM device");
+	key->dev = (uint64_t)st.st_dev;
+	key->ino = (uint64_t)st.st_ino;
+	key->rdev = (uint64_t)st.st_rdev;
+	key->ctime_sec = (int64_t)st.st_ctim.tv_sec;
+	key->ctime_nsec = (int64_t)st.st_ctim.tv_nsec;
+
+	fd = open(BOOT_ID_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_errno(err, errno, "cannot open %s", BOOT_ID_PATH);
+	do
+		n = read(fd, key->boot_id, sizeof(key->boot_id) - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n <= 0)
+		return err_set(err, "cannot read %s", BOOT_ID_PATH);
+	key->boot_id[strcspn(key->boot_id, "\n")] = '\0';
+	/* What follows the ID stays zero, so that keys compare as bytes. */
+	memset(key->boot_id + strlen(key->boot_id), 0,
+	       sizeof(key->boot_id) - strlen(key->boot_id));
+	return 0;
+}
+
+bool cpuid_cache_path(char *buf, size_t cap, const char *kvmrun_dir,
+		      const char *xdg_runtime, const char *xdg_cache,
+		      const char *home)
+{
+	int n;
+
+	if (kvmrun_dir)
+		n = *kvmrun_dir ? snprintf(buf, cap, "%s/%s", kvmrun_dir, CPUID_CACHE_FILE) : -1;
+	else if (xdg_runtime && xdg_runtime[0] == '/')
+		n = snprintf(buf, cap, "%s/kvmrun/%s", xdg_runtime, CPUID_CACHE_FILE);
+	else if (xdg_cache && xdg_cache[0] == '/')
+		n = snprintf(buf, cap, "%s/kvmrun/%s", xdg_cache, CPUID_CACHE_FILE);
+	else if (home && home[0] == '/')
+		n = snprintf(buf, cap, "%s/.cache/kvmrun/%s", home, CPUID_CACHE_FILE);
+	else
+		n = -1;
+	return n > 0 && (size_t)n < cap;
+}
+
+size_t cpuid_cache_size(uint32_t nent)
+{
+	return sizeof(struct cpuid_cache_header) +
+	       (size_t)nent * sizeof(struct kvm_cpuid_entry2);
+}
+
+/* 64-bit FNV-1a. */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	while (len--) {
+		h ^= *p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t checksum(const struct cpuid_cache_header *hdr,
+			 const struct kvm_cpuid_entry2 *entries, uint32_t nent)
+{
+	struct cpuid_cache_header h = *hdr;
+
+	h.checksum = 0;
+	return fnv1a(fnv1a(0xcbf29ce484222325ULL, &h, sizeof(h)), entries,
+		     (size_t)nent * sizeof(*entries));
+}
+
+size_t cpuid_cache_encode(const struct cpuid_cache_key *key,
+			  const struct kvm_cpuid_entry2 *entries, uint32_t nent,
+			  void *buf, size_t cap)
+{
+	struct cpuid_cache_header hdr;
+	size_t size = cpuid_cache_size(nent);
+
+	if (nent == 0 || nent > CPUID_CACHE_MAX_ENTRIES || cap < size)
+		return 0;
+	memset(&hdr, 0, sizeof(hdr));
+	memcpy(hdr.magic, CPUID_CACHE_MAGIC, sizeof(hdr.magic));
+	hdr.format = CPUID_CACHE_FORMAT;
+	hdr.nent = nent;
+	hdr.key = *key;
+	hdr.checksum = checksum(&hdr, entries, nent);
+	memcpy(buf, &hdr, sizeof(hdr));
+	memcpy((uint8_t *)buf + sizeof(hdr), entries, size - sizeof(hdr));
+	return size;
+}
+
+int cpuid_cache_decode(const void *buf, size_t len,
+		       const struct cpuid_cache_key *key,
+		       struct kvm_cpuid_entry2 *out, uint32_t cap,
+		       uint32_t *nent, const char **why)
+{
+	struct cpuid_cache_header hdr;
+	const struct kvm_cpuid_entry2 *entries;
+
+	if (len < sizeof(hdr)) {
+		*why = "too short to be one";
+		return -1;
+	}
+	memcpy(&hdr, buf, sizeof(hdr));
+	if (memcmp(hdr.magic, CPUID_CACHE_MAGIC, sizeof(hdr.magic)) != 0) {
+		*why = "not a kvmrun CPUID cache";
+		return -1;
+	}
+	if (hdr.format != CPUID_CACHE_FORMAT) {
+		*why = "written in another format";
+		return -1;
+	}
+	if (hdr.nent == 0 || hdr.nent > CPUID_CACHE_MAX_ENTRIES ||
+	    len != cpuid_cache_size(hdr.nent)) {
+		*why = "damaged: its size does not match its entry count";
+		return -1;
+	}
+	if (hdr.nent > cap) {
+		*why = "more entries than kvmrun takes";
+		return -1;
+	}
+	/* Entries are copied out first: buf need not be aligned for them. */
+	memcpy(out, (const uint8_t *)buf + sizeof(hdr), (size_t)hdr.nent * sizeof(*out));
+	entries = out;
+	if (checksum(&hdr, entries, hdr.nent) != hdr.checksum) {
+		*why = "damaged: wrong checksum";
+		return -1;
+	}
+	if (memcmp(hdr.key.boot_id, key->boot_id, sizeof(key->boot_id)) != 0) {
+		*why = "written in an earlier boot";
+		return -1;
+	}
+	if (hdr.key.dev != key->dev || hdr.key.ino != key->ino ||
+	    hdr.key.rdev != key->rdev || hdr.key.ctime_sec != key->ctime_sec ||
+	    hdr.key.ctime_nsec != key->ctime_nsec) {
+		*why = "written for another KVM device node (KVM reloaded?)";
+		return -1;
+	}
+	*nent = hdr.nent;
+	return 0;
+}
+
+int cpuid_cache_load(const char *path, const struct cpuid_cache_key *key,
+		     struct kvm_cpuid_entry2 *out, uint32_t cap, uint32_t *nent,
+		     struct error *err)
+{
+	size_t max = cpuid_cache_size(CPUID_CACHE_MAX_ENTRIES), got = 0;
+	const char *why = NULL;
+	struct stat st;
+	uint8_t *buf = NULL;
+	int fd, r = -1;
+
+	/* O_NONBLOCK: a FIFO put there must not hang the run. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return err_set(err, "none yet");
+		if (errno == ELOOP)
+			return err_set(err, "it is a symbolic link");
+		return err_errno(err, errno, "cannot open it");
+	}
+	if (fstat(fd, &st) < 0)
+		why = "cannot stat it";
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_uid != geteuid())
+		why = "owned by another user";
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		why = "writable by others";
+	else if ((uint64_t)st.st_size > max || (uint64_t)st.st_size < sizeof(struct cpuid_cache_header))
+		why = "damaged: wrong size";
+	else if (!(buf = malloc((size_t)st.st_size)))
+		why = "out of memory";
+	while (!why && got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			why = "cannot read it";
+		else
+			got += (size_t)n;
+	}
+	close(fd);
+	if (!why && cpuid_cache_decode(buf, got, key, out, cap, nent, &why) == 0)
+		r = 0;
+	else
+		err_set(err, "%s", why);
+	free(buf);
+	return r;
+}
+
+/* mkdir -p of path's directory, each new level mode 0700. */
+static int make_parent_dirs(const char *path, struct error *err)
+{
+	char dir[4096];
+	size_t i;
+
+	if (strlen(path) >= sizeof(dir))
+		return err_set(err, "path too long");
+	strcpy(dir, path);
+	*strrchr(dir, '/') = '\0';
+	for (i = 1; dir[i]; i++) {
+		if (dir[i] != '/')
+			continue;
+		dir[i] = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return err_errno(err, errno, "cannot create %s", dir);
+		dir[i] = '/';
+	}
+	if (dir[0] && mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return err_errno(err, errno, "cannot create %s", dir);
+	return 0;
+}
+
+int cpuid_cache_store(const char *path, const struct cpuid_cache_key *key,
+		      const struct kvm_cpuid_entry2 *entries, uint32_t nent,
+		      struct error *err)
+{
+	size_t size = cpuid_cache_size(nent), done = 0;
+	char tmp[4096 + 8];
+	uint8_t *buf;
+	int fd, r = -1;
+
+	if (!strchr(path, '/') || strlen(path) >= 4096)
+		return err_set(err, "unusable path %s", path);
+	if (!(buf = malloc(size)))
+		return err_set(err, "out of memory");
+	if (cpuid_cache_encode(key, entries, nent, buf, size) != size) {
+		err_set(err, "%u CPUID entries cannot be cached", nent);
+		goto out;
+	}
+	if (make_parent_dirs(path, err) < 0)
+		goto out;
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);           /* mode 0600 */
+	if (fd < 0) {
+		err_errno(err, errno, "cannot create %s", tmp);
+		goto out;
+	}
+	while (done < size) {
+		ssize_t n = write(fd, buf + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			errno = ENOSPC;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	if (done < size) {
+		err_errno(err, errno, "cannot write %s", tmp);
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		err_errno(err, errno, "cannot put %s in place", path);
+		unlink(tmp);
+		goto out;
+	}
+	r = 0;
+out:
+	free(buf);
+	return r;
+}
