@@ -15,7 +15,7 @@
 
 FUZZ_CC        ?= clang
 FUZZ_SECONDS   ?= 60
-FUZZ_HARNESSES ?= parse cli loader devices insn pagewalk
+FUZZ_HARNESSES ?= parse cli loader devices insn pagewalk cpuidcache
 FUZZ_FLAGS     ?=
 # Random guests after the harnesses (make check runs 300).
 FUZZ_GUESTS    ?= 5000
@@ -35,6 +35,7 @@ FUZZ_SRCS_devices  := bus console unclaimed memmap error dev_uart \
                       dev_debugcon dev_exit dev_post dev_write dev_testdev
 FUZZ_SRCS_insn     := insn
 FUZZ_SRCS_pagewalk := paging memmap error
+FUZZ_SRCS_cpuidcache := cpuid_cache error
 
 FUZZ_BINS := $(FUZZ_HARNESSES:%=$(FUZZ_OUT)/fuzz_%)
 

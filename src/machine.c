@@ -26,6 +26,7 @@ static int map_ram(struct memmap *mm, struct error *err)
 	 * touches it; pages are allocated, zeroed, on first touch. */
 	void *p = mmap(NULL, mm->ram_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uint64_t huge_end;
 
 	if (p == MAP_FAILED)
 		return err_errno(err, errno, "cannot map %llu bytes of guest RAM",
@@ -33,14 +34,19 @@ static int map_ram(struct memmap *mm, struct error *err)
 	mm->host = p;
 	/*
 	 * Transparent huge pages make the guest's first touch of its RAM
-	 * several times cheaper.  Not for the first 2 MiB: kvmrun writes its
+	 * several times cheaper.  Not for the first 2 MiB, nor for the 2 MiB
+	 * that hold the page directories above 4 GiB: kvmrun writes its
 	 * tables there at every start, and a 2 MiB page would have to be
-	 * zeroed first, which costs more than the few 4 KiB pages it touches.
+	 * zeroed first, which costs more than the 4 KiB pages it touches.
 	 * Where THP is disabled (EINVAL) RAM just touches slower: not an error.
 	 */
-	if (mm->ram_size > HUGE_FROM &&
-	    madvise((uint8_t *)p + HUGE_FROM, mm->ram_size - HUGE_FROM,
-		    MADV_HUGEPAGE) < 0 && errno != EINVAL)
+	huge_end = mm->ram_size;
+	if (mm->high_pd_gpa)
+		huge_end = (mm->slots[1].host_offset + mm->high_pd_gpa - mm->slots[1].gpa) &
+			   ~(HUGE_FROM - 1);
+	if (huge_end > HUGE_FROM &&
+	    madvise((uint8_t *)p + HUGE_FROM, huge_end - HUGE_FROM, MADV_HUGEPAGE) < 0 &&
+	    errno != EINVAL)
 		return err_errno(err, errno, "madvise(MADV_HUGEPAGE) of guest RAM failed");
 	return 0;
 }

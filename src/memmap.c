@@ -166,10 +166,15 @@ int memmap_set_chunks(struct memmap *mm, unsigned max_chunks, struct error *err)
 	uint64_t low = mm->slots[0].size;
 	uint64_t high = mm->nr_slots > 1 ? mm->slots[1].size : 0;
 	unsigned split = low > MEMMAP_BOOT_CHUNK;       /* struct memmap */
+	uint64_t tail = mm->high_pd_gpa & ~(MEMMAP_BOOT_CHUNK - 1);
 
+	if (!high || tail <= mm->slots[1].gpa)
+		tail = 0;
+	if (tail)               /* the grid covers what lies below the tail */
+		high = tail - mm->slots[1].gpa;
 	if (max_chunks > MEMMAP_MAX_CHUNKS)
 		max_chunks = MEMMAP_MAX_CHUNKS;
-	while (chunks_for(low, chunk) + split + chunks_for(high, chunk) > max_chunks) {
+	while (chunks_for(low, chunk) + split + chunks_for(high, chunk) + !!tail > max_chunks) {
 		if (chunk >= (1ULL << 40))
 			return err_set(err, "guest RAM needs more than %u memory slots",
 				       max_chunks);
@@ -177,8 +182,9 @@ int memmap_set_chunks(struct memmap *mm, unsigned max_chunks, struct error *err)
 	}
 	mm->chunk_size = chunk;
 	mm->boot_chunk = split ? MEMMAP_BOOT_CHUNK : 0;
+	mm->tail_gpa = tail;
 	mm->chunks_low = chunks_for(low, chunk) + split;
-	mm->nr_chunks = mm->chunks_low + chunks_for(high, chunk);
+	mm->nr_chunks = mm->chunks_low + chunks_for(high, chunk) + !!tail;
 	memset(mm->chunk_mapped, 0, sizeof(mm->chunk_mapped));
 	return 0;
 }
@@ -186,7 +192,7 @@ int memmap_set_chunks(struct memmap *mm, unsigned max_chunks, struct error *err)
 /*
  * Chunks of a slot lie on a grid of chunk_size from its start; with a boot
  * chunk, low RAM's first cell is two chunks, so the cells after it are
- * numbered one higher.
+ * numbered one higher.  The tail chunk, if any, is the last of all.
  */
 bool memmap_chunk_of(const struct memmap *mm, uint64_t gpa, unsigned *index)
 {
@@ -196,7 +202,9 @@ bool memmap_chunk_of(const struct memmap *mm, uint64_t gpa, unsigned *index)
 	if (!s || !mm->chunk_size)
 		return false;
 	cell = (gpa - s->gpa) / mm->chunk_size;
-	if (s != &mm->slots[0])
+	if (s != &mm->slots[0] && mm->tail_gpa && gpa >= mm->tail_gpa)
+		*index = mm->nr_chunks - 1;
+	else if (s != &mm->slots[0])
 		*index = mm->chunks_low + (unsigned)cell;
 	else if (mm->boot_chunk)
 		*index = gpa < mm->boot_chunk ? 0 : (unsigned)cell + 1;
@@ -210,8 +218,16 @@ struct mem_slot memmap_chunk(const struct memmap *mm, unsigned index)
 	bool low = index < mm->chunks_low;
 	const struct mem_slot *s = &mm->slots[low ? 0 : 1];
 	uint64_t cell = low ? index : index - mm->chunks_low;
-	uint64_t start, end;
+	uint64_t start, end, size = s->size;
 
+	if (!low && mm->tail_gpa) {
+		if (index == mm->nr_chunks - 1)
+			return (struct mem_slot){
+				.gpa = mm->tail_gpa, .size = s->gpa + s->size - mm->tail_gpa,
+				.host_offset = s->host_offset + (mm->tail_gpa - s->gpa),
+			};
+		size = mm->tail_gpa - s->gpa;   /* the grid ends at the tail */
+	}
 	if (low && mm->boot_chunk) {
 		if (index == 0)
 			return (struct mem_slot){ .gpa = s->gpa, .size = mm->boot_chunk,
@@ -221,7 +237,7 @@ struct mem_slot memmap_chunk(const struct memmap *mm, unsigned index)
 	start = cell * mm->chunk_size;
 	if (low && mm->boot_chunk && start < mm->boot_chunk)
 		start = mm->boot_chunk;
-	end = s->size - cell * mm->chunk_size < mm->chunk_size ? s->size :
+	end = size - cell * mm->chunk_size < mm->chunk_size ? size :
 	      cell * mm->chunk_size + mm->chunk_size;
 	return (struct mem_slot){
 		.gpa = s->gpa + start, .size = end - start,

@@ -57,7 +57,9 @@ struct mem_slot {
  * MEMMAP_BOOT_CHUNK bytes, which hold kvmrun's tables, the stack and a
  * small image, and the rest of it.  A guest that never leaves its first
  * 2 MiB then costs KVM one small slot (on kvm_pvm a 64 MiB slot adds about
- * 45 us to every start; memmap_set_chunks).
+ * 45 us to every start; memmap_set_chunks).  Likewise RAM above 4 GiB ends
+ * in a tail chunk that starts at the 2 MiB boundary below the page
+ * directories kvmrun writes there.
  */
 struct memmap {
 	uint8_t *host;          /* host mapping of all RAM (NULL until mapped) */
@@ -67,6 +69,7 @@ struct memmap {
 	uint64_t chunk_size;
 	unsigned chunks_low;    /* chunks of slots[0]; slots[1]'s follow */
 	uint64_t boot_chunk;    /* size of chunk 0 when split, else 0 */
+	uint64_t tail_gpa;      /* start of the last chunk when split, else 0 */
 	unsigned nr_chunks;
 	uint64_t chunk_mapped[MEMMAP_MAX_CHUNKS / 64];  /* registered: bitmap */
 	uint64_t high_pd_gpa;   /* page directories for RAM above 4 GiB, or 0 */

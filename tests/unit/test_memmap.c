@@ -455,7 +455,8 @@ TEST(memmap_chunks_boot_chunk)
 {
 	static const uint64_t sizes[] = {
 		1 * MIB, 2 * MIB, 2 * MIB + 4096, 3 * MIB, 64 * MIB, 64 * MIB + 4096,
-		130 * MIB, 3 * GIB, 5 * GIB,
+		130 * MIB, 3 * GIB, 3 * GIB + 4096, 3 * GIB + 2 * MIB, 3 * GIB + 3 * MIB,
+		3 * GIB + 64 * MIB + 12288, 5 * GIB, 5 * GIB + 4096, 67 * GIB,
 	};
 	struct memmap mm;
 	struct error err = { "" };
@@ -486,17 +487,26 @@ TEST(memmap_chunks_high_ram)
 	unsigned idx;
 
 	/* 5 GiB: 3 GiB low (48 cells, the first split: 49 chunks), 2 GiB
-	 * from 4 GiB (32 chunks). */
+	 * from 4 GiB: 32 cells, the last cut short by the tail chunk that
+	 * holds the page directories in the top 2 MiB (33 chunks). */
 	TEST_REQUIRE(memmap_init(&mm, 5 * GIB, &err) == 0);
 	TEST_REQUIRE(memmap_set_chunks(&mm, 1000, &err) == 0);
 	TEST_EQ(mm.chunks_low, 49);
-	TEST_EQ(mm.nr_chunks, 81);
+	TEST_EQ(mm.nr_chunks, 82);
+	TEST_EQ(mm.tail_gpa, KVMRUN_HIGH_RAM_START + 2 * GIB - 2 * MIB);
 	c = memmap_chunk(&mm, 49);
 	TEST_EQ(c.gpa, KVMRUN_HIGH_RAM_START);
 	TEST_EQ(c.host_offset, 3 * GIB);                /* right after low RAM */
 	c = memmap_chunk(&mm, 80);
-	TEST_EQ(c.gpa + c.size, KVMRUN_HIGH_RAM_START + 2 * GIB);
+	TEST_EQ(c.gpa + c.size, KVMRUN_HIGH_RAM_START + 2 * GIB - 2 * MIB);
+	TEST_EQ(c.size, 62 * MIB);
+	c = memmap_chunk(&mm, 81);
+	TEST_EQ(c.gpa, KVMRUN_HIGH_RAM_START + 2 * GIB - 2 * MIB);
+	TEST_EQ(c.size, 2 * MIB);
+	TEST_EQ(c.host_offset, 3 * GIB + 2 * GIB - 2 * MIB);
+	TEST_CHECK(c.gpa <= mm.high_pd_gpa);            /* it holds the tables */
 	TEST_CHECK(memmap_chunk_of(&mm, KVMRUN_HIGH_RAM_START, &idx) && idx == 49);
+	TEST_CHECK(memmap_chunk_of(&mm, mm.high_pd_gpa, &idx) && idx == 81);
 	TEST_CHECK(memmap_chunk_of(&mm, 3 * GIB - 1, &idx) && idx == 48);
 	TEST_CHECK(!memmap_chunk_of(&mm, 3 * GIB, &idx));       /* the hole */
 }
@@ -511,7 +521,7 @@ TEST(memmap_chunks_grow_to_fit_slots)
 	TEST_REQUIRE(memmap_set_chunks(&mm, 500, &err) == 0);
 	TEST_EQ(mm.chunk_size, 1 * GIB);
 	TEST_CHECK(mm.nr_chunks <= 500);
-	TEST_EQ(mm.nr_chunks, 257);                     /* with the boot chunk */
+	TEST_EQ(mm.nr_chunks, 258);             /* with the boot and tail chunks */
 }
 
 TEST(memmap_chunk_bitmap)
@@ -524,14 +534,14 @@ TEST(memmap_chunk_bitmap)
 	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 0));
 	memmap_chunk_set_mapped(&mm, 0);
 	memmap_chunk_set_mapped(&mm, 64);
-	memmap_chunk_set_mapped(&mm, 80);
-	memmap_chunk_set_mapped(&mm, 81);               /* out of range: ignored */
+	memmap_chunk_set_mapped(&mm, 81);
+	memmap_chunk_set_mapped(&mm, 82);               /* out of range: ignored */
 	TEST_CHECK(memmap_chunk_is_mapped(&mm, 0));
 	TEST_CHECK(memmap_chunk_is_mapped(&mm, 64));
-	TEST_CHECK(memmap_chunk_is_mapped(&mm, 80));
+	TEST_CHECK(memmap_chunk_is_mapped(&mm, 81));
 	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 1));
 	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 63));
-	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 81));
+	TEST_CHECK(!memmap_chunk_is_mapped(&mm, 82));
 }
 
 const struct test tests_memmap[] = {
