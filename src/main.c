@@ -177,7 +177,12 @@ int main(int argc, char **argv)
 		res.status = KVMRUN_STATUS_HOST;
 	}
 	status = res.status;
-	text = describe_outcome(m, &res);
+	/* The report quotes the ending's line: capture it then.  Without a
+	 * report it goes straight to stderr (a clean ending prints nothing,
+	 * and capturing costs more than the run's last ioctls). */
+	text = report ? describe_outcome(m, &res) : NULL;
+	if (!report)
+		outcome_print(stderr, m, &res);
 	if (text) {
 		fputs(text, stderr);
 		/* The ending's own line: there is none for a clean hlt or exit
