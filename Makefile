@@ -44,6 +44,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%.o)
 UNIT_BIN  := $(BUILD)/unit-tests
 JSONLINT  := $(BUILD)/jsonlint
+CACHETOOL := $(BUILD)/cachetool
 
 GUEST_SRCS := $(wildcard guests/*.S guests/hostile/*.S)
 GUESTS     := $(GUEST_SRCS:.S=.bin)
@@ -74,6 +75,10 @@ $(UNIT_BIN): $(UNIT_OBJS) $(PURE_OBJS)
 $(JSONLINT): tests/jsonlint.c | $(BUILD)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
+# Rewrites a CPUID cache file with a correct checksum, for the cache tests.
+$(CACHETOOL): tests/cachetool.c src/cpuid_cache.c src/error.c | $(BUILD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
 $(BUILD) $(BUILD)/unit build/guests:
 	mkdir -p $@
 
@@ -92,8 +97,8 @@ run: all
 
 unit: $(UNIT_BIN)
 
-check: all $(UNIT_BIN) $(JSONLINT)
-	KVMRUN=$(KVMRUN) UNIT_TESTS=$(UNIT_BIN) JSONLINT=$(JSONLINT) \
+check: all $(UNIT_BIN) $(JSONLINT) $(CACHETOOL)
+	KVMRUN=$(KVMRUN) UNIT_TESTS=$(UNIT_BIN) JSONLINT=$(JSONLINT) CACHETOOL=$(CACHETOOL) \
 		SANITIZED=$(if $(filter 1,$(SANITIZE)),1,0) tests/run-tests.sh
 
 # ---- benchmarks (make bench): bench/README in bench/RESULTS.md ----------

@@ -6,11 +6,12 @@
  * harness first rewrites the file's checksum to the right one (where the
  * size fits the entry count), so that mutations reach the checks behind
  * it; bit 1: the key to compare with is the one in the file, else a fixed
- * key; bits 2-3 pick the room the caller has (1, 8, 64 or 1024 entries).
+ * key; bits 2-3 pick the room the caller has (1, 8, 64 or 256 entries).
  *
  * Checked: decode succeeds exactly when a reference written from
  * cpuid_cache.h says it should (size, magic, format, entry count within
- * 1..CPUID_CACHE_MAX_ENTRIES and the room, checksum, key); on success the
+ * 1..CPUID_CACHE_MAX_ENTRIES and the room, checksum, key, the leaves every
+ * x86-64 KVM offers, checked again here); on success the
  * entries are the file's bytes and encoding them again gives back the
  * file exactly; on failure there is a reason.  The file sits at the very
  * end of a heap block of exactly its size, so ASan catches a read past it.
@@ -84,10 +85,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	again = malloc(len ? len : 1);
 	FUZZ_CHECK(again, "malloc");
 	if (expect) {
-		FUZZ_CHECK(cpuid_cache_encode(&hdr.key,
-					      (const struct kvm_cpuid_entry2 *)(file + sizeof(hdr)),
-					      hdr.nent, again, len) == len, "encode");
+		const struct kvm_cpuid_entry2 *e =
+			(const struct kvm_cpuid_entry2 *)(file + sizeof(hdr));
+		bool basic = false, leaf1 = false, ext = false, lm = false;
+
+		FUZZ_CHECK(cpuid_cache_encode(&hdr.key, e, hdr.nent, again, len) == len,
+			   "encode");
 		expect = memcmp(again, file, len) == 0;
+		for (uint32_t i = 0; i < hdr.nent; i++) {
+			if (e[i].function == 0 && e[i].eax >= 1)
+				basic = true;
+			if (e[i].function == 1)
+				leaf1 = true;
+			if (e[i].function == 0x80000000 && e[i].eax >= 0x80000001)
+				ext = true;
+			if (e[i].function == 0x80000001)
+				lm = (e[i].edx >> 29) & 1;
+		}
+		expect = expect && basic && leaf1 && ext && lm;
 	}
 
 	out = malloc((size_t)cap * sizeof(*out));

@@ -30,7 +30,7 @@ harness_opts() {
 	devices)  echo -max_len=4096 ;;
 	insn)     echo -max_len=64 ;;
 	pagewalk) echo -max_len=4096 ;;
-	cpuidcache) echo -max_len=8192 ;;
+	cpuidcache) echo -max_len=12288 ;;
 	esac
 }
 

@@ -65,7 +65,7 @@ void cli_usage(FILE *out)
 	      "                        at the end, dump L bytes of guest memory at A: hex\n"
 	      "                        to stderr, or raw to file F (repeatable)\n"
 	      "      --set REG=VALUE   start with general register REG = VALUE (repeatable)\n"
-	      "      --max-exits N     end the run after N VM exits\n"
+	      "      --max-exits N     end the run after N VM exits the guest caused\n"
 	      "      --max-insns N     end a --trace insns run after N instructions\n"
 	      "      --max-output N    end the run once the guest wrote N bytes of output\n"
 	      "      --no-cpuid-cache  ask KVM for its CPUID, do not use or write the\n"

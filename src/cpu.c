@@ -63,7 +63,7 @@ static int supported_cpuid(struct kvm *kvm, const char *cache,
  * that lacks them), and it is the vCPU's own leaves that decide which CR4
  * and XCR0 bits KVM accepts and what the guest's cpuid says.
  */
-static int setup_cpuid(struct kvm *kvm, const char *cache,
+static int setup_cpuid(struct kvm *kvm, const char *cache, bool load,
 		       struct cpu_setup_info *info, uint32_t *ecx1,
 		       uint64_t *xcr0_supported, struct error *err)
 {
@@ -88,7 +88,7 @@ static int setup_cpuid(struct kvm *kvm, const char *cache,
 		snprintf(info->cpuid_cache_note, sizeof(info->cpuid_cache_note),
 			 "off");
 	}
-	if (supported_cpuid(kvm, cache, keyp, c, cap, info, err) < 0)
+	if (supported_cpuid(kvm, load ? cache : NULL, keyp, c, cap, info, err) < 0)
 		goto out;
 	if (ioctl(kvm->vcpu_fd, KVM_SET_CPUID2, c) < 0) {
 		if (info->cpuid_source != CPUID_FROM_CACHE) {
@@ -160,9 +160,9 @@ static int setup_xcr0(struct kvm *kvm, uint32_t ecx1, uint64_t supported,
 	return 0;
 }
 
-int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
-	      const char *cpuid_cache, struct cpu_setup_info *info,
-	      struct error *err)
+static int setup_once(struct kvm *kvm, const struct cpu_entry *entry,
+		      const char *cpuid_cache, bool load, struct cpu_setup_info *info,
+		      struct error *err)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
@@ -170,7 +170,7 @@ int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
 	uint32_t ecx1 = 0;
 
 	memset(info, 0, sizeof(*info));
-	if (setup_cpuid(kvm, cpuid_cache, info, &ecx1, &xcr0_supported, err) < 0 ||
+	if (setup_cpuid(kvm, cpuid_cache, load, info, &ecx1, &xcr0_supported, err) < 0 ||
 	    setup_xcr0(kvm, ecx1, xcr0_supported, info, err) < 0)
 		return -1;
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_GET_SREGS, &sregs, err) < 0)
@@ -218,6 +218,33 @@ int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
 	kvm_explain(kvm, "KVM_SET_REGS: RIP=%#llx RSP=%#llx RDI=%#llx RFLAGS=%#llx",
 		    (unsigned long long)regs.rip, (unsigned long long)regs.rsp,
 		    (unsigned long long)regs.rdi, (unsigned long long)regs.rflags);
+	return 0;
+}
+
+int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
+	      const char *cpuid_cache, struct cpu_setup_info *info,
+	      struct error *err)
+{
+	struct error first;
+	char stored[sizeof(info->cpuid_cache_note)];
+
+	if (setup_once(kvm, entry, cpuid_cache, true, info, &first) == 0)
+		return 0;
+	if (info->cpuid_source != CPUID_FROM_CACHE) {
+		*err = first;
+		return -1;
+	}
+	/*
+	 * Something the cached leaves decided (CR4, XCR0) was refused: ask
+	 * KVM, set every register again (all of it may be redone before the
+	 * first KVM_RUN) and put KVM's answer in the cache.
+	 */
+	if (setup_once(kvm, entry, cpuid_cache, false, info, err) < 0)
+		return -1;
+	/* setup_cpuid said whether KVM's answer was saved: "; saved ...". */
+	memcpy(stored, info->cpuid_cache_note, sizeof(stored));
+	snprintf(info->cpuid_cache_note, sizeof(info->cpuid_cache_note),
+		 "not used: with its leaves %.100s%.150s", first.msg, stored);
 	return 0;
 }
 

@@ -72,7 +72,7 @@ struct cpu_setup_info {
 	unsigned cpuid_offered;         /* KVM_GET_SUPPORTED_CPUID's leaves */
 	unsigned cpuid_entries;         /* the vCPU's, after KVM_SET_CPUID2 */
 	enum cpuid_source cpuid_source;
-	char cpuid_cache_note[240];     /* what happened to the cache, for -v */
+	char cpuid_cache_note[320];     /* what happened to the cache, for -v */
 	bool xsave;             /* CR4.OSXSAVE set and XCR0 loaded */
 	bool nx;                /* EFER.NXE set */
 	uint64_t xcr0;

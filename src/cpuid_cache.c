@@ -32,9 +32,12 @@ int cpuid_cache_key(int kvm_fd, struct cpuid_cache_key *key, struct error *err)
 	do
 		n = read(fd, key->boot_id, sizeof(key->boot_id) - 1);
 	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		err_errno(err, n < 0 ? errno : EIO, "cannot read %s", BOOT_ID_PATH);
+		close(fd);
+		return -1;
+	}
 	close(fd);
-	if (n <= 0)
-		return err_set(err, "cannot read %s", BOOT_ID_PATH);
 	key->boot_id[strcspn(key->boot_id, "\n")] = '\0';
 	/* What follows the ID stays zero, so that keys compare as bytes. */
 	memset(key->boot_id + strlen(key->boot_id), 0,
@@ -48,8 +51,9 @@ bool cpuid_cache_path(char *buf, size_t cap, const char *kvmrun_dir,
 {
 	int n;
 
-	if (kvmrun_dir)
-		n = *kvmrun_dir ? snprintf(buf, cap, "%s/%s", kvmrun_dir, CPUID_CACHE_FILE) : -1;
+	if (kvmrun_dir)         /* empty: off; relative: not trusted either */
+		n = kvmrun_dir[0] == '/' ?
+		    snprintf(buf, cap, "%s/%s", kvmrun_dir, CPUID_CACHE_FILE) : -1;
 	else if (xdg_runtime && xdg_runtime[0] == '/')
 		n = snprintf(buf, cap, "%s/kvmrun/%s", xdg_runtime, CPUID_CACHE_FILE);
 	else if (xdg_cache && xdg_cache[0] == '/')
@@ -109,6 +113,27 @@ size_t cpuid_cache_encode(const struct cpuid_cache_key *key,
 	return size;
 }
 
+/*
+ * What any x86-64 KVM offers: leaf 0 and leaf 1, the extended range up to
+ * 0x80000001, and there the long-mode bit.  A file without them was not
+ * written by kvmrun from KVM's answer, whatever its checksum says.
+ */
+bool cpuid_cache_plausible(const struct kvm_cpuid_entry2 *e, uint32_t nent)
+{
+	bool basic = false, leaf1 = false, ext = false, lm = false;
+	uint32_t i;
+
+	for (i = 0; i < nent; i++) {
+		switch (e[i].function) {
+		case 0:          basic = e[i].eax >= 1; break;
+		case 1:          leaf1 = true; break;
+		case 0x80000000: ext = e[i].eax >= 0x80000001; break;
+		case 0x80000001: lm = e[i].edx & CPUID_80000001_EDX_LM; break;
+		}
+	}
+	return basic && leaf1 && ext && lm;
+}
+
 int cpuid_cache_decode(const void *buf, size_t len,
 		       const struct cpuid_cache_key *key,
 		       struct kvm_cpuid_entry2 *out, uint32_t cap,
@@ -154,6 +179,10 @@ int cpuid_cache_decode(const void *buf, size_t len,
 	    hdr.key.rdev != key->rdev || hdr.key.ctime_sec != key->ctime_sec ||
 	    hdr.key.ctime_nsec != key->ctime_nsec) {
 		*why = "written for another KVM device node (KVM reloaded?)";
+		return -1;
+	}
+	if (!cpuid_cache_plausible(out, hdr.nent)) {
+		*why = "implausible: it lacks leaf 0, 1, 0x80000000 or long mode";
 		return -1;
 	}
 	*nent = hdr.nent;
@@ -233,29 +262,60 @@ static int make_parent_dirs(const char *path, struct error *err)
 	return 0;
 }
 
+/*
+ * The cache's directory, opened to write in: not a symbolic link, this
+ * user's and writable by nobody else, so that what is renamed into it
+ * lands where the user meant.
+ */
+static int open_own_dir(const char *dir, struct error *err)
+{
+	struct stat st;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (dfd < 0)
+		return err_errno(err, errno, "cannot open %s", dir);
+	if (fstat(dfd, &st) < 0) {
+		err_errno(err, errno, "cannot stat %s", dir);
+	} else if (st.st_uid != geteuid()) {
+		err_set(err, "%s belongs to another user", dir);
+	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		err_set(err, "%s is writable by others", dir);
+	} else {
+		return dfd;
+	}
+	close(dfd);
+	return -1;
+}
+
 int cpuid_cache_store(const char *path, const struct cpuid_cache_key *key,
 		      const struct kvm_cpuid_entry2 *entries, uint32_t nent,
 		      struct error *err)
 {
 	size_t size = cpuid_cache_size(nent), done = 0;
-	char tmp[4096 + 8];
+	char dir[4096], tmp[64];
+	const char *base;
 	uint8_t *buf;
-	int fd, r = -1;
+	int dfd = -1, fd, r = -1;
 
-	if (!strchr(path, '/') || strlen(path) >= 4096)
+	base = strrchr(path, '/');
+	if (!base || base == path || strlen(path) >= sizeof(dir) || !base[1])
 		return err_set(err, "unusable path %s", path);
+	memcpy(dir, path, (size_t)(base - path));
+	dir[base - path] = '\0';
+	base++;
 	if (!(buf = malloc(size)))
 		return err_set(err, "out of memory");
 	if (cpuid_cache_encode(key, entries, nent, buf, size) != size) {
 		err_set(err, "%u CPUID entries cannot be cached", nent);
 		goto out;
 	}
-	if (make_parent_dirs(path, err) < 0)
+	if (make_parent_dirs(path, err) < 0 || (dfd = open_own_dir(dir, err)) < 0)
 		goto out;
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);           /* mode 0600 */
+	/* The process ID makes the name unique among running kvmruns. */
+	snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", base, (long)getpid());
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		err_errno(err, errno, "cannot create %s", tmp);
+		err_errno(err, errno, "cannot create %s/%s", dir, tmp);
 		goto out;
 	}
 	while (done < size) {
@@ -270,18 +330,20 @@ int cpuid_cache_store(const char *path, const struct cpuid_cache_key *key,
 		done += (size_t)n;
 	}
 	if (done < size) {
-		err_errno(err, errno, "cannot write %s", tmp);
+		err_errno(err, errno, "cannot write %s/%s", dir, tmp);
 		close(fd);
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
 		goto out;
 	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
+	if (close(fd) < 0 || renameat(dfd, tmp, dfd, base) < 0) {
 		err_errno(err, errno, "cannot put %s in place", path);
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
 		goto out;
 	}
 	r = 0;
 out:
+	if (dfd >= 0)
+		close(dfd);
 	free(buf);
 	return r;
 }

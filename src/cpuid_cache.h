@@ -35,8 +35,9 @@
 
 #define CPUID_CACHE_MAGIC       "KVMRCPUI"
 #define CPUID_CACHE_FORMAT      1
-#define CPUID_CACHE_MAX_ENTRIES 1024
+#define CPUID_CACHE_MAX_ENTRIES 256     /* KVM_MAX_CPUID_ENTRIES */
 #define CPUID_CACHE_FILE        "cpuid"
+#define CPUID_80000001_EDX_LM   (1U << 29)      /* long mode */
 
 /* What the cached answer is only good for. */
 struct cpuid_cache_key {
@@ -62,7 +63,7 @@ int cpuid_cache_key(int kvm_fd, struct cpuid_cache_key *key, struct error *err);
  * XDG_CACHE_HOME/kvmrun, else HOME/.cache/kvmrun, then "/cpuid".
  * Relative XDG and HOME values are ignored, as the XDG spec says.  False
  * if there is none: nothing set, KVMRUN_CACHE_DIR set empty (the way to
- * turn the cache off), or a path longer than cap.
+ * turn the cache off) or to a relative path, or a path longer than cap.
  */
 bool cpuid_cache_path(char *buf, size_t cap, const char *kvmrun_dir,
 		      const char *xdg_runtime, const char *xdg_cache,
@@ -79,10 +80,15 @@ size_t cpuid_cache_encode(const struct cpuid_cache_key *key,
 			  const struct kvm_cpuid_entry2 *entries, uint32_t nent,
 			  void *buf, size_t cap);
 
+/* True if the entries have what every x86-64 KVM offers (leaves 0, 1,
+ * 0x80000000, and 0x80000001 with long mode). */
+bool cpuid_cache_plausible(const struct kvm_cpuid_entry2 *e, uint32_t nent);
+
 /*
  * Check len bytes read from a cache file against key and copy the entries
  * to out (room for cap).  Returns 0, or -1 with why set to the reason in a
- * few words ("from an earlier boot", "damaged: checksum", ...).
+ * few words ("from an earlier boot", "damaged: checksum", ...).  out may
+ * have been written even when the file is refused.
  */
 int cpuid_cache_decode(const void *buf, size_t len,
 		       const struct cpuid_cache_key *key,
@@ -100,8 +106,9 @@ int cpuid_cache_load(const char *path, const struct cpuid_cache_key *key,
 
 /*
  * Write the file at path: its directory is created (mode 0700) if need
- * be, the file is written under a temporary name (mode 0600) and renamed
- * into place, so a reader sees the old file or the new one, never half.
+ * be and must be this user's, writable by nobody else, and not a symbolic
+ * link; the file is written under a temporary name (mode 0600) and
+ * renamed into place, so a reader sees the old file or the new one.
  */
 int cpuid_cache_store(const char *path, const struct cpuid_cache_key *key,
 		      const struct kvm_cpuid_entry2 *entries, uint32_t nent,

@@ -125,9 +125,9 @@ int main(int argc, char **argv)
 	}
 
 	if (!cfg.no_cpuid_cache &&
-	    cpuid_cache_path(cache_path, sizeof(cache_path), getenv("KVMRUN_CACHE_DIR"),
-			     getenv("XDG_RUNTIME_DIR"), getenv("XDG_CACHE_HOME"),
-			     getenv("HOME")))
+	    cpuid_cache_path(cache_path, sizeof(cache_path),
+			     secure_getenv("KVMRUN_CACHE_DIR"), secure_getenv("XDG_RUNTIME_DIR"),
+			     secure_getenv("XDG_CACHE_HOME"), secure_getenv("HOME")))
 		cfg.cpuid_cache = cache_path;
 
 	/* A closed stdout shows up as EPIPE from write(), not as a death. */

@@ -85,7 +85,7 @@ static void write_options(struct json *j, const struct config *cfg,
 	else
 		json_null(j, "timeout_s");
 	json_bool(j, "strict", cfg->strict);
-	json_bool(j, "cpuid_cache", !cfg->no_cpuid_cache);
+	json_bool(j, "cpuid_cache", cfg->cpuid_cache != NULL);
 	json_u64(j, "max_exits", cfg->max_exits);
 	json_u64(j, "max_insns", cfg->max_insns);
 	json_u64(j, "max_output", cfg->max_output);

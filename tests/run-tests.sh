@@ -13,6 +13,7 @@ set -u
 KVMRUN=${KVMRUN:-./kvmrun}
 UNIT_TESTS=${UNIT_TESTS:-build/out/unit-tests}
 JSONLINT=${JSONLINT:-build/out/jsonlint}
+CACHETOOL=${CACHETOOL:-build/out/cachetool}
 LIMIT=${TEST_TIMEOUT:-60}         # seconds any one kvmrun run may take
 passed=0 failed=0 skipped=0
 tmp=$(mktemp -d)
@@ -930,6 +931,32 @@ else
 	elif cache_run "$name" "$cdir" "not used: written for another KVM device node" \
 		--kvm-device "$tmp/kvm-node"; then
 		cache_run "$name" "$cdir" "not used: written for another KVM device node" && pass "$name"
+	fi
+
+	# Intact files that say what KVM will not take, or what no x86-64 KVM
+	# says: not used, KVM asked, and the file replaced by KVM's answer.
+	name=cpuid-cache:implausible
+	cp "$tmp/cpuid-cache.saved" "$cfile"
+	if ! "$CACHETOOL" "$cfile" 0x80000001 0 edx 0 0x20000000 2>"$tmp/$name.tool"; then
+		fail "$name" "cachetool: $(cat "$tmp/$name.tool")"
+	elif cache_run "$name" "$cdir" "not used: implausible: it lacks leaf 0, 1, 0x80000000 or long mode; saved for the next runs"; then
+		cmp -s "$cfile" "$tmp/cpuid-cache.saved" && pass "$name" ||
+			fail "$name" "the file was not replaced by KVM's answer"
+	fi
+	# AMX state in leaf 0xd: KVM_SET_CPUID2 refuses it (EPERM) unless the
+	# process asked for it (arch_prctl ARCH_REQ_XCOMP_GUEST_PERM).
+	name=cpuid-cache:refused-by-kvm
+	cp "$tmp/cpuid-cache.saved" "$cfile"
+	if ! "$CACHETOOL" "$cfile" 0xd 0 eax 0x60000 0 2>"$tmp/$name.tool"; then
+		fail "$name" "cachetool: $(cat "$tmp/$name.tool")"
+	elif KVMRUN_CACHE_DIR=$cdir "$KVMRUN" -v --ring 0 guests/cpuid.bin </dev/null 2>&1 >/dev/null |
+		grep -q 'CPUID cache .*: used:'; then
+		skip "$name" "KVM here takes AMX state in leaf 0xd without asking"
+	elif cp "$tmp/cpuid-cache.saved" "$cfile" &&
+		"$CACHETOOL" "$cfile" 0xd 0 eax 0x60000 0 &&
+		cache_run "$name" "$cdir" "not used: KVM_SET_CPUID2 refused its leaves"; then
+		cmp -s "$cfile" "$tmp/cpuid-cache.saved" && pass "$name" ||
+			fail "$name" "the file was not replaced by KVM's answer"
 	fi
 
 	# A cache that cannot be written never fails the run.

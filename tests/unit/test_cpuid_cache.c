@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,18 +20,23 @@ static const struct cpuid_cache_key key_a = {
 	.ctime_sec = 1764547200, .ctime_nsec = 123456789,
 };
 
+/* NENT leaves as KVM would offer them: 0, 1, 7, 0x80000000, 0x80000001. */
 static void sample_entries(struct kvm_cpuid_entry2 *e, uint32_t n)
 {
+	static const uint32_t leaves[NENT] = { 0, 1, 7, 0x80000000, 0x80000001 };
 	uint32_t i;
 
 	memset(e, 0, n * sizeof(*e));
-	for (i = 0; i < n; i++) {
-		e[i].function = i == n - 1 ? 0x80000001 : i;
+	for (i = 0; i < n && i < NENT; i++) {
+		e[i].function = leaves[i];
 		e[i].eax = 0x1000 + i;
 		e[i].ebx = 0x2000 + i;
 		e[i].ecx = 0x3000 + i;
 		e[i].edx = 0x4000 + i;
 	}
+	e[0].eax = 0xd;                 /* the highest basic leaf */
+	e[3].eax = 0x80000008;          /* the highest extended leaf */
+	e[4].edx |= CPUID_80000001_EDX_LM;
 }
 
 TEST(cpuid_cache_round_trip)
@@ -141,6 +147,26 @@ TEST(cpuid_cache_decode_rejects)
 	other = key_a;
 	other.rdev++;
 	TEST_CHECK(cpuid_cache_decode(good, len, &other, out, NENT, &nent, &why) < 0);
+
+	/* Intact and for this key, but not what any x86-64 KVM offers. */
+	for (unsigned drop = 0; drop < 5; drop++) {
+		struct kvm_cpuid_entry2 bad[NENT];
+
+		sample_entries(bad, NENT);
+		switch (drop) {
+		case 0: bad[0].function = 0x40000000; break;    /* no leaf 0 */
+		case 1: bad[1].function = 0x40000001; break;    /* no leaf 1 */
+		case 2: bad[3].eax = 0x80000000; break;         /* no 0x80000001 */
+		case 3: bad[4].edx &= ~CPUID_80000001_EDX_LM; break;
+		case 4: bad[0].eax = 0; break;                  /* no basic leaves */
+		}
+		TEST_CHECK(!cpuid_cache_plausible(bad, NENT));
+		len = cpuid_cache_encode(&key_a, bad, NENT, buf, sizeof(buf));
+		TEST_CHECK_MSG(cpuid_cache_decode(buf, len, &key_a, out, NENT, &nent, &why) < 0,
+			       "case %u", drop);
+		TEST_CONTAINS(why, "implausible");
+	}
+	TEST_CHECK(cpuid_cache_plausible(in, NENT));
 }
 
 TEST(cpuid_cache_path_order)
@@ -149,8 +175,9 @@ TEST(cpuid_cache_path_order)
 
 	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), "/k", "/run/user/1", "/c", "/h"));
 	TEST_STREQ(buf, "/k/cpuid");
-	/* KVMRUN_CACHE_DIR set but empty: the cache is off. */
+	/* KVMRUN_CACHE_DIR set but empty, or relative: the cache is off. */
 	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), "", "/run/user/1", "/c", "/h"));
+	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), "cache", "/run/user/1", "/c", "/h"));
 	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), NULL, "/run/user/1", "/c", "/h"));
 	TEST_STREQ(buf, "/run/user/1/kvmrun/cpuid");
 	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), NULL, NULL, "/c", "/h"));
@@ -187,6 +214,22 @@ static int temp_dir(char *dir, size_t cap)
 	snprintf(dir, cap, "%s/kvmrun-unit-XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	return mkdtemp(dir) ? 0 : -1;
+}
+
+/* How many entries dir has besides . and .. (-1 if it cannot be read). */
+static int entries_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
 }
 
 static void remove_tree(const char *dir)
@@ -235,8 +278,8 @@ TEST(cpuid_cache_store_and_load)
 	TEST_REQUIRE(cpuid_cache_store(path, &key_a, in, NENT, &err) == 0);
 	TEST_REQUIRE(cpuid_cache_load(path, &key_a, out, NENT, &nent, &err) == 0);
 	TEST_EQ(out[0].eax, 0xabcd);
-	snprintf(path, sizeof(path), "ls '%s/a/b' | grep -qv '^cpuid$'", dir);
-	TEST_CHECK(system(path) != 0);
+	snprintf(path, sizeof(path), "%s/a/b", dir);
+	TEST_EQ(entries_in(path), 1);
 	remove_tree(dir);
 }
 
@@ -289,6 +332,28 @@ TEST(cpuid_cache_load_refuses_files_not_plainly_ours)
 	snprintf(link, sizeof(link), "%s/cpuid/sub/cpuid", dir);
 	TEST_CHECK(cpuid_cache_store(link, &key_a, in, NENT, &err) < 0);
 	TEST_CONTAINS(err.msg, "cannot create");
+
+	/* A directory that is not this user's alone is not written in. */
+	snprintf(link, sizeof(link), "%s/shared", dir);
+	TEST_REQUIRE(mkdir(link, 0700) == 0 && chmod(link, 0777) == 0);
+	snprintf(path, sizeof(path), "%s/shared/cpuid", dir);
+	TEST_CHECK(cpuid_cache_store(path, &key_a, in, NENT, &err) < 0);
+	TEST_CONTAINS(err.msg, "writable by others");
+	TEST_EQ(entries_in(link), 0);
+	TEST_REQUIRE(chmod(link, 0700) == 0);
+	if (geteuid() == 0 && chown(link, 65534, 65534) == 0) {
+		TEST_CHECK(cpuid_cache_store(path, &key_a, in, NENT, &err) < 0);
+		TEST_CONTAINS(err.msg, "belongs to another user");
+	}
+	/* A symbolic link where the directory should be. */
+	snprintf(link, sizeof(link), "%s/linked", dir);
+	snprintf(path, sizeof(path), "%s/a", dir);
+	TEST_REQUIRE(mkdir(path, 0700) == 0 && symlink(path, link) == 0);
+	snprintf(path, sizeof(path), "%s/linked/cpuid", dir);
+	TEST_CHECK(cpuid_cache_store(path, &key_a, in, NENT, &err) < 0);
+	TEST_CONTAINS(err.msg, "cannot open");
+	snprintf(path, sizeof(path), "%s/a", dir);
+	TEST_EQ(entries_in(path), 0);
 	remove_tree(dir);
 }
 

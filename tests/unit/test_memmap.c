@@ -471,6 +471,20 @@ TEST(memmap_chunks_boot_chunk)
 			sizes[i] > 2 * MIB ? 2 * MIB : sizes[i]);
 		check_chunks_tile_ram(&mm);
 	}
+	/* Few slots: the chunks grow, the boot and tail chunks stay. */
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		TEST_REQUIRE(memmap_init(&mm, sizes[i], &err) == 0);
+		TEST_REQUIRE(memmap_set_chunks(&mm, 8, &err) == 0);
+		TEST_CHECK_MSG(mm.nr_chunks <= 8, "size %#llx", (unsigned long long)sizes[i]);
+		check_chunks_tile_ram(&mm);
+	}
+	TEST_REQUIRE(memmap_init(&mm, 256 * GIB, &err) == 0);
+	TEST_REQUIRE(memmap_set_chunks(&mm, 8, &err) == 0);
+	TEST_CHECK(mm.nr_chunks <= 8 && mm.boot_chunk && mm.tail_gpa);
+	check_chunks_tile_ram(&mm);
+	TEST_CHECK(memmap_set_chunks(&mm, 3, &err) < 0);        /* cannot fit */
+	TEST_CONTAINS(err.msg, "more than 3 memory slots");
+
 	/* The grid after the boot chunk keeps its alignment when chunks grow. */
 	TEST_REQUIRE(memmap_init(&mm, 256 * GIB, &err) == 0);
 	TEST_REQUIRE(memmap_set_chunks(&mm, 500, &err) == 0);
@@ -536,6 +550,7 @@ TEST(memmap_chunk_bitmap)
 	memmap_chunk_set_mapped(&mm, 64);
 	memmap_chunk_set_mapped(&mm, 81);
 	memmap_chunk_set_mapped(&mm, 82);               /* out of range: ignored */
+	TEST_EQ(mm.chunk_mapped[82 / 64] >> (82 % 64) & 1, 0);
 	TEST_CHECK(memmap_chunk_is_mapped(&mm, 0));
 	TEST_CHECK(memmap_chunk_is_mapped(&mm, 64));
 	TEST_CHECK(memmap_chunk_is_mapped(&mm, 81));
