@@ -88,21 +88,10 @@ static int setup_cpuid(struct kvm *kvm, const char *cache, bool load,
 		snprintf(info->cpuid_cache_note, sizeof(info->cpuid_cache_note),
 			 "off");
 	}
-	if (supported_cpuid(kvm, load ? cache : NULL, keyp, c, cap, info, err) < 0)
+	/* A refusal of cached leaves is retried from KVM by cpu_setup. */
+	if (supported_cpuid(kvm, load ? cache : NULL, keyp, c, cap, info, err) < 0 ||
+	    kvm_ioctl(kvm->vcpu_fd, KVM_SET_CPUID2, c, err) < 0)
 		goto out;
-	if (ioctl(kvm->vcpu_fd, KVM_SET_CPUID2, c) < 0) {
-		if (info->cpuid_source != CPUID_FROM_CACHE) {
-			err_errno(err, errno, "KVM_SET_CPUID2 failed");
-			goto out;
-		}
-		/* KVM would not take what the cache held: ask KVM itself. */
-		snprintf(info->cpuid_cache_note, sizeof(info->cpuid_cache_note),
-			 "not used: KVM_SET_CPUID2 refused its leaves (%.60s)",
-			 strerror(errno));
-		if (supported_cpuid(kvm, NULL, NULL, c, cap, info, err) < 0 ||
-		    kvm_ioctl(kvm->vcpu_fd, KVM_SET_CPUID2, c, err) < 0)
-			goto out;
-	}
 	info->cpuid_offered = c->nent;
 	if (info->cpuid_source == CPUID_FROM_KVM && keyp) {
 		size_t len = strlen(info->cpuid_cache_note);
@@ -235,16 +224,16 @@ int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
 		return -1;
 	}
 	/*
-	 * Something the cached leaves decided (CR4, XCR0) was refused: ask
-	 * KVM, set every register again (all of it may be redone before the
-	 * first KVM_RUN) and put KVM's answer in the cache.
+	 * KVM refused the cached leaves, or something they decided (CR4,
+	 * XCR0): ask KVM, set everything again (all of it may be redone
+	 * before the first KVM_RUN) and put KVM's answer in the cache.
 	 */
 	if (setup_once(kvm, entry, cpuid_cache, false, info, err) < 0)
 		return -1;
 	/* setup_cpuid said whether KVM's answer was saved: "; saved ...". */
 	memcpy(stored, info->cpuid_cache_note, sizeof(stored));
 	snprintf(info->cpuid_cache_note, sizeof(info->cpuid_cache_note),
-		 "not used: with its leaves %.100s%.150s", first.msg, stored);
+		 "not used: with its leaves, %.100s%.150s", first.msg, stored);
 	return 0;
 }
 

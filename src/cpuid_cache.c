@@ -140,7 +140,6 @@ int cpuid_cache_decode(const void *buf, size_t len,
 		       uint32_t *nent, const char **why)
 {
 	struct cpuid_cache_header hdr;
-	const struct kvm_cpuid_entry2 *entries;
 
 	if (len < sizeof(hdr)) {
 		*why = "too short to be one";
@@ -166,8 +165,7 @@ int cpuid_cache_decode(const void *buf, size_t len,
 	}
 	/* Entries are copied out first: buf need not be aligned for them. */
 	memcpy(out, (const uint8_t *)buf + sizeof(hdr), (size_t)hdr.nent * sizeof(*out));
-	entries = out;
-	if (checksum(&hdr, entries, hdr.nent) != hdr.checksum) {
+	if (checksum(&hdr, out, hdr.nent) != hdr.checksum) {
 		*why = "damaged: wrong checksum";
 		return -1;
 	}
@@ -239,16 +237,11 @@ int cpuid_cache_load(const char *path, const struct cpuid_cache_key *key,
 	return r;
 }
 
-/* mkdir -p of path's directory, each new level mode 0700. */
-static int make_parent_dirs(const char *path, struct error *err)
+/* mkdir -p dir (a writable copy), each new level mode 0700. */
+static int make_dirs(char *dir, struct error *err)
 {
-	char dir[4096];
 	size_t i;
 
-	if (strlen(path) >= sizeof(dir))
-		return err_set(err, "path too long");
-	strcpy(dir, path);
-	*strrchr(dir, '/') = '\0';
 	for (i = 1; dir[i]; i++) {
 		if (dir[i] != '/')
 			continue;
@@ -309,7 +302,7 @@ int cpuid_cache_store(const char *path, const struct cpuid_cache_key *key,
 		err_set(err, "%u CPUID entries cannot be cached", nent);
 		goto out;
 	}
-	if (make_parent_dirs(path, err) < 0 || (dfd = open_own_dir(dir, err)) < 0)
+	if (make_dirs(dir, err) < 0 || (dfd = open_own_dir(dir, err)) < 0)
 		goto out;
 	/* The process ID makes the name unique among running kvmruns. */
 	snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", base, (long)getpid());

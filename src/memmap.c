@@ -235,10 +235,9 @@ struct mem_slot memmap_chunk(const struct memmap *mm, unsigned index)
 		cell--;
 	}
 	start = cell * mm->chunk_size;
+	end = start + mm->chunk_size < size ? start + mm->chunk_size : size;
 	if (low && mm->boot_chunk && start < mm->boot_chunk)
 		start = mm->boot_chunk;
-	end = size - cell * mm->chunk_size < mm->chunk_size ? size :
-	      cell * mm->chunk_size + mm->chunk_size;
 	return (struct mem_slot){
 		.gpa = s->gpa + start, .size = end - start,
 		.host_offset = s->host_offset + start,
