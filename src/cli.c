@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kvmrun/abi.h"
@@ -26,6 +27,7 @@ enum {
 	OPT_MAX_INSNS,
 	OPT_MAX_OUTPUT,
 	OPT_NO_CPUID_CACHE,
+	OPT_FORMAT,
 };
 
 const char *const cli_reg_names[16] = {
@@ -35,24 +37,31 @@ const char *const cli_reg_names[16] = {
 
 void cli_usage(FILE *out)
 {
-	fputs("usage: kvmrun [-hVv] [-e addr] [-m size] [-t seconds] [--load addr]\n"
-	      "              [--regs] [--ring 0|3|auto] [--strict] [--report file]\n"
-	      "              [--trace exits|insns] [--trace-file file]\n"
+	fputs("usage: kvmrun [-hqVv] [-e addr] [-m size] [-t duration] [--load addr]\n"
+	      "              [--format auto|flat] [--regs] [--ring 0|3|auto] [--strict]\n"
+	      "              [--report file] [--trace exits|insns] [--trace-file file]\n"
 	      "              [--trace-format text|jsonl] [--dump-mem addr:len[:file]]\n"
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
 	      "              [--max-output bytes] [--no-cpuid-cache] image\n"
 	      "\n"
-	      "Run a flat 64-bit x86 binary in a new KVM virtual machine.\n"
+	      "Run a flat 64-bit x86 binary in a new KVM virtual machine (image -:\n"
+	      "read it from standard input).\n"
 	      "\n"
 	      "  -m, --mem SIZE        guest RAM, e.g. 64M, 2G (default 64M, at most 256G)\n"
 	      "      --load ADDR       guest-physical load address (default 0x10000)\n"
 	      "  -e, --entry ADDR      first instruction (default: the load address)\n"
-	      "  -t, --timeout SECS    stop the guest after SECS seconds (fractions allowed)\n"
+	      "  -t, --timeout TIME    stop the guest after TIME: seconds, fractions\n"
+	      "                        allowed, or with a unit: 500ms, 2s, 1.5m, 1h, 1d\n"
+	      "      --format F        auto (default: refuse files that are not flat\n"
+	      "                        binaries, such as ELF or scripts) or flat (run\n"
+	      "                        the file's bytes whatever they are)\n"
 	      "      --ring 0|3|auto   privilege level of the guest (default auto: start\n"
 	      "                        in ring 3, move to ring 0 at the first instruction\n"
 	      "                        that needs it)\n"
 	      "      --strict          end the run at the first access to an unclaimed\n"
 	      "                        port or MMIO address\n"
+	      "  -q, --quiet           no warnings (unclaimed accesses, notes); endings\n"
+	      "                        and errors are still reported\n"
 	      "  -v, --verbose, --explain\n"
 	      "                        explain the machine kvmrun sets up, and the ending\n"
 	      "      --regs            print the registers, decoded, when the run ends\n"
@@ -64,7 +73,8 @@ void cli_usage(FILE *out)
 	      "      --dump-mem A:L[:F]\n"
 	      "                        at the end, dump L bytes of guest memory at A: hex\n"
 	      "                        to stderr, or raw to file F (repeatable)\n"
-	      "      --set REG=VALUE   start with general register REG = VALUE (repeatable)\n"
+	      "      --set REG=VALUE   start with general register REG = VALUE; a value\n"
+	      "                        may be negative (two's complement) (repeatable)\n"
 	      "      --max-exits N     end the run after N VM exits the guest caused\n"
 	      "      --max-insns N     end a --trace insns run after N instructions\n"
 	      "      --max-output N    end the run once the guest wrote N bytes of output\n"
@@ -147,43 +157,146 @@ static int parse_dump(const char *arg, struct config *cfg, struct error *err)
 	if (d->addr + d->len - 1 < d->addr)
 		return err_set(err, "--dump-mem '%s' wraps around", arg);
 	d->file = file ? file + 1 : NULL;
+	d->arg = arg;
 	if (d->file && !*d->file)
 		return err_set(err, "--dump-mem '%s' has an empty file name", arg);
 	cfg->nr_dumps++;
 	return 0;
 }
 
-/* --set REG=VALUE */
+/* A register name as --set takes it: rax ... r15, in either case. */
+static int reg_index(const char *name, size_t len)
+{
+	unsigned i;
+	size_t k;
+
+	for (i = 0; i < 16; i++) {
+		const char *want = cli_reg_names[i];
+
+		if (strlen(want) != len)
+			continue;
+		for (k = 0; k < len; k++)
+			if (name[k] != want[k] && name[k] != want[k] - 'a' + 'A')
+				break;
+		if (k == len)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* --set REG=VALUE; VALUE may be negative, as two's complement. */
 static int parse_set(const char *arg, struct config *cfg, struct error *err)
 {
-	const char *eq = strchr(arg, '='), *why;
+	const char *eq = strchr(arg, '='), *why, *num;
 	struct reg_set *r;
-	unsigned i;
+	bool negative;
+	uint64_t v;
+	int i;
 
 	if (cfg->nr_sets == CONFIG_MAX_SETS)
 		return err_set(err, "at most %d --set options", CONFIG_MAX_SETS);
 	if (!eq)
 		return err_set(err, "--set '%s' must be REG=VALUE", arg);
 	r = &cfg->sets[cfg->nr_sets];
-	for (i = 0; i < 16; i++)
-		if (strlen(cli_reg_names[i]) == (size_t)(eq - arg) &&
-		    strncmp(arg, cli_reg_names[i], (size_t)(eq - arg)) == 0)
-			break;
-	if (i == 16)
+	i = reg_index(arg, (size_t)(eq - arg));
+	if (i < 0)
 		return err_set(err, "--set '%s': unknown register (rax ... r15)", arg);
-	if (parse_u64(eq + 1, 0, UINT64_MAX, &r->value, &why) < 0)
-		return err_set(err, "--set '%s': value %s", arg, why);
-	r->reg = i;
+	num = eq + 1;
+	negative = *num == '-';
+	/* -0x8000000000000000 is the most negative 64-bit value. */
+	if (parse_u64(num + negative, 0, negative ? 1ULL << 63 : UINT64_MAX, &v,
+		      &why) < 0)
+		return err_set(err, "--set '%s': value %s", arg,
+			       negative && strcmp(why, "is too large") == 0 ?
+			       "is too small (at least -0x8000000000000000)" : why);
+	r->value = negative ? 0 - v : v;
+	r->reg = (unsigned)i;
 	cfg->nr_sets++;
 	return 0;
 }
 
+/* Where RAM is, for messages: "0-0x3ffffff", or both ranges. */
+static void describe_ram(const struct memmap *mm, char *buf, size_t len)
+{
+	const struct mem_slot *lo = &mm->slots[0], *hi = &mm->slots[1];
+
+	if (mm->nr_slots == 1)
+		snprintf(buf, len, "RAM is 0-%#llx; use --mem",
+			 (unsigned long long)(lo->size - 1));
+	else
+		snprintf(buf, len, "RAM is 0-%#llx and %#llx-%#llx",
+			 (unsigned long long)(lo->size - 1), (unsigned long long)hi->gpa,
+			 (unsigned long long)(hi->gpa + hi->size - 1));
+}
+
+/*
+ * --mem, and --load and --entry against it, checked here so that the
+ * message quotes the numbers as the user wrote them.  memmap_init checks
+ * the size again for callers other than the command line.
+ */
+static int check_memory_args(struct config *cfg, const char *mem_arg,
+			     const char *load_arg, const char *entry_arg,
+			     struct error *err)
+{
+	struct memmap mm;
+	char ram[120];
+
+	if (!mem_arg)
+		mem_arg = "64M";
+	if (cfg->mem_size < MEMMAP_MIN_RAM)
+		return err_set(err, "--mem '%s' is too small (at least 1M)", mem_arg);
+	if (cfg->mem_size > MEMMAP_MAX_RAM)
+		return err_set(err, "--mem '%s' is too large (at most 256G)", mem_arg);
+	if (cfg->mem_size % MEMMAP_PAGE_SIZE)
+		return err_set(err, "--mem '%s' is not a multiple of 4K", mem_arg);
+	if (memmap_init(&mm, cfg->mem_size, err) < 0)
+		return -1;
+	describe_ram(&mm, ram, sizeof(ram));
+	if (load_arg && !memmap_is_ram(&mm, cfg->load_addr, 1))
+		return err_set(err, "--load '%s' is outside guest RAM (%s)", load_arg, ram);
+	if (entry_arg && !memmap_is_ram(&mm, cfg->entry, 1))
+		return err_set(err, "--entry '%s' is outside guest RAM (%s)", entry_arg, ram);
+	return 0;
+}
+
+/*
+ * "--tr" matches --trace, --trace-file and --trace-format: list them into
+ * err and return true.  Options that are one option under two names
+ * (--verbose, --explain) count once, as getopt_long counts them.
+ */
+static bool ambiguous_option(const char *prev, const struct option *longopts,
+			     struct error *err)
+{
+	size_t n = strcspn(prev + 2, "=");
+	const struct option *lo, *first = NULL;
+	char list[300] = "";
+	bool ambiguous = false;
+
+	for (lo = longopts; lo->name; lo++) {
+		if (strncmp(lo->name, prev + 2, n) != 0)
+			continue;
+		if (strlen(lo->name) == n)
+			return false;           /* an exact match is no ambiguity */
+		if (first && (lo->val != first->val || lo->has_arg != first->has_arg))
+			ambiguous = true;
+		if (!first)
+			first = lo;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s--%s",
+			 *list ? ", " : "", lo->name);
+	}
+	if (!ambiguous)
+		return false;
+	err_set(err, "option --%.*s is ambiguous: it could be %s", (int)n, prev + 2, list);
+	return true;
+}
+
 /*
  * What getopt_long rejected, with prev = argv[optind - 1].  optopt is 0
- * for an unknown long option (prev is it), the long option's value for
- * "--regs=1", an argument to an option that takes none (prev is it), and
- * the character for an unknown short option (then prev may be an earlier
- * argument: getopt keeps optind on a group like "-vx" until it is done).
+ * for an unknown or ambiguous long option (prev is it), the long option's
+ * value for "--regs=1", an argument to an option that takes none (prev is
+ * it), and the character for an unknown short option (then prev may be an
+ * earlier argument: getopt keeps optind on a group like "-vx" until it is
+ * done).
  */
 static void unknown_option(const char *prev, int opt,
 			   const struct option *longopts, struct error *err)
@@ -192,7 +305,8 @@ static void unknown_option(const char *prev, int opt,
 	const struct option *lo;
 
 	if (strncmp(prev, "--", 2) == 0 && opt == 0) {
-		err_set(err, "unknown option %s", prev);
+		if (!ambiguous_option(prev, longopts, err))
+			err_set(err, "unknown option %s", prev);
 		return;
 	}
 	if (strncmp(prev, "--", 2) == 0 && eq) {
@@ -215,6 +329,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "dump-mem",   required_argument, NULL, OPT_DUMP_MEM },
 		{ "entry",      required_argument, NULL, 'e' },
 		{ "explain",    no_argument,       NULL, 'v' },
+		{ "format",     required_argument, NULL, OPT_FORMAT },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ "kvm-device", required_argument, NULL, OPT_KVM_DEVICE },
 		{ "load",       required_argument, NULL, OPT_LOAD },
@@ -225,6 +340,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "no-cpuid-cache", no_argument,   NULL, OPT_NO_CPUID_CACHE },
 		{ "regs",       no_argument,       NULL, OPT_REGS },
 		{ "report",     required_argument, NULL, OPT_REPORT },
+		{ "quiet",      no_argument,       NULL, 'q' },
 		{ "ring",       required_argument, NULL, OPT_RING },
 		{ "set",        required_argument, NULL, OPT_SET },
 		{ "strict",     no_argument,       NULL, OPT_STRICT },
@@ -236,7 +352,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "version",    no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *why;
+	const char *why, *mem_arg = NULL, *load_arg = NULL, *entry_arg = NULL;
 	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -245,18 +361,23 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 
 	optind = 0;     /* glibc: full reinitialisation, so tests can call again */
 	opterr = 0;     /* errors are reported through err */
-	while ((c = getopt_long(argc, argv, ":e:hm:t:vV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":e:hm:qt:vV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if (opt_number("--entry", optarg, false, 0, &cfg->entry, err) < 0)
 				return CLI_USAGE_ERROR;
 			cfg->entry_set = true;
+			entry_arg = optarg;
 			break;
 		case 'h':
 			return CLI_HELP;
 		case 'm':
 			if (opt_number("--mem", optarg, true, 1, &cfg->mem_size, err) < 0)
 				return CLI_USAGE_ERROR;
+			mem_arg = optarg;
+			break;
+		case 'q':
+			cfg->quiet = true;
 			break;
 		case 't':
 			if (parse_seconds(optarg, MAX_TIMEOUT_S, &cfg->timeout_ns, &why) < 0) {
@@ -272,6 +393,17 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		case OPT_LOAD:
 			if (opt_number("--load", optarg, false, 0, &cfg->load_addr, err) < 0)
 				return CLI_USAGE_ERROR;
+			load_arg = optarg;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "auto") == 0)
+				cfg->format = IMAGE_AUTO;
+			else if (strcmp(optarg, "flat") == 0)
+				cfg->format = IMAGE_FLAT;
+			else {
+				err_set(err, "--format '%s' must be auto or flat", optarg);
+				return CLI_USAGE_ERROR;
+			}
 			break;
 		case OPT_REGS:
 			cfg->print_regs = true;
@@ -362,6 +494,8 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		err_set(err, "--max-insns needs --trace insns");
 		return CLI_USAGE_ERROR;
 	}
+	if (check_memory_args(cfg, mem_arg, load_arg, entry_arg, err) < 0)
+		return CLI_USAGE_ERROR;
 	cfg->image = argv[optind];
 	return CLI_RUN;
 }

@@ -23,6 +23,7 @@ enum ring_mode {
 struct mem_dump {
 	uint64_t addr, len;
 	const char *file;               /* NULL: hex dump to stderr */
+	const char *arg;                /* as the user wrote it, for messages */
 };
 
 /* --set REG=VALUE */
@@ -33,14 +34,26 @@ struct reg_set {
 
 enum trace_format { TRACE_TEXT, TRACE_JSONL };
 
+/* How the image file is read (--format). */
+enum image_format {
+	IMAGE_AUTO,             /* flat bytes, unless the file is recognised as
+				   something else, which is refused by name */
+	IMAGE_FLAT,             /* flat bytes, whatever the file looks like */
+};
+
+/* The image from standard input: kvmrun - */
+#define CONFIG_IMAGE_STDIN      "-"
+
 struct config {
-	const char *image;              /* path of the image file */
+	const char *image;              /* path of the image file, or "-" */
+	enum image_format format;
 	uint64_t mem_size;              /* bytes of guest RAM */
 	uint64_t load_addr;             /* guest-physical load address */
 	uint64_t entry;                 /* first RIP */
 	bool entry_set;                 /* -e given; else entry = load_addr */
 	uint64_t timeout_ns;            /* 0: no time limit */
 	bool verbose;                   /* narrate the setup (-v) */
+	bool quiet;                     /* no non-fatal warnings (-q) */
 	bool print_regs;                /* registers at the end (--regs) */
 	bool strict;                    /* unclaimed access ends the run */
 	enum ring_mode ring;

@@ -130,12 +130,37 @@ int parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 	return 0;
 }
 
+/*
+ * A time unit after the number, as timeout(1) takes them (s, m, h, d),
+ * and ms: its length in nanoseconds, or 0 if the suffix is not a unit.
+ */
+static uint64_t unit_ns(const char *suffix)
+{
+	static const struct { const char *name; uint64_t ns; } units[] = {
+		{ "", 1000000000ULL }, { "s", 1000000000ULL },
+		{ "ms", 1000000ULL }, { "m", 60000000000ULL },
+		{ "h", 3600000000000ULL }, { "d", 86400000000000ULL },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		const char *a = suffix, *b = units[i].name;
+
+		while (*a && *a == *b) {
+			a++;
+			b++;
+		}
+		if (!*a && !*b)
+			return units[i].ns;
+	}
+	return 0;
+}
+
 int parse_seconds(const char *s, uint64_t max_s, uint64_t *ns,
 		  const char **why)
 {
 	const uint64_t ns_per_s = 1000000000;
-	uint64_t whole = 0, frac = 0, scale = ns_per_s;
-	bool capped;
+	uint64_t whole = 0, frac = 0, scale = ns_per_s, unit, max_ns, v;
 	const char *p = s;
 	int any = 0;
 
@@ -144,39 +169,45 @@ int parse_seconds(const char *s, uint64_t max_s, uint64_t *ns,
 		return -1;
 	}
 	/* The result must fit in nanoseconds. */
-	capped = max_s > UINT64_MAX / ns_per_s;
-	if (capped)
-		max_s = UINT64_MAX / ns_per_s;
+	max_ns = max_s > UINT64_MAX / ns_per_s ? UINT64_MAX : max_s * ns_per_s;
 	for (; *p >= '0' && *p <= '9'; p++, any = 1) {
-		whole = whole * 10 + (uint64_t)(*p - '0');
-		if (whole > max_s) {
+		if (whole > (UINT64_MAX - 9) / 10) {
 			*why = "is too large";
 			return -1;
 		}
+		whole = whole * 10 + (uint64_t)(*p - '0');
 	}
 	if (*p == '.') {
 		for (p++; *p >= '0' && *p <= '9'; p++, any = 1) {
-			/* Digits past nanoseconds are accepted and ignored. */
+			/* Digits past a billionth are accepted and ignored. */
 			if (scale >= 10) {
 				scale /= 10;
 				frac += (uint64_t)(*p - '0') * scale;
 			}
 		}
 	}
-	if (!any || *p) {
-		*why = "is not a number of seconds";
+	unit = unit_ns(p);
+	if (!any || !unit) {
+		*why = "is not a number of seconds (a unit may follow: ms, s, m, h or d)";
 		return -1;
 	}
-	/* A fraction past max_s is too much, unless max_s is only the cap of
-	 * what fits in nanoseconds: then what fits is the limit. */
-	if (whole == max_s && frac && (!capped || frac > UINT64_MAX % ns_per_s)) {
+	/* whole units, plus the fraction of one (frac is in billionths). */
+	if (whole > max_ns / unit) {
 		*why = "is too large";
 		return -1;
 	}
-	if (whole == 0 && frac == 0) {
+	v = whole * unit;
+	/* frac < 10^9 and unit <= 86400 * 10^9: split to stay in 64 bits. */
+	frac = (frac / 1000) * (unit / 1000000) + (frac % 1000) * (unit / 1000000) / 1000;
+	if (frac > max_ns - v) {
+		*why = "is too large";
+		return -1;
+	}
+	v += frac;
+	if (v == 0) {
 		*why = "must not be zero";
 		return -1;
 	}
-	*ns = whole * ns_per_s + frac;
+	*ns = v;
 	return 0;
 }

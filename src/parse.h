@@ -25,9 +25,10 @@ int parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 	       const char **why);
 
 /*
- * Parse a non-negative decimal number of seconds with an optional fraction
- * ("2", "0.25", "1.5") into nanoseconds.  Accepts at most max_s seconds and
- * rejects zero.
+ * Parse a non-negative decimal duration with an optional fraction and an
+ * optional unit, as timeout(1) writes them, plus ms: "2", "0.25", "1.5s",
+ * "500ms", "2m", "1h", "1d" (no unit: seconds), into nanoseconds.  Accepts
+ * at most max_s seconds and rejects zero.
  */
 int parse_seconds(const char *s, uint64_t max_s, uint64_t *ns,
 		  const char **why);

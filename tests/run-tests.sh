@@ -103,7 +103,7 @@ name=cli:help
 "$KVMRUN" --help >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null
 status=$?
 if check_status "$name" 0; then
-	if [ -s "$tmp/$name.err" ] || ! grep -q -- '--timeout SECS' "$tmp/$name.out"; then
+	if [ -s "$tmp/$name.err" ] || ! grep -q -- '--timeout TIME' "$tmp/$name.out"; then
 		fail "$name" "help not on stdout"
 	else pass "$name"; fi
 fi

@@ -190,8 +190,8 @@ TEST(cli_unknown_options)
 	TEST_CONTAINS(r.err.msg, "unknown option");
 	TEST_CONTAINS(r.err.msg, "--bogus");
 	cli_done(&r);
-	TEST_EQ(cli_args(&r, "-vq", "img", NULL), CLI_USAGE_ERROR);
-	TEST_CONTAINS(r.err.msg, "-q");
+	TEST_EQ(cli_args(&r, "-vy", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "-y");
 	cli_done(&r);
 }
 
@@ -341,6 +341,158 @@ TEST(cli_error_names_the_right_option)
 	}
 }
 
+/* -t takes units as timeout(1) does, and ms. */
+TEST(cli_timeout_units)
+{
+	static const struct { const char *arg; uint64_t ns; } rows[] = {
+		{ "1s", 1000000000ULL }, { "500ms", 500000000ULL },
+		{ "1m", 60000000000ULL }, { "0.5h", 1800000000000ULL },
+		{ "1d", 86400000000000ULL },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct cli_run r;
+
+		TEST_CHECK_MSG(cli_args(&r, "-t", rows[i].arg, "img", NULL) == CLI_RUN,
+			       "-t %s: %s", rows[i].arg, r.err.msg);
+		TEST_CHECK_MSG(r.cfg.timeout_ns == rows[i].ns, "-t %s gave %llu ns",
+			       rows[i].arg, (unsigned long long)r.cfg.timeout_ns);
+		cli_done(&r);
+	}
+}
+
+/* --set: upper-case names, negative values as two's complement. */
+TEST(cli_set_values)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "--set", "RAX=-1", "--set", "R15=0x10", "--set",
+			 "rBx=-0x8000000000000000", "--set", "rcx=-0", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.nr_sets, 4);
+	TEST_EQ(r.cfg.sets[0].reg, 0);
+	TEST_EQ(r.cfg.sets[0].value, UINT64_MAX);
+	TEST_STREQ(cli_reg_names[r.cfg.sets[1].reg], "r15");
+	TEST_EQ(r.cfg.sets[1].value, 0x10);
+	TEST_STREQ(cli_reg_names[r.cfg.sets[2].reg], "rbx");
+	TEST_EQ(r.cfg.sets[2].value, 0x8000000000000000ULL);
+	TEST_EQ(r.cfg.sets[3].value, 0);
+	cli_done(&r);
+
+	TEST_EQ(cli_args(&r, "--set", "rax=-0x8000000000000001", "img", NULL),
+		CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "too small");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--set", "rax=--1", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "not a number");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--set", "rip=1", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "unknown register");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--set", "ra=1", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "unknown register");
+	cli_done(&r);
+}
+
+/* A prefix of several options names them all; of one option, is it. */
+TEST(cli_ambiguous_abbreviations)
+{
+	static const struct { const char *arg; const char *want; } rows[] = {
+		{ "--tr", "option --tr is ambiguous: it could be --trace, --trace-file, --trace-format" },
+		{ "--max", "--max-exits, --max-insns, --max-output" },
+		{ "--ver", "--verbose, --version" },
+		{ "--e=1", "option --e is ambiguous: it could be --entry, --explain" },
+	};
+	unsigned i;
+	struct cli_run r;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		TEST_CHECK_MSG(cli_args(&r, rows[i].arg, "x", "img", NULL) == CLI_USAGE_ERROR,
+			       "%s", rows[i].arg);
+		TEST_CONTAINS(r.err.msg, rows[i].want);
+		cli_done(&r);
+	}
+	/* Unambiguous prefixes still work; --trace is exact, not a prefix. */
+	TEST_EQ(cli_args(&r, "--stri", "--trace", "exits", "--qui", "img", NULL), CLI_RUN);
+	TEST_CHECK(r.cfg.strict);
+	TEST_CHECK(r.cfg.trace_exits);
+	TEST_CHECK(r.cfg.quiet);
+	cli_done(&r);
+}
+
+TEST(cli_quiet_format_and_stdin)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "img", NULL), CLI_RUN);
+	TEST_CHECK(!r.cfg.quiet);
+	TEST_EQ(r.cfg.format, IMAGE_AUTO);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "-q", "--format", "flat", "-", NULL), CLI_RUN);
+	TEST_CHECK(r.cfg.quiet);
+	TEST_EQ(r.cfg.format, IMAGE_FLAT);
+	TEST_STREQ(r.cfg.image, CONFIG_IMAGE_STDIN);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--format=auto", "--quiet", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.format, IMAGE_AUTO);
+	TEST_CHECK(r.cfg.quiet);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--format", "elf", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "--format 'elf' must be auto or flat");
+	cli_done(&r);
+}
+
+/* Messages quote numbers as the user wrote them, not as kvmrun prints them. */
+TEST(cli_numbers_quoted_as_written)
+{
+	static const struct { const char *opt, *arg, *want; } rows[] = {
+		{ "-m", "100000", "--mem '100000' is too small (at least 1M)" },
+		{ "-m", "1048577", "--mem '1048577' is not a multiple of 4K" },
+		{ "-m", "300G", "--mem '300G' is too large (at most 256G)" },
+		{ "--load", "3221225472", "--load '3221225472' is outside guest RAM (RAM is 0-0x3ffffff; use --mem)" },
+		{ "-e", "67108864", "--entry '67108864' is outside guest RAM" },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct cli_run r;
+
+		TEST_CHECK_MSG(cli_args(&r, rows[i].opt, rows[i].arg, "img", NULL) ==
+			       CLI_USAGE_ERROR, "%s %s", rows[i].opt, rows[i].arg);
+		TEST_CONTAINS(r.err.msg, rows[i].want);
+		cli_done(&r);
+	}
+}
+
+/* Addresses are checked against the RAM --mem gives, wherever it is given. */
+TEST(cli_addresses_against_mem)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "--load", "0x100000000", "-m", "4G", "img", NULL), CLI_RUN);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--load", "0xc0000000", "-m", "4G", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "RAM is 0-0xbfffffff and 0x100000000-0x13fffffff");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "-e", "0x3ffffff", "img", NULL), CLI_RUN);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "-e", "0x4000000", "img", NULL), CLI_USAGE_ERROR);
+	cli_done(&r);
+}
+
+/* --dump-mem keeps the argument as written, for its messages. */
+TEST(cli_dump_mem_keeps_argument)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "--dump-mem", "65536:16:f", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.nr_dumps, 1);
+	TEST_EQ(r.cfg.dumps[0].addr, 65536);
+	TEST_STREQ(r.cfg.dumps[0].arg, "65536:16:f");
+	TEST_STREQ(r.cfg.dumps[0].file, "f");
+	cli_done(&r);
+}
+
 const struct test tests_cli[] = {
 	TEST_ENTRY(cli_defaults),
 	TEST_ENTRY(cli_mem),
@@ -358,5 +510,12 @@ const struct test tests_cli[] = {
 	TEST_ENTRY(cli_bad_number_quotes_argument),
 	TEST_ENTRY(cli_parse_is_repeatable),
 	TEST_ENTRY(cli_usage_mentions_options),
+	TEST_ENTRY(cli_timeout_units),
+	TEST_ENTRY(cli_set_values),
+	TEST_ENTRY(cli_ambiguous_abbreviations),
+	TEST_ENTRY(cli_quiet_format_and_stdin),
+	TEST_ENTRY(cli_numbers_quoted_as_written),
+	TEST_ENTRY(cli_addresses_against_mem),
+	TEST_ENTRY(cli_dump_mem_keeps_argument),
 	TEST_END,
 };

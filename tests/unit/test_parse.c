@@ -263,6 +263,17 @@ TEST(parse_seconds_values)
 		{ "1.9999999999", 1999999999 },         /* truncated, not rounded */
 		{ "31536000", 31536000 * NS },          /* max_s itself */
 		{ "31535999.999999999", 31535999999999999ULL },
+		/* Units, as timeout(1) takes them, and ms. */
+		{ "1s", 1 * NS },
+		{ "0.5s", 500000000 },
+		{ "500ms", 500000000 },
+		{ "1ms", 1000000 },
+		{ "0.5ms", 500000 },
+		{ "1m", 60 * NS },
+		{ "1.5m", 90 * NS },
+		{ "2h", 7200 * NS },
+		{ "1d", 86400 * NS },
+		{ "365d", 31536000 * NS },              /* max_s itself */
 	};
 	unsigned i;
 
@@ -281,7 +292,8 @@ TEST(parse_seconds_rejects_garbage)
 {
 	static const char *const bad[] = {
 		"", ".", "abc", "1e3", "-1", "+1", " 1", "1 ", "1.2.3", "1,5",
-		"0x10", "1s", "..5", "1.5x", "inf", "nan",
+		"0x10", "..5", "1.5x", "inf", "nan", "1S", "1 s", "1sec", "1mss",
+		"s", "ms", "1us", "1e", "1.5.s",
 	};
 	unsigned i;
 
