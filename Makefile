@@ -32,7 +32,8 @@ endif
 # Modules with no KVM calls: unit-tested on their own.
 PURE_SRCS := src/error.c src/parse.c src/memmap.c src/paging.c src/gdt.c \
              src/bus.c src/unclaimed.c src/cli.c src/insn.c src/supervisor.c \
-             src/stats.c src/sha256.c src/json.c src/kvm.c src/cpuid_cache.c
+             src/stats.c src/sha256.c src/json.c src/kvm.c src/cpuid_cache.c \
+             src/imagefmt.c
 SRCS      := $(PURE_SRCS) src/cpu.c src/loader.c src/console.c \
              src/dev_uart.c src/dev_debugcon.c src/dev_exit.c src/dev_post.c \
              src/dev_testdev.c src/dev_write.c src/run.c src/trap.c src/trace.c \
@@ -49,7 +50,7 @@ CACHETOOL := $(BUILD)/cachetool
 GUEST_SRCS := $(wildcard guests/*.S guests/hostile/*.S)
 GUESTS     := $(GUEST_SRCS:.S=.bin)
 
-.PHONY: all run check unit guests bench clean
+.PHONY: all run check unit guests bench clean fixtures
 # Keep the guests' object files: no "rm build/guests/..." after every build.
 .SECONDARY:
 all: $(KVMRUN) guests
@@ -97,7 +98,7 @@ run: all
 
 unit: $(UNIT_BIN)
 
-check: all $(UNIT_BIN) $(JSONLINT) $(CACHETOOL)
+check: all $(UNIT_BIN) $(JSONLINT) $(CACHETOOL) fixtures
 	KVMRUN=$(KVMRUN) UNIT_TESTS=$(UNIT_BIN) JSONLINT=$(JSONLINT) CACHETOOL=$(CACHETOOL) \
 		SANITIZED=$(if $(filter 1,$(SANITIZE)),1,0) tests/run-tests.sh
 
@@ -136,6 +137,7 @@ bench: ./kvmrun $(BENCH_BINS)
 	cat bench/RESULTS.md
 
 include fuzz/fuzz.mk
+include tests/fixtures.mk
 
 clean:
 	rm -rf build kvmrun guests/*.bin guests/hostile/*.bin

@@ -50,7 +50,7 @@ static int write_access(void *dev, struct bus_access *acc)
 	}
 	bw->calls++;
 	if (len) {
-		r = console_write(bw->con, buf, (size_t)len);
+		r = console_write_ref(bw->con, buf, (size_t)len);
 		if (r < 0)
 			return r;
 		bw->bytes += len;

@@ -3,17 +3,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int read_all(int fd, uint8_t *dst, uint64_t size, const char *path,
-		    struct error *err)
+#include "imagefmt.h"
+
+static int read_all(int fd, uint8_t *dst, uint64_t size, uint64_t offset,
+		    const char *path, struct error *err)
 {
 	uint64_t done = 0;
 
 	while (done < size) {
 		size_t chunk = size - done > (1U << 30) ? (1U << 30) : (size_t)(size - done);
-		ssize_t n = pread(fd, dst + done, chunk, (off_t)done);
+		ssize_t n = pread(fd, dst + done, chunk, (off_t)(offset + done));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -26,15 +29,67 @@ static int read_all(int fd, uint8_t *dst, uint64_t size, const char *path,
 	return 0;
 }
 
-int loader_flat(struct memmap *mm, const char *path, uint64_t load,
-		struct loaded_image *img, struct error *err)
+/* Refuse, with IMAGE_AUTO, an image whose first bytes say it is not flat. */
+static int check_format(const uint8_t *head, size_t len, const char *name,
+			enum image_format format, struct error *err)
 {
+	struct imagefmt f;
+
+	if (format == IMAGE_FLAT)
+		return 0;
+	imagefmt_detect(head, len, &f);
+	if (f.kind == IMAGEFMT_FLAT)
+		return 0;
+	/* The advice says FILE where the image's name goes. */
+	char *file = strstr(f.advice, "FILE");
+
+	if (file)
+		*file = '\0';
+	return err_set(err, "image %s is %s, not a flat binary: %s%s%s (--format "
+		       "flat runs its bytes anyway)", name, f.what, f.advice,
+		       file ? name : "", file ? file + 4 : "");
+}
+
+/* Is there room at load for size bytes?  Then record the region. */
+static int place(struct memmap *mm, const char *name, uint64_t load,
+		 uint64_t size, struct error *err)
+{
+	uint64_t room = memmap_ram_left(mm, load);
+
+	if (room == 0)
+		return err_set(err, "load address %#llx is outside guest RAM "
+			       "(RAM ends at %#llx)", (unsigned long long)load,
+			       (unsigned long long)memmap_ram_end(mm));
+	if (size > room)
+		return err_set(err, "image %s (%llu bytes) does not fit in RAM at %#llx "
+			       "(only %llu byte%s of RAM from there; use --mem)", name,
+			       (unsigned long long)size, (unsigned long long)load,
+			       (unsigned long long)room, room == 1 ? "" : "s");
+	if (memmap_add(mm, load, size, MEM_KIND_IMAGE, "image", err) < 0)
+		return -1;
+	if (!memmap_gpa(mm, load, size))
+		return err_set(err, "guest RAM is not mapped");
+	return 0;
+}
+
+static void loaded(struct loaded_image *img, uint64_t load, uint64_t size)
+{
+	img->addr = load;
+	img->size = size;
+	img->entry = load;
+}
+
+int loader_flat(struct memmap *mm, const char *path, uint64_t load,
+		enum image_format format, struct loaded_image *img,
+		struct error *err)
+{
+	uint8_t head[IMAGEFMT_HEAD];
 	struct stat st;
-	uint64_t size, room;
-	uint8_t *dst;
+	uint64_t size;
 	int fd, r = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return err_set(err, "image %s: no such file", path);
@@ -48,6 +103,11 @@ int loader_flat(struct memmap *mm, const char *path, uint64_t load,
 		err_set(err, "image %s is a directory", path);
 		goto out;
 	}
+	if (S_ISFIFO(st.st_mode)) {
+		err_set(err, "image %s is a FIFO, not a regular file (to read an "
+			"image from a pipe, give it on standard input: kvmrun -)", path);
+		goto out;
+	}
 	if (!S_ISREG(st.st_mode)) {
 		err_set(err, "image %s is not a regular file", path);
 		goto out;
@@ -57,34 +117,32 @@ int loader_flat(struct memmap *mm, const char *path, uint64_t load,
 		goto out;
 	}
 	size = (uint64_t)st.st_size;
-	room = memmap_ram_left(mm, load);
-	if (room == 0) {
-		err_set(err, "load address %#llx is outside guest RAM "
-			"(RAM ends at %#llx)", (unsigned long long)load,
-			(unsigned long long)memmap_ram_end(mm));
+	/* The format first: "is an ELF file" says more than "does not fit". */
+	if (read_all(fd, head, size < sizeof(head) ? size : sizeof(head), 0, path,
+		     err) < 0 ||
+	    check_format(head, size < sizeof(head) ? (size_t)size : sizeof(head),
+			 path, format, err) < 0 ||
+	    place(mm, path, load, size, err) < 0 ||
+	    read_all(fd, memmap_gpa(mm, load, size), size, 0, path, err) < 0)
 		goto out;
-	}
-	if (size > room) {
-		err_set(err, "image %s (%llu bytes) does not fit in RAM at %#llx "
-			"(only %llu byte%s of RAM from there; use --mem)", path,
-			(unsigned long long)size, (unsigned long long)load,
-			(unsigned long long)room, room == 1 ? "" : "s");
-		goto out;
-	}
-	if (memmap_add(mm, load, size, MEM_KIND_IMAGE, "image", err) < 0)
-		goto out;
-	dst = memmap_gpa(mm, load, size);
-	if (!dst) {
-		err_set(err, "guest RAM is not mapped");
-		goto out;
-	}
-	if (read_all(fd, dst, size, path, err) < 0)
-		goto out;
-	img->addr = load;
-	img->size = size;
-	img->entry = load;
+	loaded(img, load, size);
 	r = 0;
 out:
 	close(fd);
 	return r;
+}
+
+int loader_flat_bytes(struct memmap *mm, const uint8_t *data, size_t size,
+		      const char *name, uint64_t load, enum image_format format,
+		      struct loaded_image *img, struct error *err)
+{
+	if (size == 0)
+		return err_set(err, "image %s is empty", name);
+	if (check_format(data, size < IMAGEFMT_HEAD ? size : IMAGEFMT_HEAD, name,
+			 format, err) < 0 ||
+	    place(mm, name, load, size, err) < 0)
+		return -1;
+	memcpy(memmap_gpa(mm, load, size), data, size);
+	loaded(img, load, size);
+	return 0;
 }

@@ -473,9 +473,8 @@ static int check_dumps(const struct machine *m, struct error *err)
 		const struct mem_dump *d = &m->cfg->dumps[i];
 
 		if (!memmap_is_ram(&m->mem, d->addr, d->len))
-			return err_set(err, "--dump-mem %#llx:%#llx is not inside guest RAM "
-				       "(RAM ends at %#llx)", (unsigned long long)d->addr,
-				       (unsigned long long)d->len,
+			return err_set(err, "--dump-mem %s is not inside guest RAM "
+				       "(RAM ends at %#llx)", d->arg ? d->arg : "?",
 				       (unsigned long long)memmap_ram_end(&m->mem));
 	}
 	return 0;
@@ -496,7 +495,7 @@ int machine_create(struct machine *m, const struct config *cfg,
 	m->kvm.dev_fd = m->kvm.vm_fd = m->kvm.vcpu_fd = -1;
 	unclaimed_init(&m->unclaimed);
 	stats_init(&m->stats);
-	if (console_init(&m->console, 1, 0) < 0) {
+	if (console_init(&m->console, 1, io->image_data ? -1 : 0) < 0) {
 		err_set(err, "out of memory for the console buffer");
 		goto fail;
 	}
@@ -506,9 +505,26 @@ int machine_create(struct machine *m, const struct config *cfg,
 
 	/* Guest memory and its contents: pure, no KVM yet. */
 	if (memmap_init(&m->mem, cfg->mem_size, err) < 0 ||
-	    map_ram(&m->mem, err) < 0 ||
-	    loader_flat(&m->mem, cfg->image, cfg->load_addr, &m->image, err) < 0)
+	    map_ram(&m->mem, err) < 0)
 		goto fail;
+	if (io->image_data ?
+	    loader_flat_bytes(&m->mem, io->image_data, io->image_size, "(standard input)",
+			      cfg->load_addr, cfg->format, &m->image, err) < 0 :
+	    loader_flat(&m->mem, cfg->image, cfg->load_addr, cfg->format, &m->image,
+			err) < 0)
+		goto fail;
+	if (cfg->report) {
+		/* The report names the bytes the guest was given, hashed now:
+		 * the file may change, and the guest may write over them. */
+		struct sha256 h;
+		uint8_t digest[32];
+
+		sha256_init(&h);
+		sha256_update(&h, memmap_gpa(&m->mem, m->image.addr, m->image.size),
+			      (size_t)m->image.size);
+		sha256_final(&h, digest);
+		sha256_hex(digest, m->image_sha256);
+	}
 	m->cpl = cfg->ring == RING_0 ? 0 : 3;
 	m->entry = (struct cpu_entry){
 		.rip = cfg->entry_set ? cfg->entry : m->image.entry,
@@ -524,18 +540,6 @@ int machine_create(struct machine *m, const struct config *cfg,
 	m->insn_cpl = m->cpl;
 	if (check_dumps(m, err) < 0)
 		goto fail;
-	if (cfg->report) {
-		/* The report names the bytes the guest was given, hashed now:
-		 * the file may change, and the guest may write over them. */
-		struct sha256 h;
-		uint8_t digest[32];
-
-		sha256_init(&h);
-		sha256_update(&h, memmap_gpa(&m->mem, m->image.addr, m->image.size),
-			      (size_t)m->image.size);
-		sha256_final(&h, digest);
-		sha256_hex(digest, m->image_sha256);
-	}
 	if (!memmap_is_ram(&m->mem, m->entry.rip, 1)) {
 		err_set(err, "entry address %#llx is outside guest RAM (RAM ends at %#llx)",
 			(unsigned long long)m->entry.rip,

@@ -29,6 +29,12 @@
 #include "trace.h"
 #include "unclaimed.h"
 
+/* Lines kept for stderr until the guest's earlier output is out. */
+#define MACHINE_MAX_NOTES       4
+
+/* After a guest's own ending, how long a slow stdout reader is waited for. */
+#define RUN_DRAIN_NS            (10ULL * 1000 * 1000 * 1000)
+
 /* How a run ended.  README "Exit status" maps each to a status. */
 enum run_end {
 	RUN_END_HLT,            /* hlt: status 0 */
@@ -74,6 +80,11 @@ struct run_result {
 	uint64_t switch_rip;            /* --ring auto: where it moved to ring 0 */
 	bool switched;
 	unsigned last_io_size;          /* the last port access's size */
+	/* After the end, stdout's reader was waited for (run.c drain_output). */
+	uint64_t output_unwritten;      /* guest bytes stdout never took */
+	bool drain_timed_out;           /* ... because the wait ran out */
+	int drain_signal;               /* ... or a signal came while waiting */
+	unsigned drain_wait_s;          /* how long kvmrun was ready to wait */
 	uint64_t exits;                 /* KVM_RUN returns, all kinds */
 	uint64_t insns;                 /* instructions traced (--trace insns) */
 	bool have_regs;                 /* regs/sregs below are valid */
@@ -105,8 +116,10 @@ struct machine {
 	unsigned cpl;                   /* the guest's current ring */
 	unsigned chunks_mapped;         /* RAM chunks given to KVM so far */
 	bool all_ram_mapped;            /* after an emulation failure (run.c) */
-	uint64_t out_give_up_ns;        /* stop waiting for stdout then (0: never) */
-	int out_signal;                 /* a signal that came while waiting */
+	/* What kvmrun has to say mid-run (unclaimed accesses), said once the
+	 * guest's output before it is on stdout (run.c). */
+	char notes[MACHINE_MAX_NOTES][320];
+	unsigned nr_notes;
 	struct stats stats;
 	struct tracer tracer;           /* out NULL: no tracing */
 	bool tracing_insns;             /* TF is set on the guest */
@@ -122,6 +135,10 @@ struct machine_io {
 	FILE *narrate;          /* -v's account of the setup, or NULL */
 	FILE *trace;            /* --trace, or NULL */
 	bool stdout_closed;     /* fd 1 was closed: guest output ends the run */
+	/* The image, when the front end read it (kvmrun -: from standard
+	 * input, which then is not the guest's input); else NULL. */
+	const uint8_t *image_data;
+	size_t image_size;
 };
 
 /*
@@ -141,7 +158,8 @@ void machine_run(struct machine *m, struct run_result *res, struct error *err);
 
 void machine_destroy(struct machine *m);
 
-/* The signals that end a run (SIGINT, SIGTERM, SIGHUP) or time it (SIGALRM). */
+/* The signals that end a run (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
+ * ...: every catchable one that would kill kvmrun) or time it (SIGALRM). */
 void run_signals(sigset_t *set);
 
 /* Print the unclaimed-access summary, if any, to out. */

@@ -2,6 +2,7 @@
 #include "outcome.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -90,7 +91,7 @@ void outcome_print(FILE *out, const struct machine *m,
 {
 	unsigned long long rip = res->regs.rip;
 	const struct config *cfg = m->cfg;
-	char what[160];
+	char what[160], name[16];
 
 	switch (res->end) {
 	case RUN_END_HLT:
@@ -120,8 +121,9 @@ void outcome_print(FILE *out, const struct machine *m,
 			"at rip %#llx\n", (double)cfg->timeout_ns / 1e9, rip);
 		break;
 	case RUN_END_SIGNAL:
-		fprintf(out, "kvmrun: killed by SIG%s: guest stopped at rip %#llx\n",
-			sigabbrev_np(res->signo) ? sigabbrev_np(res->signo) : "?", rip);
+		fprintf(out, "kvmrun: killed by SIG%s%s: guest stopped at rip %#llx\n",
+			outcome_signal_name(res->signo, name),
+			res->signo == SIGXFSZ ? " (file size limit exceeded)" : "", rip);
 		break;
 	case RUN_END_OUTPUT_CLOSED:
 		fprintf(out, "kvmrun: standard output was closed: guest stopped "
@@ -234,34 +236,38 @@ static void hexdump(FILE *out, uint64_t addr, const uint8_t *p, uint64_t len)
 	}
 }
 
-int outcome_dump_mem(FILE *out, const struct machine *m, struct error *err)
+int outcome_dump_mem(FILE *out, const struct machine *m, FILE *const *files,
+		     struct error *err)
 {
 	unsigned i;
 
 	for (i = 0; i < m->cfg->nr_dumps; i++) {
 		const struct mem_dump *d = &m->cfg->dumps[i];
 		const uint8_t *p = memmap_gpa(&m->mem, d->addr, d->len);
-		FILE *f;
 
 		if (!p)         /* checked before the run; RAM cannot shrink */
-			return err_set(err, "--dump-mem %#llx: not inside guest RAM",
-				       (unsigned long long)d->addr);
-		if (!d->file) {
+			return err_set(err, "--dump-mem %s: not inside guest RAM", d->arg);
+		if (!files[i]) {
 			fprintf(out, "kvmrun: guest memory at %#llx, %llu bytes:\n",
 				(unsigned long long)d->addr, (unsigned long long)d->len);
 			hexdump(out, d->addr, p, d->len);
 			continue;
 		}
-		f = fopen(d->file, "wb");
-		if (!f)
-			return err_errno(err, errno, "--dump-mem: cannot create %s", d->file);
-		if (fwrite(p, 1, d->len, f) != d->len) {
-			err_errno(err, errno, "--dump-mem: cannot write %s", d->file);
-			fclose(f);
-			return -1;
-		}
-		if (fclose(f) != 0)
+		if (fwrite(p, 1, d->len, files[i]) != d->len || fflush(files[i]) != 0)
 			return err_errno(err, errno, "--dump-mem: cannot write %s", d->file);
 	}
 	return 0;
+}
+
+const char *outcome_signal_name(int sig, char *buf)
+{
+	const char *name = sigabbrev_np(sig);
+
+	if (name)
+		return name;
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(buf, 16, "RTMIN+%d", sig - SIGRTMIN);
+	else
+		snprintf(buf, 16, "%d", sig);
+	return buf;
 }

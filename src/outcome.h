@@ -15,9 +15,14 @@ void outcome_print(FILE *out, const struct machine *m,
 		   const struct run_result *res);
 
 /*
- * --dump-mem: each range as a hex dump on out, or raw into its file.
+ * --dump-mem: each range as a hex dump on out, or raw into files[i], the
+ * file the front end opened for it before the run (NULL: a hex dump).
  * Returns 0, or -1 with err set if a file cannot be written.
  */
-int outcome_dump_mem(FILE *out, const struct machine *m, struct error *err);
+int outcome_dump_mem(FILE *out, const struct machine *m, FILE *const *files,
+		     struct error *err);
+
+/* "TERM", "RTMIN+3": a signal's name without SIG, in buf (16 bytes). */
+const char *outcome_signal_name(int sig, char *buf);
 
 #endif

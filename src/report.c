@@ -8,58 +8,26 @@
 
 #include "cli.h"
 #include "json.h"
+#include "outcome.h"
 #include "kvmrun/abi.h"
 #include "sha256.h"
 
 #define REPORT_TOP      8       /* busiest ports and MMIO addresses listed */
-
-int report_file_sha256(const char *path, char hex[65], uint64_t *size)
-{
-	uint8_t buf[65536], digest[32];
-	struct sha256 s;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	sha256_init(&s);
-	*size = 0;
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return -1;
-		}
-		sha256_update(&s, buf, (size_t)n);
-		*size += (uint64_t)n;
-	}
-	close(fd);
-	sha256_final(&s, digest);
-	sha256_hex(digest, hex);
-	return 0;
-}
 
 static const char *ring_name(enum ring_mode ring)
 {
 	return ring == RING_0 ? "0" : ring == RING_3 ? "3" : "auto";
 }
 
+/* The bytes that were loaded; a file that was never loaded is never read. */
 static void write_image(struct json *j, const struct config *cfg,
-			const struct machine *m)
+			const struct report_image *image)
 {
-	char hex[65];
-	uint64_t size;
-
 	json_object_begin(j, "image");
 	json_string(j, "path", cfg->image);
-	if (m && m->image_sha256[0]) {
-		json_u64(j, "size", m->image.size);
-		json_string(j, "sha256", m->image_sha256);
-	} else if (report_file_sha256(cfg->image, hex, &size) == 0) {
-		/* The run never started: what the file holds now. */
-		json_u64(j, "size", size);
-		json_string(j, "sha256", hex);
+	if (image && image->sha256[0]) {
+		json_u64(j, "size", image->size);
+		json_string(j, "sha256", image->sha256);
 	} else {
 		json_null(j, "size");
 		json_null(j, "sha256");
@@ -146,19 +114,24 @@ static void write_exception(struct json *j, const struct machine *m,
 }
 
 static void write_end(struct json *j, const struct machine *m,
-		      const struct run_result *res, int status, const char *message,
-		      const char *reason)
+		      const struct run_result *res, int status, const char *message)
 {
+	/* Without a run, a status past 128 is a signal during the setup. */
+	int signo = res ? (res->end == RUN_END_SIGNAL ? res->signo : 0) :
+		    status > KVMRUN_STATUS_SIGNAL ? status - KVMRUN_STATUS_SIGNAL : 0;
+	char name[16];
+
 	json_object_begin(j, "end");
-	json_string(j, "reason", res ? run_end_name(res->end) : reason);
+	json_string(j, "reason", res ? run_end_name(res->end) :
+		    signo ? "signal" : "setup_failed");
 	json_i64(j, "status", status);
 	json_string(j, "message", message);
 	if (res && res->end == RUN_END_EXIT_DEVICE)
 		json_hex(j, "exit_value", res->exit_value);
 	else
 		json_null(j, "exit_value");
-	if (res && res->end == RUN_END_SIGNAL)
-		json_string(j, "signal", sigabbrev_np(res->signo));
+	if (signo)
+		json_string(j, "signal", outcome_signal_name(signo, name));
 	else
 		json_null(j, "signal");
 	if (res && (res->end == RUN_END_EXCEPTION || res->end == RUN_END_PRIVILEGED))
@@ -250,6 +223,7 @@ static void write_top(struct json *j, const char *key, const struct stats *st,
 static void write_activity(struct json *j, const struct machine *m,
 			   const struct run_result *res)
 {
+	char name[16];
 	json_object_begin(j, "ring");
 	json_u64(j, "start", res->start_cpl);
 	json_u64(j, "end", res->cpl);
@@ -283,6 +257,14 @@ static void write_activity(struct json *j, const struct machine *m,
 	json_u64(j, "bytes", m->console.queued);
 	json_u64(j, "stdin_bytes_read", m->console.bytes_in);
 	json_u64(j, "bulk_writes", m->bulk.calls);
+	/* Bytes the guest wrote that stdout never took (README: output). */
+	json_u64(j, "unwritten", res->output_unwritten);
+	json_u64(j, "drain_wait_s", res->drain_wait_s);
+	json_bool(j, "drain_timed_out", res->drain_timed_out);
+	if (res->drain_signal)
+		json_string(j, "drain_signal", outcome_signal_name(res->drain_signal, name));
+	else
+		json_null(j, "drain_signal");
 	json_object_end(j);
 	if (m->cfg->trace_insns)
 		json_u64(j, "instructions_traced", res->insns);
@@ -291,8 +273,8 @@ static void write_activity(struct json *j, const struct machine *m,
 }
 
 int report_write(FILE *out, const struct config *cfg, const struct machine *m,
-		 const struct run_result *res, const struct report_times *t,
-		 const char *message)
+		 const struct report_image *image, const struct run_result *res,
+		 int status, const struct report_times *t, const char *message)
 {
 	struct json j;
 
@@ -300,10 +282,9 @@ int report_write(FILE *out, const struct config *cfg, const struct machine *m,
 	json_object_begin(&j, NULL);
 	json_u64(&j, "format", REPORT_FORMAT);
 	json_string(&j, "kvmrun", KVMRUN_VERSION);
-	write_image(&j, cfg, m);
+	write_image(&j, cfg, image);
 	write_options(&j, cfg, m);
-	write_end(&j, m, res, res ? res->status : KVMRUN_STATUS_HOST, message,
-		  "setup_failed");
+	write_end(&j, m, res, status, message);
 	if (res) {
 		write_registers(&j, res);
 		write_activity(&j, m, res);

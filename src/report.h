@@ -19,17 +19,21 @@ struct report_times {
 	uint64_t setup_us, run_us, total_us;
 };
 
+/* The image as loaded: sha256 "" when it never was (then both are null). */
+struct report_image {
+	uint64_t size;
+	char sha256[65];
+};
+
 /*
- * Write the report of a run to out.  res may be NULL when the run could
- * not start (then only the image, options and the failure are known);
- * message is the first line kvmrun printed about the ending, or NULL.
- * Returns 0, or -1 if writing failed.
+ * Write the report of a run to out, whose process exits with status.  m
+ * and res may be NULL when the run could not start (then only the image,
+ * options and the failure are known: a status of 128 + N says signal N
+ * came during the setup); message is the first line kvmrun printed about
+ * the ending, or NULL.  Returns 0, or -1 if writing failed.
  */
 int report_write(FILE *out, const struct config *cfg, const struct machine *m,
-		 const struct run_result *res, const struct report_times *t,
-		 const char *message);
-
-/* SHA-256 of the file at path as 64 hex digits; -1 if it cannot be read. */
-int report_file_sha256(const char *path, char hex[65], uint64_t *size);
+		 const struct report_image *image, const struct run_result *res,
+		 int status, const struct report_times *t, const char *message);
 
 #endif

@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -28,13 +30,30 @@ struct run_clock {
 	uint64_t deadline;      /* CLOCK_MONOTONIC ns, 0: none */
 };
 
+/*
+ * Every signal whose default action would end kvmrun without a word and
+ * that can be caught, so that each of them flushes the guest's output and
+ * ends the run with one line and 128 + N instead.  Not SIGPIPE (ignored: a
+ * closed stdout shows up as EPIPE), nor the signals a fault raises (SIGSEGV,
+ * SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT): blocking those would
+ * hide kvmrun's own bugs.  SIGXFSZ blocked makes a write past the file size
+ * limit fail with EFBIG, which ends the run the same way.
+ */
 void run_signals(sigset_t *set)
 {
+	static const int ends[] = {
+		SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGXFSZ,
+		SIGXCPU, SIGVTALRM, SIGPROF, SIGIO, SIGPWR, SIGSTKFLT,
+	};
+	unsigned i;
+	int sig;
+
 	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGALRM);
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+		sigaddset(set, ends[i]);
+	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaddset(set, sig);
+	sigaddset(set, SIGALRM);        /* kvmrun's own timer */
 }
 
 static uint64_t now_ns(void)
@@ -116,6 +135,51 @@ static void host_failed(struct run_result *res, const struct error *err)
 	end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 }
 
+static void signal_ending(struct run_result *res, int sig)
+{
+	res->signo = sig;
+	end_run(res, RUN_END_SIGNAL, KVMRUN_STATUS_SIGNAL + sig);
+}
+
+/*
+ * A run-ending signal that is pending, or 0.  SIGALRM, kvmrun's own tick,
+ * is taken too (the timer is then re-armed before the guest runs again)
+ * but never returned: the caller looks at the clock itself.
+ */
+static int take_signal(struct run_clock *clk)
+{
+	const struct timespec zero = { 0, 0 };
+	sigset_t set;
+	int sig;
+
+	run_signals(&set);
+	while ((sig = sigtimedwait(&set, NULL, &zero)) > 0) {
+		if (sig != SIGALRM)
+			return sig;
+		clk->armed = false;
+	}
+	return 0;
+}
+
+/*
+ * Something kvmrun says on stderr in the middle of a run: kept until the
+ * guest output written before it is on stdout (run_say_notes), so that a
+ * log of both (2>&1) reads in the order things happened.
+ */
+static void note(struct machine *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void note(struct machine *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m->cfg->quiet || m->nr_notes == MACHINE_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(m->notes[m->nr_notes++], sizeof(m->notes[0]), fmt, ap);
+	va_end(ap);
+}
+
 /* The unclaimed-access hook of both buses: count, report once, --strict. */
 static int on_unclaimed(struct machine *m, enum io_space space,
 			const struct bus_access *acc)
@@ -137,27 +201,26 @@ static int on_unclaimed(struct machine *m, enum io_space space,
 		return 0;
 	}
 	if (overflowed == 0 && m->unclaimed.other_accesses == 1) {
-		fprintf(m->log, "kvmrun: more than %d unclaimed addresses; "
-			"further ones are only counted\n", UNCLAIMED_MAX);
+		note(m, "kvmrun: more than %d unclaimed addresses; further ones "
+		     "are only counted\n", UNCLAIMED_MAX);
 		return 0;
 	}
-	if (!first)
+	if (!first || m->cfg->quiet)
 		return 0;
 	if (ioctl(m->kvm.vcpu_fd, KVM_GET_REGS, &regs) < 0)
 		regs.rip = 0;
 	if (acc->write)
-		fprintf(m->log, "kvmrun: unclaimed %s write: %s %#llx, %u byte%s, "
-			"value %#llx, rip %#llx (reported once, counted at the end)\n",
-			io_space_name(space), space == IO_SPACE_PORT ? "port" : "address",
-			(unsigned long long)acc->addr, acc->size,
-			acc->size == 1 ? "" : "s", (unsigned long long)value,
-			(unsigned long long)regs.rip);
+		note(m, "kvmrun: unclaimed %s write: %s %#llx, %u byte%s, value %#llx, "
+		     "rip %#llx (reported once, counted at the end)\n",
+		     io_space_name(space), space == IO_SPACE_PORT ? "port" : "address",
+		     (unsigned long long)acc->addr, acc->size, acc->size == 1 ? "" : "s",
+		     (unsigned long long)value, (unsigned long long)regs.rip);
 	else
-		fprintf(m->log, "kvmrun: unclaimed %s read: %s %#llx, %u byte%s, "
-			"rip %#llx, returned all ones (reported once, counted at the end)\n",
-			io_space_name(space), space == IO_SPACE_PORT ? "port" : "address",
-			(unsigned long long)acc->addr, acc->size,
-			acc->size == 1 ? "" : "s", (unsigned long long)regs.rip);
+		note(m, "kvmrun: unclaimed %s read: %s %#llx, %u byte%s, rip %#llx, "
+		     "returned all ones (reported once, counted at the end)\n",
+		     io_space_name(space), space == IO_SPACE_PORT ? "port" : "address",
+		     (unsigned long long)acc->addr, acc->size, acc->size == 1 ? "" : "s",
+		     (unsigned long long)regs.rip);
 	return 0;
 }
 
@@ -171,46 +234,15 @@ static int on_unclaimed_mmio(void *ctx, const struct bus_access *acc)
 	return on_unclaimed(ctx, IO_SPACE_MMIO, acc);
 }
 
-/*
- * console.wait_out: stdout is a pipe nobody is reading.  Wait in short
- * slices, and give up at the time limit or at a run-ending signal (both
- * stay blocked outside KVM_RUN, so they are looked for here).
- */
-static int wait_stdout(void *ctx)
-{
-	struct machine *m = ctx;
-	struct pollfd pfd = { .fd = m->console.out_fd, .events = POLLOUT };
-	const struct timespec zero = { 0, 0 };
-	sigset_t set;
-	int sig;
-
-	poll(&pfd, 1, 50);
-	run_signals(&set);
-	sigdelset(&set, SIGALRM);       /* the tick: nothing to do here */
-	sig = sigtimedwait(&set, NULL, &zero);
-	if (sig > 0) {
-		m->out_signal = sig;
-		return -EINTR;
-	}
-	if (m->out_give_up_ns && now_ns() >= m->out_give_up_ns)
-		return -ETIMEDOUT;
-	return 0;
-}
-
-/* Turn a device's negative errno into an ending. */
+/* Turn a device's or the console's negative errno into an ending. */
 static void device_failed(struct machine *m, struct run_result *res, int r)
 {
-	if (r == -ETIMEDOUT) {          /* stdout blocked past the time limit */
-		end_run(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
-		return;
-	}
-	if (r == -EINTR) {              /* a signal while stdout was blocked */
-		res->signo = m->out_signal;
-		end_run(res, RUN_END_SIGNAL, KVMRUN_STATUS_SIGNAL + m->out_signal);
-		return;
-	}
 	if (r == -EPIPE) {
 		end_run(res, RUN_END_OUTPUT_CLOSED, KVMRUN_STATUS_SIGNAL + SIGPIPE);
+		return;
+	}
+	if (r == -EFBIG) {              /* past the file size limit (ulimit -f) */
+		signal_ending(res, SIGXFSZ);
 		return;
 	}
 	if (r == -EDQUOT) {
@@ -220,6 +252,78 @@ static void device_failed(struct machine *m, struct run_result *res, int r)
 	err_errno(&res->host_error, -r, m->console.out_error ?
 		  "cannot write guest output" : "a device failed");
 	end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
+}
+
+/* Wait for stdout to take more: at most until the deadline, 50 ms at a
+ * time (a regular file never needs waiting for). */
+static void wait_writable(const struct console *con, uint64_t until)
+{
+	struct pollfd pfd = { .fd = console_poll_fd(con), .events = POLLOUT };
+	uint64_t now = now_ns(), ms = 50;
+
+	if (pfd.fd < 0)
+		return;
+	if (until && until > now && (until - now) / 1000000 < ms)
+		ms = (until - now) / 1000000 + 1;
+	(void)poll(&pfd, 1, (int)ms);   /* EINTR or a timeout: look again */
+}
+
+/*
+ * Push guest output to stdout until the console is not busy (or, with
+ * until_empty, until nothing is queued), waiting for a slow reader as long
+ * as it takes, but never past the time limit or a run-ending signal.
+ * Returns 0, or 1 if the run has ended (res says why).
+ */
+static int await_output(struct machine *m, struct run_clock *clk,
+			struct run_result *res, bool until_empty)
+{
+	struct console *con = &m->console;
+
+	for (;;) {
+		int r = console_push(con), sig;
+
+		if (r == 0 || (r == -EAGAIN && !until_empty && !console_busy(con)))
+			return 0;
+		if (r != -EAGAIN) {
+			device_failed(m, res, r);
+			return 1;
+		}
+		if ((sig = take_signal(clk)) != 0) {
+			signal_ending(res, sig);
+			return 1;
+		}
+		if (clk->deadline && now_ns() >= clk->deadline) {
+			end_run(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
+			return 1;
+		}
+		wait_writable(con, clk->deadline);
+	}
+}
+
+/*
+ * Print the notes kept since the last exit, once the guest output written
+ * before them is out.  Returns 1 if the run ended while waiting for that.
+ */
+static int say_notes(struct machine *m, struct run_clock *clk, struct run_result *res)
+{
+	unsigned i;
+
+	if (!m->nr_notes)
+		return 0;
+	if (console_pending(&m->console) && await_output(m, clk, res, true))
+		return 1;
+	for (i = 0; i < m->nr_notes; i++)
+		fputs(m->notes[i], m->log);
+	m->nr_notes = 0;
+	return 0;
+}
+
+/* Before a trace line goes to stderr: the guest's output before it first. */
+static int trace_sync(struct machine *m, struct run_clock *clk, struct run_result *res)
+{
+	if (m->tracer.out != stderr || !console_pending(&m->console))
+		return 0;
+	return await_output(m, clk, res, true);
 }
 
 /* The guest's RIP for the trace (a register ioctl: only when tracing). */
@@ -240,31 +344,39 @@ static const char *device_at(const struct bus *bus, uint64_t addr)
 	return d ? d->name : NULL;
 }
 
-static void count_exit(struct machine *m, enum exit_kind kind, const char *note)
+static void count_exit(struct machine *m, enum exit_kind kind, const char *note_text)
 {
 	m->stats.exits[kind]++;
 	if (m->tracer.out && m->tracer.exits) {
-		struct trace_exit e = { .kind = kind, .note = note };
+		struct trace_exit e = { .kind = kind, .note = note_text };
 
 		e.have_rip = trace_rip(m, &e.rip);
 		trace_exit(&m->tracer, &e);
 	}
 }
 
-static int handle_io(struct machine *m, struct run_result *res)
+static int check_stop(struct machine *m, struct run_result *res);
+
+/*
+ * KVM_EXIT_IO: each element of a string instruction in turn, to the port
+ * bus.  Between elements the console must have room again, and what a
+ * device had to say is said, so output and notes keep their order.
+ * Returns 1 when the run has ended.
+ */
+static int handle_io(struct machine *m, struct run_clock *clk, struct run_result *res)
 {
 	struct kvm_run *run = m->kvm.run;
 	uint64_t bytes = (uint64_t)run->io.size * run->io.count;
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	bool out = run->io.direction == KVM_EXIT_IO_OUT;
 	uint32_t i;
 
 	if (run->io.data_offset > m->kvm.run_size ||
 	    bytes > m->kvm.run_size - run->io.data_offset) {
 		err_set(&res->host_error, "KVM_EXIT_IO data lies outside kvm_run");
 		end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
-		return -1;
+		return 1;
 	}
-	bool out = run->io.direction == KVM_EXIT_IO_OUT;
 	struct trace_exit e = {
 		.kind = out ? EXIT_IO_OUT : EXIT_IO_IN, .addr = run->io.port,
 		.size = run->io.size, .count = run->io.count, .data = data,
@@ -278,17 +390,24 @@ static int handle_io(struct machine *m, struct run_result *res)
 	if (out && run->io.size == 1 && machine_is_console_port(run->io.port))
 		machine_console_exit(m);
 	for (i = 0; i < run->io.count; i++) {
-		int r = bus_dispatch(&m->pio, run->io.port, out,
-				     data + (uint64_t)i * run->io.size, run->io.size);
+		int r;
 
+		if (console_busy(&m->console) && await_output(m, clk, res, false))
+			return 1;
+		r = bus_dispatch(&m->pio, run->io.port, out,
+				 data + (uint64_t)i * run->io.size, run->io.size);
 		stats_access(&m->stats, IO_SPACE_PORT, run->io.port, out);
 		if (r < 0) {
 			device_failed(m, res, r);
-			return -1;
+			return 1;
 		}
+		if (say_notes(m, clk, res) || check_stop(m, res))
+			return 1;
 	}
 	/* Logged after the devices ran, so that an in shows what it read. */
 	if (m->tracer.out && m->tracer.exits) {
+		if (trace_sync(m, clk, res))
+			return 1;
 		e.have_rip = trace_rip(m, &e.rip);
 		trace_exit(&m->tracer, &e);
 	}
@@ -308,7 +427,7 @@ static int first_touch(struct machine *m, struct run_result *res)
 	if (machine_map_ram(m, run->mmio.phys_addr, run->mmio.len,
 			    &res->host_error) < 0) {
 		end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
-		return -1;
+		return 1;
 	}
 	if (run->mmio.is_write)
 		memcpy(p, run->mmio.data, run->mmio.len);
@@ -317,7 +436,8 @@ static int first_touch(struct machine *m, struct run_result *res)
 	return 0;
 }
 
-static int handle_mmio(struct machine *m, struct run_result *res)
+/* KVM_EXIT_MMIO: to the MMIO bus.  Returns 1 when the run has ended. */
+static int handle_mmio(struct machine *m, struct run_clock *clk, struct run_result *res)
 {
 	struct kvm_run *run = m->kvm.run;
 	int r;
@@ -326,7 +446,7 @@ static int handle_mmio(struct machine *m, struct run_result *res)
 		err_set(&res->host_error, "KVM_EXIT_MMIO of %u bytes at %#llx",
 			run->mmio.len, (unsigned long long)run->mmio.phys_addr);
 		end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
-		return -1;
+		return 1;
 	}
 	if (memmap_is_ram(&m->mem, run->mmio.phys_addr, run->mmio.len)) {
 		count_exit(m, EXIT_FIRST_TOUCH, "(RAM given to KVM on first touch)");
@@ -338,6 +458,12 @@ static int handle_mmio(struct machine *m, struct run_result *res)
 			 run->mmio.data, run->mmio.len);
 	stats_access(&m->stats, IO_SPACE_MMIO, run->mmio.phys_addr, run->mmio.is_write);
 	m->stats.exits[run->mmio.is_write ? EXIT_MMIO_WRITE : EXIT_MMIO_READ]++;
+	if (r < 0) {
+		device_failed(m, res, r);
+		return 1;
+	}
+	if (say_notes(m, clk, res))
+		return 1;
 	if (m->tracer.out && m->tracer.exits) {
 		struct trace_exit e = {
 			.kind = run->mmio.is_write ? EXIT_MMIO_WRITE : EXIT_MMIO_READ,
@@ -346,58 +472,49 @@ static int handle_mmio(struct machine *m, struct run_result *res)
 			.device = device_at(&m->mmio, run->mmio.phys_addr),
 		};
 
+		if (trace_sync(m, clk, res))
+			return 1;
 		e.have_rip = trace_rip(m, &e.rip);
 		trace_exit(&m->tracer, &e);
-	}
-	if (r < 0) {
-		device_failed(m, res, r);
-		return -1;
 	}
 	return 0;
 }
 
 /*
  * KVM_RUN was interrupted: collect the pending signals.  Returns 1 if the
- * run must end (res says why), 0 to go on, -1 on error.
+ * run must end (res says why), 0 to go on.
  */
 static int handle_signals(struct machine *m, struct run_clock *clk,
-			  struct run_result *res, struct error *err)
+			  struct run_result *res)
 {
-	const struct timespec zero = { 0, 0 };
-	sigset_t set;
-	int sig;
+	int sig = take_signal(clk), r;
 
-	run_signals(&set);
-	while ((sig = sigtimedwait(&set, NULL, &zero)) > 0) {
-		if (sig != SIGALRM) {
-			res->signo = sig;
-			end_run(res, RUN_END_SIGNAL, KVMRUN_STATUS_SIGNAL + sig);
-			return 1;
-		}
-		if (clk->deadline && now_ns() >= clk->deadline) {
-			end_run(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
-			return 1;
-		}
-		clk->armed = false;     /* re-armed before the next KVM_RUN */
-		int r = console_flush(&m->console);
-
-		if (r < 0) {
-			device_failed(m, res, r);
-			return 1;
-		}
+	if (sig) {
+		signal_ending(res, sig);
+		return 1;
 	}
-	if (sig < 0 && errno != EAGAIN && errno != EINTR)
-		return err_errno(err, errno, "sigtimedwait failed");
+	if (clk->deadline && now_ns() >= clk->deadline) {
+		end_run(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
+		return 1;
+	}
+	/* The tick: move output along, without waiting for stdout. */
+	r = console_push(&m->console);
+	if (r < 0 && r != -EAGAIN) {
+		device_failed(m, res, r);
+		return 1;
+	}
 	return 0;
 }
 
 /* Let the run-ending signals through while the vCPU runs, and only then. */
 static int set_vcpu_sigmask(struct machine *m, struct error *err)
 {
-	struct {
+	/* KVM_SET_SIGNAL_MASK takes the kernel's sigset: 64 bits. */
+	union {
 		struct kvm_signal_mask head;
-		uint8_t sigset[8];      /* the kernel's sigset_t: 64 bits */
+		uint8_t bytes[sizeof(struct kvm_signal_mask) + 8];
 	} mask;
+	uint8_t *bits = mask.bytes + sizeof(struct kvm_signal_mask);
 	sigset_t cur, ours;
 	int sig;
 
@@ -405,20 +522,19 @@ static int set_vcpu_sigmask(struct machine *m, struct error *err)
 		return err_set(err, "pthread_sigmask failed");
 	run_signals(&ours);
 	memset(&mask, 0, sizeof(mask));
-	mask.head.len = sizeof(mask.sigset);
+	mask.head.len = 8;
 	/* Block during KVM_RUN what is blocked now, except our signals. */
 	for (sig = 1; sig <= 64; sig++)
 		if (sigismember(&cur, sig) == 1 && sigismember(&ours, sig) != 1)
-			mask.sigset[(sig - 1) / 8] |= (uint8_t)(1u << ((sig - 1) % 8));
+			bits[(sig - 1) / 8] |= (uint8_t)(1u << ((sig - 1) % 8));
 	if (kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SIGNAL_MASK, &mask, err) < 0)
 		return -1;
-	kvm_explain(&m->kvm, "KVM_SET_SIGNAL_MASK: SIGINT, SIGTERM, SIGHUP and "
-		    "SIGALRM may interrupt the guest, and only while it runs");
+	kvm_explain(&m->kvm, "KVM_SET_SIGNAL_MASK: the signals that end a run "
+		    "(SIGINT, SIGTERM, SIGHUP, ...) and SIGALRM may interrupt the "
+		    "guest, and only while it runs");
 	kvm_explain(&m->kvm, "KVM_RUN, again after every exit kvmrun serves");
 	return 0;
 }
-
-static int check_stop(struct machine *m, struct run_result *res);
 
 /*
  * KVM could not emulate an instruction.  If that may be because RAM it
@@ -453,7 +569,8 @@ static bool map_ram_for_emulation(struct machine *m)
  * every KVM_RUN, so output keeps the order the guest wrote it in.
  * Returns 1 if the run has ended (a device failed or asked to stop).
  */
-static int drain_coalesced(struct machine *m, struct run_result *res)
+static int drain_coalesced(struct machine *m, struct run_clock *clk,
+			   struct run_result *res)
 {
 	struct kvm_coalesced_mmio_ring *ring = m->ring;
 
@@ -478,33 +595,37 @@ static int drain_coalesced(struct machine *m, struct run_result *res)
 				.data = data, .device = device_at(&m->pio, e->phys_addr),
 			};
 
+			if (trace_sync(m, clk, res))
+				return 1;
 			trace_exit(&m->tracer, &t);
 		}
+		if (console_busy(&m->console) && await_output(m, clk, res, false))
+			return 1;
 		r = bus_dispatch(e->pio ? &m->pio : &m->mmio, e->phys_addr, true,
 				 data, len ? len : 1);
 		if (r < 0) {
 			device_failed(m, res, r);
 			return 1;
 		}
-		if (check_stop(m, res))
+		if (say_notes(m, clk, res) || check_stop(m, res))
 			return 1;
 	}
 	return 0;
 }
 
 /* Serve one exit.  Returns 1 when the run has ended, 0 to go on. */
-static int handle_exit(struct machine *m, struct run_result *res)
+static int handle_exit(struct machine *m, struct run_clock *clk, struct run_result *res)
 {
 	struct kvm_run *run = m->kvm.run;
 
 	res->exit_reason = run->exit_reason;
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
-		if (handle_io(m, res) < 0)
+		if (handle_io(m, clk, res))
 			return 1;
 		break;
 	case KVM_EXIT_MMIO:
-		if (handle_mmio(m, res) < 0)
+		if (handle_mmio(m, clk, res))
 			return 1;
 		break;
 	case KVM_EXIT_HLT: {
@@ -585,6 +706,48 @@ static int check_stop(struct machine *m, struct run_result *res)
 	return 0;
 }
 
+/*
+ * After the run: give stdout what is still queued.  A reader that is slow
+ * gets RUN_DRAIN_NS after a guest's own ending, one second after a time
+ * limit or a signal; a signal while waiting cuts the wait to one second, a
+ * second signal ends it at once.  What stdout did not take is counted in
+ * res and reported, never dropped in silence.
+ */
+static void drain_output(struct machine *m, struct run_clock *clk, struct run_result *res)
+{
+	bool hurried = res->end == RUN_END_TIMEOUT || res->end == RUN_END_SIGNAL;
+	uint64_t until = now_ns() + (hurried ? NS_PER_S : RUN_DRAIN_NS);
+	unsigned signals = res->end == RUN_END_SIGNAL;
+
+	res->drain_wait_s = hurried ? 1 : RUN_DRAIN_NS / NS_PER_S;
+	for (;;) {
+		int r = console_push(&m->console), sig;
+
+		if (r == 0)
+			return;
+		if (r != -EAGAIN) {
+			/* A closed stdout ends a run that had not ended worse. */
+			if (res->end != RUN_END_OUTPUT_CLOSED && res->end != RUN_END_HOST_ERROR &&
+			    res->end != RUN_END_TIMEOUT && res->end != RUN_END_SIGNAL)
+				device_failed(m, res, r);
+			break;
+		}
+		if ((sig = take_signal(clk)) != 0) {
+			res->drain_signal = sig;
+			if (++signals >= 2)
+				break;
+			if (until > now_ns() + NS_PER_S)
+				until = now_ns() + NS_PER_S;
+		}
+		if (now_ns() >= until) {
+			res->drain_timed_out = true;
+			break;
+		}
+		wait_writable(&m->console, until);
+	}
+	res->output_unwritten = console_pending(&m->console);
+}
+
 void machine_run(struct machine *m, struct run_result *res, struct error *err)
 {
 	struct run_clock clk = { .have_timer = false };
@@ -599,21 +762,23 @@ void machine_run(struct machine *m, struct run_result *res, struct error *err)
 	m->mmio.unclaimed = on_unclaimed_mmio;
 	m->mmio.unclaimed_ctx = m;
 	clock_init(&clk, m->cfg->timeout_ns);
-	m->out_give_up_ns = clk.deadline;
-	m->console.wait_out = wait_stdout;
-	m->console.wait_ctx = m;
 	/* kvmrun's own failures from here on end the run like any other
-	 * ending, so that output is flushed and the report written. */
+	 * ending, so that output is flushed and the run reported. */
 	if (set_vcpu_sigmask(m, err) < 0) {
 		host_failed(res, err);
 		done = 1;
 	}
 
 	while (!done) {
-		if (m->console.out_tty && m->console.out_len) {
-			int f = console_flush(&m->console);
+		/* Room for what the next exit writes; on a terminal, output
+		 * shows as it comes. */
+		if (console_busy(&m->console)) {
+			if (await_output(m, &clk, res, false))
+				break;
+		} else if (m->console.out_tty && console_pending(&m->console)) {
+			int f = console_push(&m->console);
 
-			if (f < 0) {
+			if (f < 0 && f != -EAGAIN) {
 				device_failed(m, res, f);
 				break;
 			}
@@ -626,7 +791,7 @@ void machine_run(struct machine *m, struct run_result *res, struct error *err)
 		int e = errno;
 
 		res->exits++;
-		if (drain_coalesced(m, res))
+		if (drain_coalesced(m, &clk, res))
 			break;
 		if (k < 0) {
 			if (e != EINTR && e != EAGAIN) {
@@ -636,27 +801,23 @@ void machine_run(struct machine *m, struct run_result *res, struct error *err)
 			}
 			res->exit_reason = KVM_EXIT_INTR;
 			count_exit(m, EXIT_INTR, "(KVM_RUN interrupted by a signal)");
-			done = handle_signals(m, &clk, res, err);
-			if (done < 0) {
-				host_failed(res, err);
-				break;
-			}
+			done = handle_signals(m, &clk, res);
 			continue;
 		}
-		done = handle_exit(m, res);
+		done = handle_exit(m, &clk, res);
+		if (!done && m->tracer.error) {
+			err_errno(&res->host_error, m->tracer.error, "--trace-file %s: "
+				  "cannot write the trace", m->cfg->trace_file ?
+				  m->cfg->trace_file : "(stderr)");
+			end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
+			done = 1;
+		}
 	}
-	{
-		int f;
-
-		/* Past a time limit, a blocked stdout gets one more second. */
-		if (clk.deadline)
-			m->out_give_up_ns = now_ns() + NS_PER_S;
-		f = console_flush(&m->console);
-		if (f < 0 && res->end != RUN_END_OUTPUT_CLOSED &&
-		    res->end != RUN_END_HOST_ERROR && res->end != RUN_END_TIMEOUT &&
-		    res->end != RUN_END_SIGNAL)
-			device_failed(m, res, f);
-	}
+	drain_output(m, &clk, res);
+	/* Notes kept when the run ended, after the output before them. */
+	for (unsigned i = 0; i < m->nr_notes; i++)
+		fputs(m->notes[i], m->log);
+	m->nr_notes = 0;
 	res->cpl = m->cpl;
 	if (!res->have_regs)    /* trap_hlt may have set them from a frame */
 		res->have_regs = cpu_get(&m->kvm, &res->regs, &res->sregs, err) == 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "trace.h"
 
+#include <errno.h>
 #include <inttypes.h>
 
 #define TRACE_MAX_DATA  64      /* bytes of string I/O shown */
@@ -33,6 +34,13 @@ static void json_data(FILE *out, const uint8_t *d, unsigned n)
 		fprintf(out, ",\"data_bytes\":%u", n);
 }
 
+/* After each line: remember the first write error, for the run loop. */
+static void check_written(struct tracer *t)
+{
+	if (!t->error && ferror(t->out))
+		t->error = errno ? errno : EIO;
+}
+
 void trace_exit(struct tracer *t, const struct trace_exit *e)
 {
 	bool io = e->kind == EXIT_IO_IN || e->kind == EXIT_IO_OUT || e->coalesced;
@@ -60,6 +68,7 @@ void trace_exit(struct tracer *t, const struct trace_exit *e)
 		if (e->note)
 			fprintf(t->out, ",\"note\":\"%s\"", e->note);
 		fputs("}\n", t->out);
+		check_written(t);
 		return;
 	}
 	if (e->coalesced)
@@ -82,6 +91,7 @@ void trace_exit(struct tracer *t, const struct trace_exit *e)
 	if (e->note)
 		fprintf(t->out, " %s", e->note);
 	fputc('\n', t->out);
+	check_written(t);
 }
 
 void trace_insn(struct tracer *t, uint64_t rip, unsigned cpl,
@@ -98,6 +108,7 @@ void trace_insn(struct tracer *t, uint64_t rip, unsigned cpl,
 		for (i = 0; i < len; i++)
 			fprintf(t->out, "%02x", bytes[i]);
 		fprintf(t->out, "\",\"length_known\":%s}\n", len_known ? "true" : "false");
+		check_written(t);
 		return;
 	}
 	fprintf(t->out, "insn  %-4" PRIu64 " ring %u rip=0x%" PRIx64 " ", t->insn_seq,
@@ -107,6 +118,7 @@ void trace_insn(struct tracer *t, uint64_t rip, unsigned cpl,
 	if (!len_known)
 		fputs(" ...", t->out);
 	fputc('\n', t->out);
+	check_written(t);
 }
 
 void trace_note(struct tracer *t, const char *text)
@@ -115,4 +127,5 @@ void trace_note(struct tracer *t, const char *text)
 		fprintf(t->out, "{\"type\":\"note\",\"text\":\"%s\"}\n", text);
 	else
 		fprintf(t->out, "note  %s\n", text);
+	check_written(t);
 }

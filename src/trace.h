@@ -19,6 +19,7 @@ struct tracer {
 	enum trace_format format;
 	bool exits, insns;
 	uint64_t exit_seq, insn_seq;
+	int error;              /* errno of the first failed write, or 0 */
 };
 
 /* One exit, or one coalesced write (coalesced = true, no RIP). */

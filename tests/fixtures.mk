@@ -1,0 +1,34 @@
+# Files the tests feed to kvmrun that are not flat binaries (included by
+# the Makefile; built, never committed).  Each must be refused by name:
+# tests/errors/image-*.args.
+FIX     := build/fixtures
+FIX_LD  := $(LD) -z noexecstack --no-warn-rwx-segments
+FIXTURES := $(FIX)/multiboot-elf32 $(FIX)/multiboot-elf64 $(FIX)/multiboot.raw \
+            $(FIX)/multiboot2-elf32 $(FIX)/hello.o $(FIX)/hello.elf \
+            $(FIX)/i386.elf $(FIX)/hello.bin.gz
+
+$(FIX):
+	mkdir -p $@
+$(FIX)/%-32.o: tests/fixtures/%.S | $(FIX)
+	$(CC) -m32 -c -o $@ $<
+$(FIX)/%-64.o: tests/fixtures/%.S | $(FIX)
+	$(CC) -c -o $@ $<
+$(FIX)/multiboot-elf32: $(FIX)/multiboot-32.o
+	$(FIX_LD) -m elf_i386 -Ttext=0x100000 -e _start -o $@ $<
+$(FIX)/multiboot-elf64: $(FIX)/multiboot-64.o
+	$(FIX_LD) -Ttext=0x100000 -e _start -o $@ $<
+$(FIX)/multiboot.raw: $(FIX)/multiboot-elf32
+	objcopy -O binary $< $@
+$(FIX)/multiboot2-elf32: $(FIX)/multiboot2-32.o
+	$(FIX_LD) -m elf_i386 -Ttext=0x100000 -e _start -o $@ $<
+$(FIX)/i386.elf: $(FIX)/code32-32.o
+	$(FIX_LD) -m elf_i386 -e _start -o $@ $<
+# gcc -c output, and the same linked as an ELF executable (not flat).
+$(FIX)/hello.o: build/guests/hello.o | $(FIX)
+	cp $< $@
+$(FIX)/hello.elf: build/guests/hello.o | $(FIX)
+	$(FIX_LD) -Ttext=0x10000 -e _start -o $@ $<
+$(FIX)/hello.bin.gz: guests/hello.bin | $(FIX)
+	gzip -9 -n -c $< >$@
+
+fixtures: $(FIXTURES)
