@@ -47,7 +47,7 @@ UNIT_BIN  := $(BUILD)/unit-tests
 JSONLINT  := $(BUILD)/jsonlint
 CACHETOOL := $(BUILD)/cachetool
 
-GUEST_SRCS := $(wildcard guests/*.S guests/hostile/*.S)
+GUEST_SRCS := $(wildcard guests/*.S guests/hostile/*.S tests/guests/*.S)
 GUESTS     := $(GUEST_SRCS:.S=.bin)
 
 .PHONY: all run check unit guests bench clean fixtures
@@ -91,6 +91,14 @@ build/guests/%.o: guests/%.S include/kvmrun/abi.h | build/guests
 	$(AS_GUEST) -Iinclude -o $@ $<
 
 guests/%.bin: build/guests/%.o guests/guest.ld
+	$(LD) -T guests/guest.ld -o $@ $<
+
+# Guests that exist for the tests (tests/guests/), built the same way.
+build/tests/guests/%.o: tests/guests/%.S include/kvmrun/abi.h
+	@mkdir -p $(dir $@)
+	$(AS_GUEST) -Iinclude -o $@ $<
+
+tests/guests/%.bin: build/tests/guests/%.o guests/guest.ld
 	$(LD) -T guests/guest.ld -o $@ $<
 
 run: all
@@ -140,6 +148,6 @@ include fuzz/fuzz.mk
 include tests/fixtures.mk
 
 clean:
-	rm -rf build kvmrun guests/*.bin guests/hostile/*.bin
+	rm -rf build kvmrun guests/*.bin guests/hostile/*.bin tests/guests/*.bin
 
 -include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

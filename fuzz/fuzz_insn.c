@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * insn_classify and insn_branch_len on fuzzed bytes.
+ * insn_classify and insn_length on fuzzed bytes.
  *
  * The bytes sit at the very end of a heap buffer of exactly their size,
  * so ASan reports any read past code[len - 1] (insn.h: "Never reads past
@@ -21,9 +21,10 @@
  *    escape opcode byte (0FH) ... Other placements are ignored"; AMD APM
  *    Vol. 3, 1.2.7): such a byte in front changes nothing but the length.
  *
- * insn_branch_len (the length of a direct branch, for --trace insns, which
- * hands it at most 15 bytes): never more than the bytes given, and the
- * same answer from just that many bytes.
+ * insn_length (any instruction's length, in 16-, 32- and 64-bit code):
+ * 0 or 1..15 and never more than the bytes given; the same answer from
+ * just that many bytes, and 0 (cut short) from one byte fewer; a REX byte
+ * in front adds one byte in 64-bit mode where it is a prefix.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -83,8 +84,8 @@ static void hex(const uint8_t *p, size_t n, char *out, size_t cap)
 		o += (size_t)snprintf(out + o, cap - o, "%s%02x", i ? " " : "", p[i]);
 }
 
-/* insn_branch_len on n bytes at the very end of their own heap block. */
-static unsigned branch_len(const uint8_t *bytes, size_t n)
+/* insn_length on n bytes at the very end of their own heap block. */
+static unsigned length(const uint8_t *bytes, size_t n, unsigned bits)
 {
 	uint8_t *buf = malloc(n ? n : 1);
 	unsigned r;
@@ -92,22 +93,37 @@ static unsigned branch_len(const uint8_t *bytes, size_t n)
 	if (!buf)
 		abort();
 	memcpy(buf, bytes, n);
-	r = insn_branch_len(n ? buf : buf + 1, (unsigned)n);
+	r = insn_length(n ? buf : buf + 1, (unsigned)n, bits);
 	free(buf);
 	return r;
 }
 
-static void check_branch(const uint8_t *data, size_t n)
+static void check_length(const uint8_t *data, size_t n, unsigned bits)
 {
 	char bytes[16 * 3 + 8];
-	unsigned len = branch_len(data, n);
+	unsigned len = length(data, n, bits);
 
 	hex(data, n < 16 ? n : 16, bytes, sizeof(bytes));
-	FUZZ_CHECK(len <= n, "[%s]: branch of %u bytes in %zu", bytes, len, n);
-	if (len)
-		FUZZ_CHECK(branch_len(data, len) == len, "[%s]: branch of %u bytes, "
-			   "but %u from its first %u bytes", bytes, len,
-			   branch_len(data, len), len);
+	FUZZ_CHECK(len <= n && len <= 15, "[%s] %u-bit: %u bytes of %zu", bytes,
+		   bits, len, n);
+	if (!len)
+		return;
+	FUZZ_CHECK(length(data, len, bits) == len, "[%s] %u-bit: %u bytes, but %u "
+		   "from its first %u bytes", bytes, bits, len,
+		   length(data, len, bits), len);
+	FUZZ_CHECK(length(data, len - 1, bits) == 0, "[%s] %u-bit: %u bytes, but "
+		   "its first %u bytes make an instruction of %u", bytes, bits, len,
+		   len - 1, length(data, len - 1, bits));
+	/* Another REX in front (64-bit code): one byte longer, unless that
+	 * makes more than 15. */
+	if (bits == 64 && len < 15 && n < 64) {
+		uint8_t more[65];
+
+		more[0] = 0x40;
+		memcpy(more + 1, data, n);
+		FUZZ_CHECK(length(more, n + 1, 64) == len + 1, "[40 %s]: %u bytes, "
+			   "without the REX %u", bytes, length(more, n + 1, 64), len);
+	}
 }
 
 static void check_one(const uint8_t *data, size_t n)
@@ -158,8 +174,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_one(data, size);
 	if (size > 16)
 		check_one(data, 16);    /* what trap.c hands over */
-	check_branch(data, size);
-	if (size > 15)
-		check_branch(data, 15);
+	check_length(data, size, 64);
+	check_length(data, size, 32);
+	check_length(data, size, 16);
 	return 0;
 }

@@ -8,9 +8,8 @@
  * device's ID, then `mov %cr0`, which needs ring 0: under the default
  * --ring auto the guest moves from ring 3 to ring 0 there, so the trace
  * shows both rings; under --ring 3 the run ends at it.  It ends with hlt.
- * The loop counts down (no taken forward branches), so every instruction's
- * length is the distance to the next one or a decoded branch.
- * tests/traces/ holds its exact traces.
+ * tests/traces/ holds its exact traces (tests/guests/tracejump.S those of
+ * taken forward branches).
  *
  * Run:    ./kvmrun --trace exits,insns guests/traceme.bin
  * Expect: "hi" on stdout, exit status 0 (--ring 3: status 126).

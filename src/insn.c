@@ -154,42 +154,242 @@ void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info)
 	}
 }
 
-unsigned insn_branch_len(const uint8_t *code, unsigned len)
-{
-	unsigned i = 0, imm;
-	bool opsize = false;
+/*
+ * ---- Instruction length (SDM Vol. 2, chapter 2 and Appendix A) ----------
+ *
+ * An instruction is: legacy prefixes, REX (64-bit mode), an opcode of one
+ * to three bytes (or a VEX, EVEX or XOP prefix and one opcode byte), a
+ * ModRM byte with SIB and displacement when the opcode has one, and an
+ * immediate.  The tables say, per opcode, whether a ModRM byte follows
+ * and what immediate: that and the operand and address sizes give the
+ * length.  Nothing else about the instruction is decoded.
+ */
 
-	while (i < len && i < 14 && is_legacy_prefix(code[i]))
-		opsize |= code[i++] == 0x66;
-	if (i < len && (code[i] & 0xf0) == 0x40)
-		i++;
-	if (i >= len)
+/* Per-opcode operand forms. */
+enum {
+	F_NONE  = 0,
+	F_MODRM = 1 << 0,       /* a ModRM byte follows */
+	F_IB    = 1 << 1,       /* 8-bit immediate or relative offset */
+	F_IW    = 1 << 2,       /* 16-bit immediate */
+	F_IZ    = 1 << 3,       /* 16 or 32 bits by operand size */
+	F_IV    = 1 << 4,       /* 16, 32 or 64 bits by operand size (mov r, imm) */
+	F_JZ    = 1 << 5,       /* near branch: 32 bits (16 with 66h outside 64-bit) */
+	F_MOFFS = 1 << 6,       /* address-sized offset (mov al, [moffs]) */
+	F_FAR   = 1 << 7,       /* ptr16:16/32 (not in 64-bit mode) */
+	F_GRP3  = 1 << 8,       /* F6/F7: an immediate only for /0 and /1 (test) */
+	F_BAD64 = 1 << 9,       /* invalid in 64-bit mode */
+	F_PREFIX = 1 << 10,     /* not an opcode: handled before the table */
+	F_ESC   = 1 << 11,      /* 0F: the two-byte map */
+};
+
+#define R4(f)   f, f, f, f
+#define R8(f)   R4(f), R4(f)
+#define R16(f)  R8(f), R8(f)
+/* The eight ALU rows (add, or, adc, sbb, and, sub, xor, cmp): four ModRM
+ * forms, then al/eAX with an immediate. */
+#define ALU     F_MODRM, F_MODRM, F_MODRM, F_MODRM, F_IB, F_IZ
+
+static const uint16_t map_one_byte[] = {
+	/* 00 */ ALU, F_BAD64, F_BAD64, ALU, F_BAD64, F_ESC,
+	/* 10 */ ALU, F_BAD64, F_BAD64, ALU, F_BAD64, F_BAD64,
+	/* 20 */ ALU, F_PREFIX, F_BAD64, ALU, F_PREFIX, F_BAD64,
+	/* 30 */ ALU, F_PREFIX, F_BAD64, ALU, F_PREFIX, F_BAD64,
+	/* 40 */ R16(F_NONE),                      /* REX in 64-bit mode */
+	/* 50 */ R16(F_NONE),
+	/* 60 */ F_BAD64, F_BAD64, F_MODRM | F_BAD64, F_MODRM,
+		 F_PREFIX, F_PREFIX, F_PREFIX, F_PREFIX,
+		 F_IZ, F_MODRM | F_IZ, F_IB, F_MODRM | F_IB, R4(F_NONE),
+	/* 70 */ R16(F_IB),
+	/* 80 */ F_MODRM | F_IB, F_MODRM | F_IZ, F_MODRM | F_IB | F_BAD64,
+		 F_MODRM | F_IB, R4(F_MODRM), R8(F_MODRM),
+	/* 90 */ R8(F_NONE), F_NONE, F_NONE, F_FAR | F_BAD64, F_NONE, R4(F_NONE),
+	/* A0 */ R4(F_MOFFS), R4(F_NONE), F_IB, F_IZ, F_NONE, F_NONE, R4(F_NONE),
+	/* B0 */ R8(F_IB), R8(F_IV),
+	/* C0 */ F_MODRM | F_IB, F_MODRM | F_IB, F_IW, F_NONE,
+		 F_MODRM | F_BAD64, F_MODRM | F_BAD64,  /* VEX in 64-bit mode */
+		 F_MODRM | F_IB, F_MODRM | F_IZ, F_IW | F_IB, F_NONE, F_IW, F_NONE,
+		 F_NONE, F_IB, F_BAD64, F_NONE,
+	/* D0 */ R4(F_MODRM), F_IB | F_BAD64, F_IB | F_BAD64, F_BAD64, F_NONE,
+		 R8(F_MODRM),                       /* x87 */
+	/* E0 */ R4(F_IB), R4(F_IB), F_JZ, F_JZ, F_FAR | F_BAD64, F_IB, R4(F_NONE),
+	/* F0 */ F_PREFIX, F_NONE, F_PREFIX, F_PREFIX, F_NONE, F_NONE,
+		 F_MODRM | F_GRP3, F_MODRM | F_GRP3, R4(F_NONE), F_NONE, F_NONE,
+		 F_MODRM, F_MODRM,
+};
+
+static const uint16_t map_0f[] = {
+	/* 00 */ R4(F_MODRM), F_NONE, F_NONE, F_NONE, F_NONE,
+		 F_NONE, F_NONE, F_NONE, F_NONE, F_NONE, F_MODRM, F_NONE,
+		 F_MODRM | F_IB,                    /* 3DNow!: the suffix */
+	/* 10 */ R16(F_MODRM),
+	/* 20 */ R16(F_MODRM),
+	/* 30 */ R8(F_NONE), F_ESC, F_NONE, F_ESC, F_NONE, R4(F_NONE),
+	/* 40 */ R16(F_MODRM),
+	/* 50 */ R16(F_MODRM),
+	/* 60 */ R16(F_MODRM),
+	/* 70 */ R4(F_MODRM | F_IB), F_MODRM, F_MODRM, F_MODRM, F_NONE, R8(F_MODRM),
+	/* 80 */ R16(F_JZ),
+	/* 90 */ R16(F_MODRM),
+	/* A0 */ F_NONE, F_NONE, F_NONE, F_MODRM, F_MODRM | F_IB, F_MODRM, F_NONE,
+		 F_NONE, F_NONE, F_NONE, F_NONE, F_MODRM, F_MODRM | F_IB, F_MODRM,
+		 F_MODRM, F_MODRM,
+	/* B0 */ R8(F_MODRM), F_MODRM, F_MODRM, F_MODRM | F_IB, F_MODRM, R4(F_MODRM),
+	/* C0 */ F_MODRM, F_MODRM, F_MODRM | F_IB, F_MODRM, F_MODRM | F_IB,
+		 F_MODRM | F_IB, F_MODRM | F_IB, F_MODRM, R8(F_NONE),
+	/* D0 */ R16(F_MODRM),
+	/* E0 */ R16(F_MODRM),
+	/* F0 */ R16(F_MODRM),
+};
+
+_Static_assert(sizeof(map_one_byte) / sizeof(map_one_byte[0]) == 256, "one-byte map");
+_Static_assert(sizeof(map_0f) / sizeof(map_0f[0]) == 256, "0F map");
+
+/* The opcodes of the VEX/EVEX 0F map that take an 8-bit immediate. */
+static bool vex_map1_imm8(uint8_t op)
+{
+	return (op >= 0x70 && op <= 0x73) || op == 0xc2 || (op >= 0xc4 && op <= 0xc6);
+}
+
+/* Bytes of ModRM, SIB and displacement at p (0 if cut short). */
+static unsigned modrm_len(const uint8_t *p, const uint8_t *end, unsigned addr_bits)
+{
+	uint8_t modrm, mod, rm;
+	unsigned n = 1;
+
+	if (p >= end)
 		return 0;
-	switch (code[i]) {
-	case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75:
-	case 0x76: case 0x77: case 0x78: case 0x79: case 0x7a: case 0x7b:
-	case 0x7c: case 0x7d: case 0x7e: case 0x7f:
-	case 0xe0: case 0xe1: case 0xe2: case 0xe3: case 0xeb:
-		imm = 1;
-		break;
-	case 0xe8: case 0xe9:
-		imm = opsize ? 2 : 4;
-		break;
-	case 0xc3: case 0xcb:
-		imm = 0;
-		break;
-	case 0xc2: case 0xca:
-		imm = 2;
-		break;
-	case 0x0f:
-		if (i + 1 < len && (code[i + 1] & 0xf0) == 0x80) {
-			i++;
-			imm = opsize ? 2 : 4;
+	modrm = *p;
+	mod = modrm >> 6;
+	rm = modrm & 7;
+	if (mod == 3)
+		return 1;
+	if (addr_bits == 16) {
+		/* No SIB; [disp16] when mod 0, rm 6 (SDM Table 2-1). */
+		if (mod == 1)
+			return 2;
+		if (mod == 2 || rm == 6)
+			return mod == 2 || mod == 0 ? 3 : 0;
+		return 1;
+	}
+	if (rm == 4) {          /* a SIB byte follows (Table 2-3) */
+		if (p + 1 >= end)
+			return 0;
+		n++;
+		if (mod == 0 && (p[1] & 7) == 5)
+			return n + 4;   /* no base: disp32 */
+	}
+	if (mod == 1)
+		return n + 1;
+	if (mod == 2 || (mod == 0 && rm == 5))
+		return n + 4;   /* disp32 (RIP-relative in 64-bit mode) */
+	return n;
+}
+
+unsigned insn_length(const uint8_t *code, unsigned avail, unsigned mode_bits)
+{
+	const uint8_t *p = code, *end = code + (avail < 15 ? avail : 15);
+	unsigned opsize = mode_bits == 16 ? 16 : 32, addr = mode_bits;
+	bool rex_w = false, x64 = mode_bits == 64;
+	unsigned form, imm = 0, n;
+	uint8_t op;
+
+	/* Legacy prefixes, then REX: only REX right before the opcode counts
+	 * (SDM 2.2.1), but any REX byte is a byte of the instruction. */
+	for (; p < end; p++) {
+		if (*p == 0x66)
+			opsize = mode_bits == 16 ? 32 : 16;
+		else if (*p == 0x67)
+			addr = mode_bits == 32 ? 16 : 32;
+		else if (x64 && (*p & 0xf0) == 0x40)
+			rex_w = (*p & 8) != 0;
+		else if (!is_legacy_prefix(*p))
 			break;
-		}
+		if (x64 && (*p & 0xf0) != 0x40)
+			rex_w = false;  /* a legacy prefix after REX cancels it */
+	}
+	if (p >= end)
 		return 0;
-	default:
+	if (rex_w)
+		opsize = 64;
+	op = *p++;
+
+	/* VEX (C4, C5), EVEX (62) and XOP (8F): outside 64-bit mode only when
+	 * the next byte's top bits are 11 (else they are les, lds, bound). */
+	if ((op == 0xc4 || op == 0xc5 || op == 0x62 ||
+	     (op == 0x8f && p < end && (*p & 0x1f) >= 8)) &&
+	    p < end && (x64 || op == 0x8f || (*p & 0xc0) == 0xc0)) {
+		bool evex = op == 0x62, xop = op == 0x8f;
+		unsigned map;
+
+		if (op == 0xc5) {
+			map = 1;
+			p += 1;
+		} else if (op == 0x62) {
+			if (end - p < 3)
+				return 0;
+			map = p[0] & 7;
+			p += 3;
+		} else {
+			if (end - p < 2)
+				return 0;
+			map = p[0] & 0x1f;
+			p += 2;
+		}
+		if (p >= end)
+			return 0;
+		op = *p++;
+		if (op == 0x77 && map == 1 && !evex && !xop)
+			return (unsigned)(p - code);    /* vzeroupper/vzeroall */
+		n = modrm_len(p, end, addr);
+		if (!n)
+			return 0;
+		p += n;
+		if (xop)
+			imm = map == 8 ? 1 : map == 0xa ? 4 : 0;
+		else if (map == 3 || (map == 1 && vex_map1_imm8(op)))
+			imm = 1;        /* the 0F3A map, and a few 0F ones */
+		return p + imm <= end ? (unsigned)(p - code) + imm : 0;
+	}
+
+	form = map_one_byte[op];
+	if (form & F_ESC) {
+		if (p >= end)
+			return 0;
+		op = *p++;
+		if (op == 0x38 || op == 0x3a) {
+			if (p >= end)
+				return 0;
+			form = F_MODRM | (op == 0x3a ? F_IB : 0);
+			p++;
+		} else {
+			form = map_0f[op];
+		}
+	} else if (x64 && (form & F_BAD64)) {
 		return 0;
 	}
-	return i + 1 + imm <= len ? i + 1 + imm : 0;
+	if (form & F_MODRM) {
+		if (p >= end)
+			return 0;
+		if ((form & F_GRP3) && ((*p >> 3) & 7) < 2)
+			form |= op == 0xf6 ? F_IB : F_IZ;
+		n = modrm_len(p, end, addr);
+		if (!n)
+			return 0;
+		p += n;
+	}
+	if (form & F_IB)
+		imm += 1;
+	if (form & F_IW)
+		imm += 2;
+	if (form & F_IZ)
+		imm += opsize == 16 ? 2 : 4;
+	if (form & F_IV)
+		imm += opsize == 64 ? 8 : opsize == 16 ? 2 : 4;
+	if (form & F_JZ)
+		imm += opsize == 16 && !x64 ? 2 : 4;    /* 64-bit: rel32 (Intel) */
+	if (form & F_MOFFS)
+		imm += addr / 8;
+	if (form & F_FAR)
+		imm += 2 + (opsize == 16 ? 2 : 4);
+	return p + imm <= end ? (unsigned)(p - code) + imm : 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Just enough x86-64 instruction decoding to name an instruction that
- * faulted with #GP at CPL3 because it needs CPL0 (or a ring-0 selector).
- * Pure; unit-tested on byte strings.
+ * Just enough x86 instruction decoding to name an instruction that faulted
+ * with #GP at CPL3 because it needs CPL0 (or a ring-0 selector), and to
+ * tell any instruction's length.  Pure; unit-tested on byte strings.
  */
 #ifndef KVMRUN_INSN_H
 #define KVMRUN_INSN_H
@@ -32,11 +32,14 @@ struct insn_info {
 void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info);
 
 /*
- * The length of a direct branch, return or loop at code[0] (jmp, jcc,
- * call rel, ret, loop, jrcxz), or 0 if it is not one of those.  For
- * --trace insns, which cannot tell a taken branch's length from the
- * address execution continued at.
+ * The length of the instruction at code[0] (avail bytes there) in 16-,
+ * 32- or 64-bit code (mode_bits), decoded from its prefixes, opcode, ModRM,
+ * SIB, displacement and immediate: 1 to 15, or 0 if the bytes are cut
+ * short, the instruction is longer than 15 bytes or its opcode is invalid
+ * in that mode.  For --trace insns, which must not infer a length from
+ * where execution went next (a taken branch goes anywhere).  Never reads
+ * past code[avail - 1].
  */
-unsigned insn_branch_len(const uint8_t *code, unsigned len);
+unsigned insn_length(const uint8_t *code, unsigned avail, unsigned mode_bits);
 
 #endif

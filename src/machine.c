@@ -538,6 +538,7 @@ int machine_create(struct machine *m, const struct config *cfg,
 	m->tracing_insns = cfg->trace_insns;
 	m->insn_rip = m->entry.rip;
 	m->insn_cpl = m->cpl;
+	m->insn_bits = 64;
 	if (check_dumps(m, err) < 0)
 		goto fail;
 	if (!memmap_is_ram(&m->mem, m->entry.rip, 1)) {

@@ -125,6 +125,7 @@ struct machine {
 	bool tracing_insns;             /* TF is set on the guest */
 	uint64_t insn_rip;              /* the instruction being stepped */
 	unsigned insn_cpl;
+	unsigned insn_bits;             /* its code size: 16, 32 or 64 */
 	struct unclaimed_log unclaimed;
 	struct run_result *result;      /* set while running */
 };

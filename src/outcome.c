@@ -86,6 +86,60 @@ static void print_exception(FILE *out, const struct machine *m,
 	print_state(out, m, res);
 }
 
+/* What kvmrun itself means by a status, for the collision note. */
+static const char *own_meaning(int status)
+{
+	switch (status) {
+	case KVMRUN_STATUS_TIMEOUT: return "a limit reached";
+	case KVMRUN_STATUS_HOST:    return "its own failures";
+	case KVMRUN_STATUS_CRASH:   return "a guest crash";
+	}
+	return status > KVMRUN_STATUS_SIGNAL ? "a signal" : NULL;
+}
+
+/*
+ * The guest chose its exit status, but one kvmrun also uses, or a value
+ * that does not fit in a byte: say so, once, so that a CI log cannot
+ * mistake it for kvmrun's own ending.
+ */
+static void print_status_collision(FILE *out, const struct run_result *res)
+{
+	const char *meaning = own_meaning(res->status);
+
+	if (!meaning && res->exit_value <= 0xff)
+		return;
+	fprintf(out, "kvmrun: note: exit status %d was chosen by the guest (it wrote "
+		"%#llx to the exit port %#x%s)", res->status,
+		(unsigned long long)res->exit_value, KVMRUN_PORT_EXIT,
+		res->exit_value > 0xff ? ", whose low byte is the status" : "");
+	if (meaning)
+		fprintf(out, "; kvmrun uses %d itself for %s: --report's end.reason "
+			"tells them apart", res->status, meaning);
+	fputc('\n', out);
+}
+
+/* Bytes the guest wrote that a blocked stdout never took (run.c). */
+static void print_unwritten(FILE *out, const struct run_result *res)
+{
+	char name[16];
+
+	if (!res->output_unwritten)
+		return;
+	fprintf(out, "kvmrun: standard output stayed blocked: %llu byte%s of guest "
+		"output %s not written (kvmrun waits %u s for a reader after ",
+		(unsigned long long)res->output_unwritten,
+		res->output_unwritten == 1 ? "" : "s",
+		res->output_unwritten == 1 ? "was" : "were", res->drain_wait_s);
+	if (res->end == RUN_END_TIMEOUT || res->end == RUN_END_SIGNAL)
+		fputs("a time limit or a signal", out);
+	else
+		fputs("the guest ends", out);
+	if (res->drain_signal)
+		fprintf(out, "; it stopped waiting at SIG%s",
+			outcome_signal_name(res->drain_signal, name));
+	fputs(")\n", out);
+}
+
 void outcome_print(FILE *out, const struct machine *m,
 		   const struct run_result *res)
 {
@@ -115,6 +169,8 @@ void outcome_print(FILE *out, const struct machine *m,
 				"exit status %d\n", KVMRUN_PORT_EXIT, res->last_io_size,
 				res->last_io_size == 1 ? "" : "s",
 				(unsigned long long)res->exit_value, res->status);
+		if (!cfg->quiet)
+			print_status_collision(out, res);
 		break;
 	case RUN_END_TIMEOUT:
 		fprintf(out, "kvmrun: time limit of %.9g s reached: guest stopped "
@@ -205,13 +261,15 @@ void outcome_print(FILE *out, const struct machine *m,
 		print_crash(out, m, res, what);
 		break;
 	}
+	print_unwritten(out, res);
 	if (cfg->print_regs && res->have_regs) {
 		fprintf(out, "kvmrun: registers at the end of the run:\n");
 		cpu_print_regs(out, &res->regs, &res->sregs);
 		fprintf(out, "kvmrun: decoded:\n");
 		cpu_print_decoded(out, &res->regs, &res->sregs);
 	}
-	machine_print_unclaimed(m, out);
+	if (!cfg->quiet)
+		machine_print_unclaimed(m, out);
 }
 
 static void hexdump(FILE *out, uint64_t addr, const uint8_t *p, uint64_t len)

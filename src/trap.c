@@ -92,30 +92,35 @@ static int move_to_ring0(struct machine *m, struct run_result *res,
  * cleared, popf and iretq have TF put back in what they load.
  */
 
-/* Log the instruction being stepped, now that it ran; next is where the
- * guest went (0: unknown). */
-static void trace_stepped(struct machine *m, const struct kvm_sregs *sregs,
-			  uint64_t next)
+/* The code size the guest runs: 64, 32 or 16 bits (CS.L, CS.D). */
+static unsigned code_bits(const struct kvm_sregs *sregs)
+{
+	if ((sregs->efer & X86_EFER_LMA) && sregs->cs.l)
+		return 64;
+	return sregs->cs.db ? 32 : 16;
+}
+
+/*
+ * Log the instruction being stepped, now that it ran.  Its length is
+ * decoded from its bytes, never taken from where the guest went next: a
+ * taken branch goes anywhere.  Bytes the decoder does not know are shown
+ * up to 15, marked as of unknown length.
+ */
+static void trace_stepped(struct machine *m, const struct kvm_sregs *sregs)
 {
 	uint8_t code[15];
-	uint64_t len = next - m->insn_rip;
-	bool known = next && len >= 1 && len <= sizeof(code);
 	unsigned n = machine_code_at(m, sregs, m->insn_rip, code, sizeof(code));
+	unsigned len = insn_length(code, n, m->insn_bits);
 
-	if (!known && (len = insn_branch_len(code, n)) != 0)
-		known = true;           /* a taken branch */
-	if (known && len < n)
-		n = (unsigned)len;
-	trace_insn(&m->tracer, m->insn_rip, m->insn_cpl, code, n, known);
+	trace_insn(&m->tracer, m->insn_rip, m->insn_cpl, code, len ? len : n, len != 0);
 	m->result->insns++;
 }
 
 /* The run ends at the instruction being stepped: log it too. */
-static void trace_last(struct machine *m, const struct kvm_sregs *sregs,
-		       uint64_t next)
+static void trace_last(struct machine *m, const struct kvm_sregs *sregs)
 {
 	if (m->tracing_insns)
-		trace_stepped(m, sregs, next);
+		trace_stepped(m, sregs);
 }
 
 /* Change bit TF of the RFLAGS image at gva (in the guest's stack). */
@@ -143,8 +148,9 @@ void trap_io_step(struct machine *m)
 	if (!m->tracing_insns || cpu_get(&m->kvm, &regs, &sregs, &err) < 0 ||
 	    regs.rip == m->insn_rip)
 		return;
-	trace_stepped(m, &sregs, regs.rip);
+	trace_stepped(m, &sregs);
 	m->insn_rip = regs.rip;
+	m->insn_bits = code_bits(&sregs);
 }
 
 static int step(struct machine *m, struct run_result *res,
@@ -160,7 +166,7 @@ static int step(struct machine *m, struct run_result *res,
 	/* f->rip == insn_rip: the trap of an instruction trap_io_step has
 	 * already logged (where the trap was not lost after all). */
 	if (f->rip != m->insn_rip)
-		trace_stepped(m, sregs, f->rip);
+		trace_stepped(m, sregs);
 	if (!done.two_byte && done.opcode == 0x9c && done.len)
 		patch_tf(m, sregs, f->rsp, false);      /* pushf: hide TF */
 
@@ -197,6 +203,7 @@ static int step(struct machine *m, struct run_result *res,
 	}
 	m->insn_rip = f->rip;
 	m->insn_cpl = f->cs & 3;
+	m->insn_bits = code_bits(sregs);
 	if (kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SREGS, sregs, err) < 0 ||
 	    kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
 		return -1;
@@ -244,7 +251,7 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 	if (!sup_vector_at(regs.rip, &vector) || sregs.idt.base != KVMRUN_IDT_ADDR ||
 	    !came_from_gate(vector, &regs) ||
 	    read_frame(m, &sregs, regs.rsp, vector, &f) < 0) {
-		trace_last(m, &sregs, regs.rip);
+		trace_last(m, &sregs);
 		res->end = RUN_END_HLT;
 		res->status = 0;
 		res->have_regs = true;
@@ -258,7 +265,7 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 		n = machine_code_at(m, &sregs, f.rip, code, sizeof(code));
 		insn_classify(code, n, &insn);
 		if (insn.cls == INSN_HLT) {
-			trace_last(m, &sregs, f.rip + insn.len);
+			trace_last(m, &sregs);
 			end_at_fault(m, res, RUN_END_HLT, 0, &f, &regs, &sregs);
 			res->regs.rip = f.rip + insn.len;       /* as after a hlt */
 			res->regs.rflags &= ~X86_RFLAGS_RF;     /* set by the fault */
@@ -277,7 +284,7 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 					    &f, &regs, &sregs);
 		}
 	}
-	trace_last(m, &sregs, 0);
+	trace_last(m, &sregs);
 	return end_at_fault(m, res, RUN_END_EXCEPTION, KVMRUN_STATUS_CRASH, &f,
 			    &regs, &sregs);
 }

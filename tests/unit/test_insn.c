@@ -8,6 +8,7 @@
  * caught, and every case is also classified truncated to each shorter length.
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "insn.h"
@@ -420,6 +421,96 @@ TEST(insn_lmsw_register_form)
 	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* insn_length: encodings checked against objdump (binutils 2.40). */
+TEST(insn_length_table)
+{
+	static const struct {
+		unsigned bits, len; const char *bytes;
+	} rows[] = {
+		{ 64, 1, "f4" },                        /* hlt */
+		{ 64, 1, "c3" },                        /* ret */
+		{ 64, 3, "c2 08 00" },                  /* ret $8 */
+		{ 64, 2, "eb 05" },                     /* jmp short: its own length */
+		{ 64, 2, "75 fe" },                     /* jne back */
+		{ 64, 5, "e8 00 00 00 00" },            /* call rel32 */
+		{ 64, 6, "0f 84 10 00 00 00" },         /* je rel32 */
+		{ 64, 7, "48 8d 35 1f 00 00 00" },      /* lea rip-relative */
+		{ 64, 10, "48 b8 88 77 66 55 44 33 22 11" }, /* mov rax, imm64 */
+		{ 64, 5, "b8 01 00 00 00" },            /* mov eax, imm32 */
+		{ 64, 4, "66 b8 01 00" },               /* mov ax, imm16 */
+		{ 64, 10, "48 a1 00 00 00 00 00 00 00 00" }, /* mov rax, moffs64 */
+		{ 64, 6, "67 a1 00 00 00 00" },         /* mov eax, moffs32 */
+		{ 64, 7, "c7 04 24 2a 00 00 00" },      /* movl $42, (%rsp) */
+		{ 64, 11, "c7 04 25 00 10 00 00 2a 00 00 00" }, /* no base: SIB, disp32 */
+		{ 64, 8, "c7 44 24 08 01 00 00 00" },   /* disp8 + imm32 */
+		{ 64, 3, "f6 c3 01" },                  /* test bl, imm8 */
+		{ 64, 6, "f7 c3 01 00 00 00" },         /* test ebx, imm32 */
+		{ 64, 2, "f7 d8" },                     /* neg eax: no immediate */
+		{ 64, 4, "c8 10 00 00" },               /* enter $16, $0 */
+		{ 64, 1, "ee 90" },                     /* out dx, al */
+		{ 64, 2, "0f 05" },                     /* syscall */
+		{ 64, 3, "0f 01 d0" },                  /* xgetbv */
+		{ 64, 3, "0f 22 d8 90" },               /* mov cr3, rax (then nop) */
+		{ 64, 6, "66 0f 3a 0f c1 08" },         /* palignr: 0F3A + imm8 */
+		{ 64, 5, "66 0f 38 00 c1" },            /* pshufb: 0F38 */
+		{ 64, 3, "c5 f8 77 90" },               /* vzeroupper: no ModRM */
+		{ 64, 4, "c5 fd 6f 06" },               /* vmovdqa (%rsi), ymm0 */
+		{ 64, 6, "c4 e3 7d 0f c1 08" },         /* vpalignr: VEX 0F3A, imm8 */
+		{ 64, 6, "62 f1 fe 48 6f 06" },         /* vmovdqu64 (%rsi), zmm0 */
+		{ 64, 7, "62 f1 fe 48 6f 46 01" },      /* the same, disp8 */
+		{ 64, 6, "8f e8 78 c2 c1 05" },         /* XOP vprotb imm8 */
+		{ 64, 2, "8f c0" },                     /* pop rax (not XOP) */
+		{ 64, 5, "f3 48 0f b8 c1" },            /* popcnt rcx, rax */
+		{ 64, 4, "0f 0f c1 b4" },               /* 3DNow! (a suffix byte) */
+		{ 64, 15, "66 66 66 66 66 66 2e 0f 1f 84 00 00 00 00 00" },
+		{ 64, 0, "66 66 66 66 66 66 66 2e 0f 1f 84 00 00 00 00 00" }, /* 16 */
+		{ 64, 0, "06" },                        /* push es: not in 64-bit mode */
+		{ 64, 0, "c7 04 25 00 10" },            /* cut short */
+		{ 64, 0, "" },
+		{ 32, 1, "40" },                        /* inc eax, not REX */
+		{ 32, 1, "06" },                        /* push es */
+		{ 32, 5, "a1 00 10 00 00" },            /* mov eax, moffs32 */
+		{ 32, 7, "ea 00 00 10 00 08 00" },      /* jmp far ptr16:32 */
+		{ 32, 2, "c5 06" },                     /* lds, not VEX */
+		{ 32, 6, "66 0f 3a 0f c1 08" },         /* the same palignr */
+		{ 16, 3, "b8 01 00" },                  /* mov ax, imm16 */
+		{ 16, 6, "66 b8 01 00 00 00" },         /* mov eax, imm32 */
+		{ 16, 4, "8b 86 00 10" },               /* mov ax, [bp+disp16] */
+		{ 16, 4, "8b 36 00 7c" },               /* mov si, [disp16] */
+		{ 16, 3, "8b 46 fe" },                  /* mov ax, [bp-2] */
+		{ 16, 5, "ea 00 7c 00 00" },            /* jmp far 0:7c00 */
+		{ 16, 3, "e8 fd ff" },                  /* call rel16 */
+		{ 16, 2, "cd 10" },                     /* int 0x10 */
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint8_t code[32];
+		unsigned n = 0, v, len;
+		const char *p = rows[i].bytes;
+		int k;
+
+		while (sscanf(p, "%2x%n", &v, &k) == 1 && n < sizeof(code)) {
+			code[n++] = (uint8_t)v;
+			p += k;
+		}
+		len = insn_length(code, n, rows[i].bits);
+		TEST_CHECK_MSG(len == rows[i].len, "%u-bit [%s]: %u bytes, want %u",
+			       rows[i].bits, rows[i].bytes, len, rows[i].len);
+	}
+}
+
+/* Never past the bytes given: a length from a prefix of them is 0. */
+TEST(insn_length_cut_short)
+{
+	static const uint8_t lea[] = { 0x48, 0x8d, 0x35, 0x1f, 0x00, 0x00, 0x00 };
+	unsigned n;
+
+	for (n = 0; n < sizeof(lea); n++)
+		TEST_CHECK_MSG(insn_length(lea, n, 64) == 0, "%u bytes", n);
+	TEST_EQ(insn_length(lea, sizeof(lea), 64), 7);
+}
+
 const struct test tests_insn[] = {
 	TEST_ENTRY(insn_hlt),
 	TEST_ENTRY(insn_privileged),
@@ -431,5 +522,7 @@ const struct test tests_insn[] = {
 	TEST_ENTRY(insn_truncated),
 	TEST_ENTRY(insn_all_short_strings),
 	TEST_ENTRY(insn_lmsw_register_form),
+	TEST_ENTRY(insn_length_table),
+	TEST_ENTRY(insn_length_cut_short),
 	TEST_END,
 };
