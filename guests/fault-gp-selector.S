@@ -7,16 +7,14 @@
  * as "selector 0x80 in the GDT" (bits 15..3 are the index, bit 2 says GDT
  * or LDT, bit 1 IDT).
  *
- * In the default --ring auto, a #GP in ring 3 first moves the guest to
- * ring 0 (loading DS with a ring-0 selector is one of the things only ring
- * 0 may do, so kvmrun cannot tell this bad selector from a good one);
- * the load is retried in ring 0, faults again, and is reported "in ring 0".
- * With --ring 3 kvmrun reports the load as an instruction that needs
- * ring 0 ("mov to segment register").
+ * The selector names no descriptor at all, so ring 0 would not help: in
+ * the default --ring auto kvmrun reports the fault where it happened,
+ * "in ring 3" (a selector naming a ring-0 segment, such as 0x10, would
+ * move the guest to ring 0 instead, where the load works).
  *
  * Run:    ./kvmrun guests/fault-gp-selector.bin     (also with --ring 0)
  * Expect: "fault-gp-selector: loading DS with selector 0x80" on stdout, then
- *           kvmrun: guest crashed: #GP general protection fault at rip 0x10011 in ring 0: error code 0x80: selector 0x80 in the GDT
+ *           kvmrun: guest crashed: #GP general protection fault at rip 0x10011 in ring 3: error code 0x80: selector 0x80 in the GDT
  *         and status 126.
  */
 #include <kvmrun/abi.h>

@@ -5,19 +5,17 @@
  * bits 63..47 must all be equal ("canonical").  Reading through
  * 0x8000000000000000 is not a page fault but a #GP with error code 0.
  *
- * Which ring does kvmrun report?  It depends on --ring:
- *   --ring 3     the #GP is reported where it happened: "in ring 3".
- *   --ring 0     "in ring 0".
- *   default      (--ring auto) the guest starts in ring 3, and kvmrun takes
- *                a #GP in ring 3 to mean "this instruction needs ring 0":
- *                it moves the guest to ring 0 and retries the same
- *                instruction there.  A real #GP like this one faults again
- *                in ring 0, and that is what is reported: "in ring 0".
+ * Which ring does kvmrun report?  The ring it happened in.  In the default
+ * --ring auto the guest starts in ring 3, and kvmrun moves it to ring 0
+ * only for an instruction that needs ring 0 (the #GP a privileged
+ * instruction raises there); a #GP like this one, which ring 0 would raise
+ * too, is reported where it happened: "in ring 3" (and "in ring 0" with
+ * --ring 0).
  *
  * Run:    ./kvmrun guests/fault-gp.bin   (also with --ring 0, --ring 3)
  * Expect: "fault-gp: reading a non-canonical address" on stdout, then
- *           kvmrun: guest crashed: #GP general protection fault at rip 0x10016 in ring 0: error code 0
- *         ("in ring 3" with --ring 3); exit status 126.
+ *           kvmrun: guest crashed: #GP general protection fault at rip 0x10016 in ring 3: error code 0
+ *         ("in ring 0" with --ring 0); exit status 126.
  */
 #include <kvmrun/abi.h>
 

@@ -153,3 +153,42 @@ void gdt_describe(const struct kvm_segment *seg, char *buf, unsigned size)
 		 seg->s && !(seg->type & 0x8) ? ((seg->type & 2) ? ", writable" : ", read-only") : "",
 		 seg->g ? ", 4 KiB granularity" : "");
 }
+
+/* SDM Vol. 3A, Table 3-1: type bit 3 is code; for code, bit 2 conforming;
+ * for data, bit 1 writable. */
+#define TYPE_CODE       0x8
+#define TYPE_CONFORMING 0x4
+#define TYPE_WRITABLE   0x2
+
+uint16_t gdt_find_ring0_twin(const uint8_t *gdt, size_t len,
+			     const struct kvm_segment *like, bool same_extent)
+{
+	bool code = like->type & TYPE_CODE;
+	size_t off;
+
+	for (off = 8; off + 8 <= len && off <= 0xfff8; off += 8) {
+		struct kvm_segment s;
+		uint64_t lo, hi = 0;
+
+		memcpy(&lo, gdt + off, 8);
+		if (off + 16 <= len)
+			memcpy(&hi, gdt + off + 8, 8);
+		gdt_decode(lo, hi, (uint16_t)off, &s);
+		if (!s.s) {
+			off += 8;       /* a system descriptor: two slots */
+			continue;
+		}
+		if (!s.present || s.dpl != 0 || (bool)(s.type & TYPE_CODE) != code)
+			continue;
+		if (code && ((s.type & TYPE_CONFORMING) || s.l != like->l ||
+			     (!s.l && s.db != like->db)))
+			continue;
+		if (!code && !(s.type & TYPE_WRITABLE))
+			continue;
+		if (same_extent && (s.base != like->base || s.limit != like->limit ||
+				    s.db != like->db))
+			continue;
+		return (uint16_t)off;
+	}
+	return 0;
+}

@@ -9,6 +9,8 @@
 #ifndef KVMRUN_GDT_H
 #define KVMRUN_GDT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/kvm.h>
 
@@ -71,6 +73,18 @@ uint64_t gdt_encode_high(const struct kvm_segment *seg);
  */
 void gdt_decode(uint64_t desc, uint64_t high, uint16_t selector,
 		struct kvm_segment *seg);
+
+/*
+ * In a GDT of len bytes, the first ring-0 descriptor that can stand in for
+ * like (a ring-3 segment) when kvmrun moves a guest from ring 3 to ring 0:
+ * for code, a present, non-conforming code segment of the same size (L and
+ * D); for a stack, a present, writable data segment.  Where the size of
+ * the code matters (not 64-bit: same_extent), base, limit and the D/B bit
+ * must match too.  Returns its selector (RPL 0), or 0 if there is none.
+ * System descriptors, which take two slots in 64-bit mode, are skipped.
+ */
+uint16_t gdt_find_ring0_twin(const uint8_t *gdt, size_t len,
+			     const struct kvm_segment *like, bool same_extent);
 
 /* One line describing a segment: "base=0 limit=0xffffffff code ..." */
 void gdt_describe(const struct kvm_segment *seg, char *buf, unsigned size);

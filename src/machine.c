@@ -538,7 +538,7 @@ int machine_create(struct machine *m, const struct config *cfg,
 	m->tracing_insns = cfg->trace_insns;
 	m->insn_rip = m->entry.rip;
 	m->insn_cpl = m->cpl;
-	m->insn_bits = 64;
+	m->insn_cs = m->cpl ? *gdt_user_code_segment() : *gdt_code_segment();
 	if (check_dumps(m, err) < 0)
 		goto fail;
 	if (!memmap_is_ram(&m->mem, m->entry.rip, 1)) {
@@ -650,10 +650,15 @@ void *machine_guest_ptr(const struct machine *m, const struct kvm_sregs *sregs,
 unsigned machine_code_at(const struct machine *m, const struct kvm_sregs *sregs,
 			 uint64_t rip, uint8_t *buf, unsigned len)
 {
+	/* Outside 64-bit code, RIP is an offset into CS, which has a base
+	 * (SDM Vol. 3A, 3.4.3), and linear addresses are 32 bits. */
+	bool flat = (sregs->efer & X86_EFER_LMA) && sregs->cs.l;
+	uint64_t at = flat ? rip : (sregs->cs.base + rip) & 0xffffffff;
 	unsigned n;
 
 	for (n = 0; n < len; n++) {
-		const uint8_t *p = machine_guest_ptr(m, sregs, rip + n, 1);
+		const uint8_t *p = machine_guest_ptr(m, sregs, flat ? at + n :
+						     (at + n) & 0xffffffff, 1);
 
 		if (!p)
 			break;

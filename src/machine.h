@@ -54,6 +54,7 @@ enum run_end {
 	RUN_END_MAX_EXITS,      /* --max-exits reached: 124 */
 	RUN_END_MAX_INSNS,      /* --max-insns reached: 124 */
 	RUN_END_MAX_OUTPUT,     /* --max-output reached: 124 */
+	RUN_END_RING_MOVE,      /* --ring auto could not move the guest: 126 */
 };
 
 /* A stable name for each ending ("hlt", "timeout", ...): the report's. */
@@ -73,11 +74,12 @@ struct run_result {
 	bool strict_write;
 	uint64_t strict_value;
 	struct error host_error;        /* RUN_END_HOST_ERROR */
-	char why[200];                  /* RUN_END_GUEST_ERROR */
+	char why[200];                  /* RUN_END_GUEST_ERROR, RUN_END_RING_MOVE */
 	struct exc_frame exc;           /* RUN_END_EXCEPTION, RUN_END_PRIVILEGED */
 	const char *insn;               /* RUN_END_PRIVILEGED: its mnemonic */
 	unsigned start_cpl, cpl;        /* the ring the guest started and ended in */
 	uint64_t switch_rip;            /* --ring auto: where it moved to ring 0 */
+	const char *switch_insn;        /* ... at which instruction */
 	bool switched;
 	unsigned last_io_size;          /* the last port access's size */
 	/* After the end, stdout's reader was waited for (run.c drain_output). */
@@ -125,7 +127,7 @@ struct machine {
 	bool tracing_insns;             /* TF is set on the guest */
 	uint64_t insn_rip;              /* the instruction being stepped */
 	unsigned insn_cpl;
-	unsigned insn_bits;             /* its code size: 16, 32 or 64 */
+	struct kvm_segment insn_cs;     /* its code segment: size and base */
 	struct unclaimed_log unclaimed;
 	struct run_result *result;      /* set while running */
 };
@@ -181,7 +183,8 @@ void *machine_guest_ptr(const struct machine *m, const struct kvm_sregs *sregs,
 int machine_map_all_ram(struct machine *m, struct error *err);
 
 /*
- * Read up to len instruction bytes at the guest's RIP, through its page
+ * Read up to len instruction bytes at the guest's RIP in code segment
+ * sregs->cs (its base counts outside 64-bit code), through its page
  * tables.  Returns the number of bytes read (0 if RIP is not in RAM).
  */
 unsigned machine_code_at(const struct machine *m, const struct kvm_sregs *sregs,

@@ -51,12 +51,25 @@ static void print_state(FILE *out, const struct machine *m,
 	cpu_print_regs(out, &res->regs, &res->sregs);
 }
 
+/* " (kvmrun had moved it ...)": a crash after --ring auto's move says so. */
+static const char *moved(const struct run_result *res, char *buf, size_t len)
+{
+	if (!res->switched)
+		return "";
+	snprintf(buf, len, " (kvmrun had moved the guest from ring 3 to ring 0 at "
+		 "rip %#llx, for its %s)", (unsigned long long)res->switch_rip,
+		 res->switch_insn ? res->switch_insn : "privileged instruction");
+	return buf;
+}
+
 static void print_crash(FILE *out, const struct machine *m,
 			const struct run_result *res, const char *what)
 {
-	fprintf(out, "kvmrun: guest crashed: %s (%s) at rip %#llx\n",
+	char buf[160];
+
+	fprintf(out, "kvmrun: guest crashed: %s (%s) at rip %#llx%s\n",
 		kvm_exit_name(res->exit_reason), what,
-		(unsigned long long)res->regs.rip);
+		(unsigned long long)res->regs.rip, moved(res, buf, sizeof(buf)));
 	print_state(out, m, res);
 }
 
@@ -64,7 +77,7 @@ static void print_exception(FILE *out, const struct machine *m,
 			    const struct run_result *res)
 {
 	const struct exc_frame *f = &res->exc;
-	char detail[200] = "";
+	char detail[200] = "", buf[160];
 
 	if (f->vector == EXC_PF) {
 		uint64_t ec = exc_pf_error_code(f->error_code, res->sregs.cr2, f->rip,
@@ -81,8 +94,9 @@ static void print_exception(FILE *out, const struct machine *m,
 		snprintf(detail, sizeof(detail), ": %s", how);
 	}
 	fprintf(out, "kvmrun: guest crashed: %s %s (vector %u) at rip %#llx in "
-		"ring %u%s\n", exc_mnemonic(f->vector), exc_name(f->vector),
-		f->vector, (unsigned long long)f->rip, (unsigned)(f->cs & 3), detail);
+		"ring %u%s%s\n", exc_mnemonic(f->vector), exc_name(f->vector),
+		f->vector, (unsigned long long)f->rip, (unsigned)(f->cs & 3), detail,
+		moved(res, buf, sizeof(buf)));
 	print_state(out, m, res);
 }
 
@@ -237,6 +251,12 @@ void outcome_print(FILE *out, const struct machine *m,
 		fprintf(out, "kvmrun: the guest executed %s at rip %#llx, which needs "
 			"ring 0, but runs in ring 3 (--ring 3): run it with --ring 0 "
 			"or --ring auto\n", res->insn, rip);
+		print_state(out, m, res);
+		break;
+	case RUN_END_RING_MOVE:
+		fprintf(out, "kvmrun: the guest executed %s at rip %#llx in ring 3, which "
+			"needs ring 0, but kvmrun cannot move it there: %s; run it with "
+			"--ring 0\n", res->insn, rip, res->why);
 		print_state(out, m, res);
 		break;
 	case RUN_END_GUEST_ERROR:

@@ -108,7 +108,7 @@ static void write_exception(struct json *j, const struct machine *m,
 		hex[2 * n] = '\0';
 		json_string(j, "code", hex);
 	}
-	if (res->end == RUN_END_PRIVILEGED)
+	if (res->end == RUN_END_PRIVILEGED || res->end == RUN_END_RING_MOVE)
 		json_string(j, "instruction", res->insn);
 	json_object_end(j);
 }
@@ -134,7 +134,8 @@ static void write_end(struct json *j, const struct machine *m,
 		json_string(j, "signal", outcome_signal_name(signo, name));
 	else
 		json_null(j, "signal");
-	if (res && (res->end == RUN_END_EXCEPTION || res->end == RUN_END_PRIVILEGED))
+	if (res && (res->end == RUN_END_EXCEPTION || res->end == RUN_END_PRIVILEGED ||
+		    res->end == RUN_END_RING_MOVE))
 		write_exception(j, m, res);
 	else
 		json_null(j, "exception");
@@ -227,10 +228,13 @@ static void write_activity(struct json *j, const struct machine *m,
 	json_object_begin(j, "ring");
 	json_u64(j, "start", res->start_cpl);
 	json_u64(j, "end", res->cpl);
-	if (res->switched)
+	if (res->switched) {
 		json_hex(j, "moved_to_ring0_at", res->switch_rip);
-	else
+		json_string(j, "moved_for", res->switch_insn);
+	} else {
 		json_null(j, "moved_to_ring0_at");
+		json_null(j, "moved_for");
+	}
 	json_object_end(j);
 
 	json_object_begin(j, "cpuid");

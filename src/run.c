@@ -845,6 +845,7 @@ const char *run_end_name(enum run_end end)
 		[RUN_END_MAX_EXITS] = "max_exits",
 		[RUN_END_MAX_INSNS] = "max_insns",
 		[RUN_END_MAX_OUTPUT] = "max_output",
+		[RUN_END_RING_MOVE] = "ring_move_failed",
 	};
 
 	return (unsigned)end < sizeof(names) / sizeof(names[0]) && names[end]

@@ -14,6 +14,7 @@
  */
 #include "machine.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "gdt.h"
@@ -62,25 +63,111 @@ static int end_at_fault(const struct machine *m, struct run_result *res,
 	return 1;
 }
 
-/* Continue the guest at CPL0 where it faulted at CPL3. */
-static int move_to_ring0(struct machine *m, struct run_result *res,
-			 const struct exc_frame *f, struct kvm_regs *regs,
-			 struct kvm_sregs *sregs, struct error *err)
+/*
+ * The ring-0 segments a guest moved from ring 3 continues with: the twins,
+ * in the GDT it runs with, of its CS and SS, so that code keeps its size
+ * (64-bit, or 32- or 16-bit compatibility mode) and its stack its width.
+ * Under kvmrun's own GDT they are 0x08 and 0x10.  Returns false, with the
+ * reason in why, if the GDT has no such segment.
+ */
+static bool ring0_segments(const struct machine *m, const struct exc_frame *f,
+			   struct kvm_sregs *sregs, char *why, size_t len)
 {
+	struct kvm_segment cs = segment_of(m, sregs, f->cs), ss = segment_of(m, sregs, f->ss);
+	size_t gdt_len = (size_t)sregs->gdt.limit + 1;
+	const uint8_t *gdt = machine_guest_ptr(m, sregs, sregs->gdt.base, gdt_len);
+	uint16_t cs0, ss0;
+
+	if (cs.unusable || !gdt) {
+		snprintf(why, len, "its code segment %#llx cannot be read from its GDT",
+			 (unsigned long long)f->cs);
+		return false;
+	}
+	cs0 = gdt_find_ring0_twin(gdt, gdt_len, &cs, !cs.l);
+	/* A 64-bit stack can be any writable data segment, or none. */
+	ss0 = ss.unusable && !cs.l ? 0 : gdt_find_ring0_twin(gdt, gdt_len, &ss, !cs.l);
+	if (!cs0 || (!ss0 && !cs.l)) {
+		snprintf(why, len, "it runs %s code (CS %#llx) and its GDT has no ring-0 "
+			 "%s segment like its %s", cs.l ? "64-bit" : cs.db ? "32-bit" : "16-bit",
+			 (unsigned long long)f->cs, cs0 ? "stack" : "code",
+			 cs0 ? "SS" : "CS");
+		return false;
+	}
+	if (cs.l && sregs->gdt.base == KVMRUN_GDT_ADDR && cs0 == KVMRUN_SEL_CODE64 &&
+	    ss0 == KVMRUN_SEL_DATA) {
+		cpu_set_ring(sregs, 0);         /* the contract's 0x08 and 0x10 */
+		return true;
+	}
+	sregs->cs = segment_of(m, sregs, cs0);
+	if (ss0) {
+		sregs->ss = segment_of(m, sregs, ss0);
+	} else {                /* a null SS, which 64-bit ring 0 allows */
+		memset(&sregs->ss, 0, sizeof(sregs->ss));
+		sregs->ss.unusable = 1;
+	}
+	if (cs.l) {             /* as under kvmrun's GDT: data = the stack's */
+		uint64_t fs_base = sregs->fs.base, gs_base = sregs->gs.base;
+
+		sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss;
+		sregs->fs.base = fs_base;
+		sregs->gs.base = gs_base;
+	}
+	return true;
+}
+
+/*
+ * Continue the guest at CPL0 at the instruction that faulted at CPL3 (its
+ * name: insn), all registers intact.  Returns 0, 1 if it cannot be moved
+ * (the run ends, res says why), or -1 if a register ioctl failed.
+ */
+static int move_to_ring0(struct machine *m, struct run_result *res,
+			 const struct exc_frame *f, const char *insn,
+			 struct kvm_regs *regs, struct kvm_sregs *sregs,
+			 struct error *err)
+{
+	struct kvm_sregs moved = *sregs;
+
+	if (!ring0_segments(m, f, &moved, res->why, sizeof(res->why))) {
+		res->insn = insn;
+		return end_at_fault(m, res, RUN_END_RING_MOVE, KVMRUN_STATUS_CRASH, f,
+				    regs, sregs);
+	}
 	regs->rip = f->rip;
 	regs->rsp = f->rsp;
 	/* IF is virtual at CPL3 and the guest could not have set it: cli
 	 * and sti trap.  Keep the contract's RFLAGS. */
 	regs->rflags = f->rflags & ~X86_RFLAGS_IF;
-	cpu_set_ring(sregs, 0);
-	if (kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SREGS, sregs, err) < 0 ||
+	if (kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SREGS, &moved, err) < 0 ||
 	    kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
 		return -1;
 	m->cpl = 0;
 	m->insn_cpl = 0;
+	m->insn_cs = moved.cs;
 	res->switched = true;
 	res->switch_rip = f->rip;
+	res->switch_insn = insn;
 	return 0;
+}
+
+/*
+ * A #GP at CPL3: does the instruction need ring 0?  A privileged one does;
+ * a segment load or far transfer does when its selector (the error code)
+ * names a present descriptor of a more privileged ring.  Anything else
+ * (a misaligned SSE access, a non-canonical address, a bad selector) is a
+ * fault in any ring, to be reported where it happened.
+ */
+static bool needs_ring0(const struct machine *m, const struct kvm_sregs *sregs,
+			const struct insn_info *insn, uint64_t error_code)
+{
+	struct kvm_segment seg;
+
+	if (insn->cls == INSN_PRIVILEGED)
+		return true;
+	/* Error code bits: 0 external, 1 IDT, 2 LDT (SDM Vol. 3A, 6.13). */
+	if (insn->cls != INSN_SEGMENT || !(error_code & ~7ULL) || (error_code & 6))
+		return false;
+	seg = segment_of(m, sregs, error_code);
+	return !seg.unusable && seg.present && seg.dpl < 3;
 }
 
 /*
@@ -100,6 +187,16 @@ static unsigned code_bits(const struct kvm_sregs *sregs)
 	return sregs->cs.db ? 32 : 16;
 }
 
+/* sregs as they were for the instruction being stepped: its CS. */
+static struct kvm_sregs stepped_sregs(const struct machine *m,
+				      const struct kvm_sregs *sregs)
+{
+	struct kvm_sregs at = *sregs;
+
+	at.cs = m->insn_cs;
+	return at;
+}
+
 /*
  * Log the instruction being stepped, now that it ran.  Its length is
  * decoded from its bytes, never taken from where the guest went next: a
@@ -108,9 +205,10 @@ static unsigned code_bits(const struct kvm_sregs *sregs)
  */
 static void trace_stepped(struct machine *m, const struct kvm_sregs *sregs)
 {
+	struct kvm_sregs at = stepped_sregs(m, sregs);
 	uint8_t code[15];
-	unsigned n = machine_code_at(m, sregs, m->insn_rip, code, sizeof(code));
-	unsigned len = insn_length(code, n, m->insn_bits);
+	unsigned n = machine_code_at(m, &at, m->insn_rip, code, sizeof(code));
+	unsigned len = insn_length(code, n, code_bits(&at));
 
 	trace_insn(&m->tracer, m->insn_rip, m->insn_cpl, code, len ? len : n, len != 0);
 	m->result->insns++;
@@ -150,18 +248,19 @@ void trap_io_step(struct machine *m)
 		return;
 	trace_stepped(m, &sregs);
 	m->insn_rip = regs.rip;
-	m->insn_bits = code_bits(&sregs);
+	m->insn_cs = sregs.cs;
 }
 
 static int step(struct machine *m, struct run_result *res,
 		const struct exc_frame *f, struct kvm_regs *regs,
 		struct kvm_sregs *sregs, struct error *err)
 {
+	struct kvm_sregs at = stepped_sregs(m, sregs);
 	struct insn_info done, next;
 	uint8_t code[16];
 	unsigned n;
 
-	n = machine_code_at(m, sregs, m->insn_rip, code, sizeof(code));
+	n = machine_code_at(m, &at, m->insn_rip, code, sizeof(code));
 	insn_classify(code, n, &done);
 	/* f->rip == insn_rip: the trap of an instruction trap_io_step has
 	 * already logged (where the trap was not lost after all). */
@@ -203,7 +302,7 @@ static int step(struct machine *m, struct run_result *res,
 	}
 	m->insn_rip = f->rip;
 	m->insn_cpl = f->cs & 3;
-	m->insn_bits = code_bits(sregs);
+	m->insn_cs = sregs->cs;
 	if (kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SREGS, sregs, err) < 0 ||
 	    kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
 		return -1;
@@ -262,7 +361,10 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 	if (vector == EXC_DB && m->tracing_insns)
 		return step(m, res, &f, &regs, &sregs, err);
 	if (vector == EXC_GP && (f.cs & 3) == 3) {
-		n = machine_code_at(m, &sregs, f.rip, code, sizeof(code));
+		struct kvm_sregs at = sregs;
+
+		at.cs = segment_of(m, &sregs, f.cs);
+		n = machine_code_at(m, &at, f.rip, code, sizeof(code));
 		insn_classify(code, n, &insn);
 		if (insn.cls == INSN_HLT) {
 			trace_last(m, &sregs);
@@ -271,14 +373,10 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 			res->regs.rflags &= ~X86_RFLAGS_RF;     /* set by the fault */
 			return 1;
 		}
-		if (m->cfg->ring == RING_AUTO)
-			return move_to_ring0(m, res, &f, &regs, &sregs, err) < 0 ? -1 : 0;
-		/* A segment load fails at CPL3 because its selector is a
-		 * ring-0 one; a selector that is simply bad is a #GP anywhere. */
-		if (insn.cls == INSN_SEGMENT && f.error_code &&
-		    segment_of(m, &sregs, f.error_code).unusable)
-			insn.cls = INSN_OTHER;
-		if (insn.cls != INSN_OTHER) {
+		/* --ring 0: the guest went to ring 3 itself; its #GP is its own. */
+		if (m->cfg->ring == RING_AUTO && needs_ring0(m, &sregs, &insn, f.error_code))
+			return move_to_ring0(m, res, &f, insn.name, &regs, &sregs, err);
+		if (m->cfg->ring == RING_3 && needs_ring0(m, &sregs, &insn, f.error_code)) {
 			res->insn = insn.name;
 			return end_at_fault(m, res, RUN_END_PRIVILEGED, KVMRUN_STATUS_CRASH,
 					    &f, &regs, &sregs);

@@ -360,7 +360,7 @@ reason_matches() {
 	output_closed) [ "$2" -eq 141 ] ;;
 	setup_failed | host_error) [ "$2" -eq 125 ] ;;
 	triple_fault | kvm_internal_error | entry_failure | strict_unclaimed_access | \
-	unhandled_exit | exception | privileged_instruction | guest_error)
+	unhandled_exit | exception | privileged_instruction | guest_error | ring_move_failed)
 		[ "$2" -eq 126 ] ;;
 	*) return 1 ;;
 	esac
