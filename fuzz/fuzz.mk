@@ -29,7 +29,7 @@ FUZZ_CFLAGS    := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 
 # The src/ modules each harness links (compiled with the same flags).
 FUZZ_SRCS_parse    := parse
-FUZZ_SRCS_cli      := cli parse error
+FUZZ_SRCS_cli      := cli parse memmap error
 FUZZ_SRCS_loader   := loader imagefmt memmap error
 FUZZ_SRCS_devices  := bus console unclaimed memmap error dev_uart \
                       dev_debugcon dev_exit dev_post dev_write dev_testdev

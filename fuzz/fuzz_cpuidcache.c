@@ -87,20 +87,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (expect) {
 		const struct kvm_cpuid_entry2 *e =
 			(const struct kvm_cpuid_entry2 *)(file + sizeof(hdr));
+		/* Seen: the first entry of the leaf was found; then it
+		 * alone says (KVM looks leaves up front to back). */
+		bool seen0 = false, seen1 = false, seen_ext = false, seen_lm = false;
 		bool basic = false, leaf1 = false, ext = false, lm = false;
 
 		FUZZ_CHECK(cpuid_cache_encode(&hdr.key, e, hdr.nent, again, len) == len,
 			   "encode");
 		expect = memcmp(again, file, len) == 0;
 		for (uint32_t i = 0; i < hdr.nent; i++) {
-			if (e[i].function == 0 && e[i].eax >= 1)
-				basic = true;
-			if (e[i].function == 1)
-				leaf1 = true;
-			if (e[i].function == 0x80000000 && e[i].eax >= 0x80000001)
-				ext = true;
-			if (e[i].function == 0x80000001)
+			if (e[i].function == 0 && !seen0) {
+				seen0 = true;
+				basic = e[i].eax >= 1;
+			}
+			if (e[i].function == 1 && !seen1)
+				seen1 = leaf1 = true;
+			if (e[i].function == 0x80000000 && !seen_ext) {
+				seen_ext = true;
+				ext = e[i].eax >= 0x80000001;
+			}
+			if (e[i].function == 0x80000001 && !seen_lm) {
+				seen_lm = true;
 				lm = (e[i].edx >> 29) & 1;
+			}
 		}
 		expect = expect && basic && leaf1 && ext && lm;
 	}

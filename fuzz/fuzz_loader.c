@@ -31,6 +31,7 @@
 
 #include "fuzz_common.h"
 #include "kvmrun/abi.h"
+#include "imagefmt.h"
 #include "loader.h"
 
 #define RAM_MAX         (8ULL << 20)
@@ -106,21 +107,31 @@ static bool model_ok(uint64_t ram_size, uint64_t load, uint64_t size,
 	return true;
 }
 
+/* Is the image flat as far as --format auto is concerned? */
+static bool looks_flat(const uint8_t *img, uint64_t size)
+{
+	struct imagefmt f;
+
+	imagefmt_detect(img, size < IMAGEFMT_HEAD ? (size_t)size : IMAGEFMT_HEAD, &f);
+	return f.kind == IMAGEFMT_FLAT;
+}
+
 static void load_and_check(struct memmap *mm, const char *path, bool regular,
-			   uint64_t load, const uint8_t *img, uint64_t size,
-			   bool have_prev, uint64_t prev, uint64_t prev_size,
-			   bool *ok_out)
+			   enum image_format format, uint64_t load,
+			   const uint8_t *img, uint64_t size, bool have_prev,
+			   uint64_t prev, uint64_t prev_size, bool *ok_out)
 {
 	struct loaded_image li;
 	struct error err;
 	unsigned regions = mm->nr_regions;
 	bool want = regular && model_ok(mm->ram_size, load, size, have_prev,
-					prev, prev_size);
+					prev, prev_size) &&
+		    (format == IMAGE_FLAT || looks_flat(img, size));
 	int r;
 
 	memset(&li, 0xa5, sizeof(li));
 	memset(err.msg, 'X', sizeof(err.msg));
-	r = loader_flat(mm, path, load, &li, &err);
+	r = loader_flat(mm, path, load, format, &li, &err);
 	FUZZ_CHECK(r == 0 || r == -1, "loader_flat returned %d", r);
 	FUZZ_CHECK((r == 0) == want, "loader_flat(load %#llx, %llu bytes, RAM %#llx%s) "
 		   "returned %d, the model says %s: %s", (unsigned long long)load,
@@ -157,6 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t img_size = size > HEADER ? size - HEADER : 0;
 	const char *path = image_path;
 	bool regular = true, ok1 = false, ok2;
+	enum image_format format;
 	uint64_t load, load2;
 	struct memmap mm;
 	struct error err;
@@ -183,10 +195,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(expect, pattern, ram_size);
 
 	load = pick_load(flags & 7, raw, ram_size, img_size);
-	load_and_check(&mm, path, regular, load, img, img_size, false, 0, 0, &ok1);
+	/* The top bit of the raw address bytes: --format auto, else flat. */
+	format = (raw >> 39) & 1 ? IMAGE_AUTO : IMAGE_FLAT;
+	load_and_check(&mm, path, regular, format, load, img, img_size, false, 0, 0, &ok1);
 	if (flags & 8) {
 		load2 = pick_load((flags >> 4) & 7, raw >> 12 ^ raw << 7, ram_size, img_size);
-		load_and_check(&mm, path, regular, load2, img, img_size, ok1, load,
+		load_and_check(&mm, path, regular, format, load2, img, img_size, ok1, load,
 			       img_size, &ok2);
 	}
 	if (memcmp(ram.host, expect, ram_size)) {

@@ -120,18 +120,21 @@ size_t cpuid_cache_encode(const struct cpuid_cache_key *key,
  */
 bool cpuid_cache_plausible(const struct kvm_cpuid_entry2 *e, uint32_t nent)
 {
-	bool basic = false, leaf1 = false, ext = false, lm = false;
+	const struct kvm_cpuid_entry2 *basic = NULL, *leaf1 = NULL, *ext = NULL, *lm = NULL;
 	uint32_t i;
 
-	for (i = 0; i < nent; i++) {
+	/* The first entry of a leaf is the one that counts, as for KVM,
+	 * which looks leaves up front to back. */
+	for (i = nent; i-- > 0;) {
 		switch (e[i].function) {
-		case 0:          basic = e[i].eax >= 1; break;
-		case 1:          leaf1 = true; break;
-		case 0x80000000: ext = e[i].eax >= 0x80000001; break;
-		case 0x80000001: lm = e[i].edx & CPUID_80000001_EDX_LM; break;
+		case 0:          basic = &e[i]; break;
+		case 1:          leaf1 = &e[i]; break;
+		case 0x80000000: ext = &e[i]; break;
+		case 0x80000001: lm = &e[i]; break;
 		}
 	}
-	return basic && leaf1 && ext && lm;
+	return basic && basic->eax >= 1 && leaf1 && ext && ext->eax >= 0x80000001 &&
+	       lm && (lm->edx & CPUID_80000001_EDX_LM);
 }
 
 int cpuid_cache_decode(const void *buf, size_t len,

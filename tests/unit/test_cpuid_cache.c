@@ -169,6 +169,21 @@ TEST(cpuid_cache_decode_rejects)
 	TEST_CHECK(cpuid_cache_plausible(in, NENT));
 }
 
+/* A leaf listed twice: the first entry counts, as when KVM looks it up
+ * (fuzz/regressions/cpuidcache/duplicate-leaf0*). */
+TEST(cpuid_cache_first_entry_of_a_leaf_counts)
+{
+	struct kvm_cpuid_entry2 e[NENT + 1];
+
+	sample_entries(e + 1, NENT);
+	e[0] = e[1];
+	e[0].eax = 0;           /* a first leaf 0 with no basic leaves */
+	TEST_CHECK(!cpuid_cache_plausible(e, NENT + 1));
+	e[0].eax = 0xd;
+	e[1].eax = 0;           /* the second one says none: it does not count */
+	TEST_CHECK(cpuid_cache_plausible(e, NENT + 1));
+}
+
 TEST(cpuid_cache_path_order)
 {
 	char buf[256];
@@ -361,6 +376,7 @@ const struct test tests_cpuid_cache[] = {
 	TEST_ENTRY(cpuid_cache_round_trip),
 	TEST_ENTRY(cpuid_cache_encode_limits),
 	TEST_ENTRY(cpuid_cache_decode_rejects),
+	TEST_ENTRY(cpuid_cache_first_entry_of_a_leaf_counts),
 	TEST_ENTRY(cpuid_cache_path_order),
 	TEST_ENTRY(cpuid_cache_key_of_a_device),
 	TEST_ENTRY(cpuid_cache_store_and_load),
