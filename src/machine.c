@@ -339,6 +339,10 @@ static void narrate_paging(const struct machine *m, FILE *out)
 		"%u page directories of 512 x 2 MiB pages (identity map of %llu GiB)\n",
 		KVMRUN_PML4_ADDR, KVMRUN_PDPT_ADDR, m->mem.nr_pds,
 		(unsigned long long)m->mem.nr_pds);
+	fprintf(out, "kvmrun:   but the first 2 MiB through a page table at %#x, in "
+		"4 KiB pages, so that the guard page %#x-%#x below the stack can "
+		"be left out: running off the stack faults there\n", KVMRUN_PT_ADDR,
+		KVMRUN_STACK_GUARD, KVMRUN_STACK_GUARD + 0xfff);
 	if (pt_walk(&m->mem, KVMRUN_PML4_ADDR, m->entry.rip, &w) < 0)
 		return;
 	fprintf(out, "kvmrun: how the CPU translates the entry address %#llx:\n",

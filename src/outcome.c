@@ -73,6 +73,16 @@ static void print_crash(FILE *out, const struct machine *m,
 	print_state(out, m, res);
 }
 
+bool outcome_stack_overflow(const struct run_result *res)
+{
+	const struct exc_frame *f = &res->exc;
+	bool cr2_in = f->vector == EXC_PF && res->sregs.cr2 >= KVMRUN_STACK_GUARD &&
+		      res->sregs.cr2 < KVMRUN_STACK_BOTTOM;
+	bool rsp_in = f->rsp >= KVMRUN_STACK_GUARD && f->rsp < KVMRUN_STACK_BOTTOM;
+
+	return res->end == RUN_END_EXCEPTION && (cr2_in || rsp_in);
+}
+
 static void print_exception(FILE *out, const struct machine *m,
 			    const struct run_result *res)
 {
@@ -93,10 +103,12 @@ static void print_exception(FILE *out, const struct machine *m,
 		exc_describe_selector(f->error_code, how, sizeof(how));
 		snprintf(detail, sizeof(detail), ": %s", how);
 	}
-	fprintf(out, "kvmrun: guest crashed: %s %s (vector %u) at rip %#llx in "
-		"ring %u%s%s\n", exc_mnemonic(f->vector), exc_name(f->vector),
+	fprintf(out, "kvmrun: guest crashed: %s%s %s (vector %u) at rip %#llx in "
+		"ring %u%s%s%s\n", outcome_stack_overflow(res) ? "stack overflow: " : "",
+		exc_mnemonic(f->vector), exc_name(f->vector),
 		f->vector, (unsigned long long)f->rip, (unsigned)(f->cs & 3), detail,
-		moved(res, buf, sizeof(buf)));
+		outcome_stack_overflow(res) ? " (the guard page 0xb000-0xbfff below "
+		"the initial stack 0xc000-0xffff)" : "", moved(res, buf, sizeof(buf)));
 	print_state(out, m, res);
 }
 

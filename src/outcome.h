@@ -7,6 +7,7 @@
 #ifndef KVMRUN_OUTCOME_H
 #define KVMRUN_OUTCOME_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "machine.h"
@@ -21,6 +22,10 @@ void outcome_print(FILE *out, const struct machine *m,
  */
 int outcome_dump_mem(FILE *out, const struct machine *m, FILE *const *files,
 		     struct error *err);
+
+/* Did the guest run off its initial stack, into the guard page below it
+ * (a fault whose CR2 or RSP lies there)? */
+bool outcome_stack_overflow(const struct run_result *res);
 
 /* "TERM", "RTMIN+3": a signal's name without SIG, in buf (16 bytes). */
 const char *outcome_signal_name(int sig, char *buf);

@@ -29,7 +29,7 @@ static uint64_t pd_address(const struct memmap *mm, unsigned gib)
 int pt_build(const struct memmap *mm, uint64_t extra_flags, struct error *err)
 {
 	const uint64_t table_flags = PTE_P | PTE_RW | extra_flags;
-	uint64_t *pml4, *pdpt, *pd;
+	uint64_t *pml4, *pdpt, *pd, *pt;
 	unsigned gib, i;
 
 	if (mm->nr_pds > PT_ENTRIES)
@@ -49,6 +49,16 @@ int pt_build(const struct memmap *mm, uint64_t extra_flags, struct error *err)
 		for (i = 0; i < PT_ENTRIES; i++)
 			pd[i] = (base + (uint64_t)i * PT_LARGE_PAGE) | table_flags | PTE_PS;
 	}
+	/* The first 2 MiB in 4 KiB pages, all but the guard page below the
+	 * initial stack, so that running off the stack faults there. */
+	pt = table_at(mm, KVMRUN_PT_ADDR, err);
+	pd = table_at(mm, KVMRUN_PD_ADDR, err);
+	if (!pt || !pd)
+		return -1;
+	for (i = 0; i < PT_ENTRIES; i++)
+		pt[i] = (uint64_t)i * MEMMAP_PAGE_SIZE | table_flags;
+	pt[KVMRUN_STACK_GUARD / MEMMAP_PAGE_SIZE] = 0;
+	pd[0] = KVMRUN_PT_ADDR | table_flags;
 	return 0;
 }
 

@@ -32,8 +32,10 @@
 
 /*
  * Write kvmrun's identity map into guest memory: PML4 and PDPT in the
- * reserved area, one page directory per GiB mapped, 2 MiB pages with
- * extra_flags added to P|RW in every entry (0 for supervisor-only).
+ * reserved area, one page directory per GiB mapped, 2 MiB pages, except
+ * the first 2 MiB, which a page table maps in 4 KiB pages, all but the
+ * guard page below the initial stack (KVMRUN_STACK_GUARD).  extra_flags
+ * are added to P|RW in every entry (0 for supervisor-only).
  */
 int pt_build(const struct memmap *mm, uint64_t extra_flags, struct error *err);
 

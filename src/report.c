@@ -108,6 +108,7 @@ static void write_exception(struct json *j, const struct machine *m,
 		hex[2 * n] = '\0';
 		json_string(j, "code", hex);
 	}
+	json_bool(j, "stack_overflow", outcome_stack_overflow(res));
 	if (res->end == RUN_END_PRIVILEGED || res->end == RUN_END_RING_MOVE)
 		json_string(j, "instruction", res->insn);
 	json_object_end(j);

@@ -12,8 +12,8 @@
  *
  *   RBX 0  page tables, 0x1000-0x6fff (PML4, PDPT, page directories)
  *       1  GDT, 0x7000-0x73ff
- *       2  IDT, 0x8000-0x8fff
- *       3  TSS and its I/O bitmap, 0x9000-0xb06f
+ *       2  IDT, 0x9f80-0xaf7f
+ *       3  TSS and its I/O bitmap, 0x7f00-0x9f6f
  *       4  the supervisor's exception stubs, 0x7400-0x77ff: an exception
  *          then runs the garbage as code, in ring 0
  *   RCX 0  ud2 (#UD)
@@ -77,7 +77,7 @@ do_out:	mov	$'!', %al			/* the out got through: status 3 */
 	.balign	8
 table:	.quad	KVMRUN_PML4_ADDR, KVMRUN_GDT_ADDR	/* start, end */
 	.quad	KVMRUN_GDT_ADDR, KVMRUN_STUBS_ADDR
-	.quad	KVMRUN_IDT_ADDR, KVMRUN_TSS_ADDR
-	.quad	KVMRUN_TSS_ADDR, 0xb070			/* TSS, I/O bitmap */
+	.quad	KVMRUN_IDT_ADDR, KVMRUN_IDT_ADDR + 256 * 16
+	.quad	KVMRUN_TSS_ADDR, KVMRUN_TSS_ADDR + 0x2070	/* TSS, I/O bitmap */
 	.quad	KVMRUN_STUBS_ADDR, KVMRUN_BOOTINFO_ADDR
 msg:	.asciz	"garbage: overwriting\n"

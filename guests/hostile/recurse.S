@@ -2,17 +2,15 @@
  * hostile/recurse.S - unbounded recursion on the initial stack.
  *
  * A hostile guest that recurses with `call` from the initial RSP
- * (0x10000) downwards, without end: the stack runs through kvmrun's
- * reserved area (supervisor stack, TSS, IDT, boot information, exception
- * stubs, GDT, page tables), then the null page, then wraps below address
- * 0.  The return addresses it leaves behind wreck the tables the CPU needs
- * to deliver the final fault, so kvmrun cannot report it as an exception:
- * the documented ending is a triple fault (KVM_EXIT_SHUTDOWN, status 126;
- * README "Limits").
+ * (0x10000) downwards, without end.  Below the initial stack lies the guard
+ * page, which is not mapped: the push that reaches it faults before the
+ * stack can run on into kvmrun's tables (supervisor stack, IDT, TSS, ...),
+ * and kvmrun reports a stack overflow, a #PF at 0xbff8 (status 126).
  *
  * Run:    ./kvmrun guests/hostile/recurse.bin
- * Expect: "recurse: down we go\n" on stdout (and nothing after it), a
- *         KVM_EXIT_SHUTDOWN crash report on stderr, status 126.
+ * Expect: "recurse: down we go\n" on stdout (and nothing after it), then
+ *         "kvmrun: guest crashed: stack overflow: #PF ..." on stderr,
+ *         status 126.
  */
 #include <kvmrun/abi.h>
 

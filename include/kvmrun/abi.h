@@ -10,9 +10,12 @@
  * Guest-physical memory map at entry (README "Guest contract" explains it):
  *
  *   0x00000000 - 0x00000fff  null page: RAM, left untouched by kvmrun
- *   0x00001000 - 0x0000bfff  reserved: page tables, GDT, boot info, and the
- *                            supervisor (IDT, exception stubs, TSS with
- *                            I/O permission bitmap, exception stack)
+ *   0x00001000 - 0x0000afff  reserved: page tables, GDT, boot info, and the
+ *                            supervisor (exception stubs, TSS with I/O
+ *                            permission bitmap, IDT, exception stack)
+ *   0x0000b000 - 0x0000bfff  reserved: the guard page below the stack, not
+ *                            mapped (it holds the page table of the first
+ *                            2 MiB, which the CPU reads by physical address)
  *   0x0000c000 - 0x0000ffff  reserved: initial stack (RSP = 0x10000)
  *   0x00010000 - ...         default image load address; RAM continues to
  *                            min(RAM size, 3 GiB)
@@ -20,7 +23,9 @@
  *   0xc0000000 - 0xffffffff  MMIO window, never RAM (devices live here)
  *   0x100000000 - ...        RAM beyond 3 GiB, when --mem is larger than 3 GiB
  *
- * The whole first 4 GiB and all RAM are identity-mapped with 2 MiB pages.
+ * The whole first 4 GiB and all RAM are identity-mapped: the first 2 MiB
+ * with 4 KiB pages, so that the guard page can be left out, the rest with
+ * 2 MiB pages.  A stack overflow is a #PF in the guard page.
  */
 #ifndef KVMRUN_ABI_H
 #define KVMRUN_ABI_H
@@ -33,9 +38,12 @@
 #define KVMRUN_GDT_ADDR         0x7000
 #define KVMRUN_STUBS_ADDR       0x7400      /* 256 x 4-byte exception stubs */
 #define KVMRUN_BOOTINFO_ADDR    0x7800      /* RDI at entry */
-#define KVMRUN_IDT_ADDR         0x8000      /* 256 x 16-byte gates */
-#define KVMRUN_TSS_ADDR         0x9000      /* TSS, then the I/O bitmap */
-#define KVMRUN_SUPER_STACK_TOP  0xc000      /* IST1: exception frames */
+#define KVMRUN_TSS_ADDR         0x7f00      /* TSS, then the I/O bitmap
+					       (0x7f68-0x9f67), then 0xff */
+#define KVMRUN_IDT_ADDR         0x9f80      /* 256 x 16-byte gates */
+#define KVMRUN_SUPER_STACK_TOP  0xb000      /* IST1: exception frames */
+#define KVMRUN_PT_ADDR          0xb000      /* 4 KiB pages of the first 2 MiB */
+#define KVMRUN_STACK_GUARD      0xb000      /* not mapped: 0xb000-0xbfff */
 #define KVMRUN_STACK_BOTTOM     0xc000
 #define KVMRUN_STACK_TOP        0x10000     /* RSP at entry */
 #define KVMRUN_RESERVED_END     0x10000     /* first byte after the area */
@@ -166,7 +174,7 @@ _Static_assert(__builtin_offsetof(struct kvmrun_bootinfo, mem) == BOOTINFO_MEM,
 _Static_assert(__builtin_offsetof(struct kvmrun_bootinfo, mem_count) ==
 	       BOOTINFO_MEM_COUNT, "BOOTINFO_MEM_COUNT offset");
 _Static_assert(sizeof(struct kvmrun_bootinfo) <=
-	       KVMRUN_IDT_ADDR - KVMRUN_BOOTINFO_ADDR, "boot info fits");
+	       KVMRUN_TSS_ADDR - KVMRUN_BOOTINFO_ADDR, "boot info fits");
 #endif /* __ASSEMBLER__ */
 
 #endif /* KVMRUN_ABI_H */

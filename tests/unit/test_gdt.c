@@ -49,9 +49,9 @@ TEST(gdt_encode_known_descriptors)
 	/* The same pair at DPL3, for ring 3. */
 	TEST_EQ(gdt_encode(gdt_user_code_segment()), 0x00affb000000ffffULL);
 	TEST_EQ(gdt_encode(gdt_user_data_segment()), 0x00cff3000000ffffULL);
-	/* Busy 64-bit TSS at 0x9000: 104 bytes, the 8 KiB I/O bitmap and its
+	/* Busy 64-bit TSS at 0x7f00: 104 bytes, the 8 KiB I/O bitmap and its
 	 * terminating byte (limit 0x2068), byte granular. */
-	TEST_EQ(gdt_encode(gdt_tss_segment()), 0x00008b0090002068ULL);
+	TEST_EQ(gdt_encode(gdt_tss_segment()), 0x00008b007f002068ULL);
 	TEST_EQ(gdt_encode_high(gdt_tss_segment()), 0);
 }
 
@@ -254,6 +254,53 @@ TEST(gdt_write_fails_without_ram)
 	TEST_CHECK(err.msg[0] != '\0');
 }
 
+/* gdt_find_ring0_twin: the ring-0 stand-in for a ring-3 segment. */
+TEST(gdt_ring0_twin)
+{
+	static const uint64_t gdt[] = {
+		0,
+		0x00cf9a000000ffffULL,  /* 0x08: 32-bit code, ring 0 */
+		0x00af9a000000ffffULL,  /* 0x10: 64-bit code, ring 0 */
+		0x00cf92000000ffffULL,  /* 0x18: data, ring 0 */
+		0x0000890000000067ULL,  /* 0x20: a TSS (two slots) ... */
+		0x00009a0000000000ULL,  /* 0x28: ... whose high half looks like code */
+		0x00cffa000000ffffULL,  /* 0x30: 32-bit code, ring 3 */
+		0x00cff2000000ffffULL,  /* 0x38: data, ring 3 */
+		0x00009a010000ffffULL,  /* 0x40: 16-bit code at 0x10000, ring 0 */
+		0x0000fa010000ffffULL,  /* 0x48: 16-bit code at 0x10000, ring 3 */
+		0x00affa000000ffffULL,  /* 0x50: 64-bit code, ring 3 */
+	};
+	struct kvm_segment like;
+
+	gdt_decode(gdt[6], 0, 0x33, &like);
+	TEST_EQ(gdt_find_ring0_twin((const uint8_t *)gdt, sizeof(gdt), &like, true), 0x08);
+	gdt_decode(gdt[10], 0, 0x53, &like);
+	TEST_EQ(gdt_find_ring0_twin((const uint8_t *)gdt, sizeof(gdt), &like, false), 0x10);
+	gdt_decode(gdt[7], 0, 0x3b, &like);
+	TEST_EQ(gdt_find_ring0_twin((const uint8_t *)gdt, sizeof(gdt), &like, true), 0x18);
+	gdt_decode(gdt[9], 0, 0x4b, &like);
+	TEST_EQ(gdt_find_ring0_twin((const uint8_t *)gdt, sizeof(gdt), &like, true), 0x40);
+	/* Another base: no twin; nor in a GDT that ends before one. */
+	like.base = 0x20000;
+	TEST_EQ(gdt_find_ring0_twin((const uint8_t *)gdt, sizeof(gdt), &like, true), 0);
+	gdt_decode(gdt[6], 0, 0x33, &like);
+	TEST_EQ(gdt_find_ring0_twin((const uint8_t *)gdt, 8, &like, true), 0);
+}
+
+/* A conforming code segment is no twin: it would run at the caller's CPL. */
+TEST(gdt_ring0_twin_not_conforming)
+{
+	static const uint64_t gdt[] = {
+		0,
+		0x00cf9e000000ffffULL,  /* 0x08: conforming 32-bit code, ring 0 */
+		0x00cffa000000ffffULL,  /* 0x10: 32-bit code, ring 3 */
+	};
+	struct kvm_segment like;
+
+	gdt_decode(gdt[2], 0, 0x13, &like);
+	TEST_EQ(gdt_find_ring0_twin((const uint8_t *)gdt, sizeof(gdt), &like, true), 0);
+}
+
 TEST(gdt_describe_text)
 {
 	char buf[160];
@@ -268,7 +315,7 @@ TEST(gdt_describe_text)
 	TEST_CONTAINS(buf, "writable");
 	gdt_describe(gdt_tss_segment(), buf, sizeof(buf));
 	TEST_CONTAINS(buf, "64-bit TSS (busy)");
-	TEST_CONTAINS(buf, "base 0x9000");
+	TEST_CONTAINS(buf, "base 0x7f00");
 	TEST_CONTAINS(buf, "limit 0x2068");
 	gdt_describe(gdt_user_code_segment(), buf, sizeof(buf));
 	TEST_CONTAINS(buf, "DPL3");
@@ -284,5 +331,7 @@ const struct test tests_gdt[] = {
 	TEST_ENTRY(gdt_write_to_guest_memory),
 	TEST_ENTRY(gdt_write_fails_without_ram),
 	TEST_ENTRY(gdt_describe_text),
+	TEST_ENTRY(gdt_ring0_twin),
+	TEST_ENTRY(gdt_ring0_twin_not_conforming),
 	TEST_END,
 };

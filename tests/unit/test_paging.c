@@ -45,8 +45,9 @@ TEST(paging_identity_map_translates)
 		TEST_CHECK_MSG(w.pa == vas[i], "va %#llx -> pa %#llx",
 			       (unsigned long long)vas[i], (unsigned long long)w.pa);
 		TEST_EQ(w.va, vas[i]);
-		TEST_EQ(w.page_size, PT_LARGE_PAGE);
-		TEST_EQ(w.levels, 3);           /* PML4, PDPT, PD */
+		/* The first 2 MiB in 4 KiB pages (the guard page), the rest 2 MiB. */
+		TEST_EQ(w.page_size, vas[i] < PT_LARGE_PAGE ? 0x1000 : PT_LARGE_PAGE);
+		TEST_EQ(w.levels, vas[i] < PT_LARGE_PAGE ? 4 : 3);
 		TEST_CHECK(w.writable);
 		TEST_CHECK(!w.user);            /* extra_flags 0: supervisor only */
 		TEST_CHECK(!w.nx);
@@ -55,6 +56,33 @@ TEST(paging_identity_map_translates)
 	TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, ram - 1, &w) == 0);
 	TEST_CHECK(w.present);
 	TEST_EQ(w.pa, ram - 1);
+	guest_ram_free(&mm);
+}
+
+/* The guard page below the initial stack is not mapped; its neighbours
+ * are, and the page table that maps them lies in it (read by physical
+ * address, as the CPU reads it). */
+TEST(paging_stack_guard)
+{
+	struct memmap mm;
+	struct error err;
+	struct pt_walk w;
+	uint64_t va;
+
+	TEST_REQUIRE(guest_ram_init(&mm, 4 * MIB) == 0);
+	TEST_REQUIRE(pt_build(&mm, PTE_US, &err) == 0);
+	for (va = KVMRUN_STACK_GUARD; va < KVMRUN_STACK_BOTTOM; va += 0x800) {
+		TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, va, &w) == 0);
+		TEST_CHECK_MSG(!w.present, "va %#llx is mapped", (unsigned long long)va);
+		TEST_EQ(w.levels, 4);
+		TEST_EQ(w.entry_gpa[PT_PT], KVMRUN_PT_ADDR + (va >> 12) * 8);
+	}
+	TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, KVMRUN_STACK_GUARD - 1, &w) == 0);
+	TEST_CHECK(w.present && w.user && w.writable);
+	TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, KVMRUN_STACK_BOTTOM, &w) == 0);
+	TEST_CHECK(w.present && w.user && w.writable);
+	TEST_EQ(w.pa, KVMRUN_STACK_BOTTOM);
+	TEST_EQ(w.entry[PT_PD], KVMRUN_PT_ADDR | PTE_P | PTE_RW | PTE_US);
 	guest_ram_free(&mm);
 }
 
@@ -353,6 +381,7 @@ TEST(paging_level_names)
 const struct test tests_paging[] = {
 	TEST_ENTRY(paging_identity_map_translates),
 	TEST_ENTRY(paging_identity_map_entries),
+	TEST_ENTRY(paging_stack_guard),
 	TEST_ENTRY(paging_identity_map_extra_flags),
 	TEST_ENTRY(paging_identity_map_stops_at_4g),
 	TEST_ENTRY(paging_rejects_non_canonical),

@@ -20,7 +20,11 @@
 /* The areas the ABI gives them do not overlap their neighbours. */
 _Static_assert(STUBS_END <= KVMRUN_BOOTINFO_ADDR, "stubs end before boot info");
 _Static_assert(KVMRUN_STUBS_ADDR >= KVMRUN_GDT_ADDR + 56, "stubs after the GDT");
-_Static_assert(IDT_END <= KVMRUN_TSS_ADDR, "IDT ends before the TSS");
+_Static_assert(KVMRUN_TSS_ADDR >= KVMRUN_BOOTINFO_ADDR + 0x400, "TSS after boot info");
+_Static_assert(KVMRUN_TSS_ADDR + 104 + 8192 + 1 <= KVMRUN_IDT_ADDR, "TSS and I/O bitmap end before the IDT");
+_Static_assert(IDT_END + 64 <= KVMRUN_SUPER_STACK_TOP, "room for a frame after the IDT");
+_Static_assert(KVMRUN_SUPER_STACK_TOP <= KVMRUN_STACK_GUARD, "supervisor stack below the guard");
+_Static_assert(KVMRUN_IDT_ADDR % 16 == 0, "IDT 16-byte aligned");
 
 /* A 64-bit IDT gate, field by field (SDM Vol. 3A, Figure 6-8). */
 struct gate {
