@@ -3,6 +3,8 @@
 #   make            build ./kvmrun and the example guests
 #   make run        build, then run the hello guest
 #   make check      build, then run all tests (SANITIZE=1: under ASan+UBSan)
+#   make install    kvmrun, abi.h and the man page under PREFIX (/usr/local),
+#                   staged under DESTDIR if set; make uninstall removes them
 #   make clean
 
 ifeq ($(origin CC),default)
@@ -50,7 +52,7 @@ CACHETOOL := $(BUILD)/cachetool
 GUEST_SRCS := $(wildcard guests/*.S guests/hostile/*.S tests/guests/*.S)
 GUESTS     := $(GUEST_SRCS:.S=.bin)
 
-.PHONY: all run check unit guests bench clean fixtures
+.PHONY: all run check unit guests bench clean fixtures man install uninstall
 # Keep the guests' object files: no "rm build/guests/..." after every build.
 .SECONDARY:
 all: $(KVMRUN) guests
@@ -106,7 +108,7 @@ run: all
 
 unit: $(UNIT_BIN)
 
-check: all $(UNIT_BIN) $(JSONLINT) $(CACHETOOL) fixtures
+check: all $(UNIT_BIN) $(JSONLINT) $(CACHETOOL) fixtures $(MANPAGE)
 	KVMRUN=$(KVMRUN) UNIT_TESTS=$(UNIT_BIN) JSONLINT=$(JSONLINT) CACHETOOL=$(CACHETOOL) \
 		SANITIZED=$(if $(filter 1,$(SANITIZE)),1,0) tests/run-tests.sh
 
@@ -143,6 +145,32 @@ bench: ./kvmrun $(BENCH_BINS)
 	  echo "Medians of whole-process wall times; kvmrun and its baseline interleaved in one run of \`make bench\`."; \
 	  echo; cat $(BB)/table.md; } > bench/RESULTS.md
 	cat bench/RESULTS.md
+
+# ---- install: the binary, the guest ABI header, the man page -------------
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+VERSION    := $(shell sed -n 's/^\#define KVMRUN_VERSION "\(.*\)"/\1/p' src/cli.h)
+MANPAGE    := build/kvmrun.1
+
+# The man page is made from the README (docs/mkman.sh), never by hand.
+$(MANPAGE): README.md docs/mkman.sh src/cli.h
+	@mkdir -p $(dir $@)
+	sh docs/mkman.sh README.md $(VERSION) >$@.tmp && mv $@.tmp $@
+
+man: $(MANPAGE)
+
+install: $(KVMRUN) $(MANPAGE)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR)/kvmrun $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(KVMRUN) $(DESTDIR)$(BINDIR)/kvmrun
+	install -m 644 include/kvmrun/abi.h $(DESTDIR)$(INCLUDEDIR)/kvmrun/abi.h
+	install -m 644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/kvmrun.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kvmrun $(DESTDIR)$(INCLUDEDIR)/kvmrun/abi.h \
+		$(DESTDIR)$(MANDIR)/man1/kvmrun.1
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/kvmrun 2>/dev/null
 
 include fuzz/fuzz.mk
 include tests/fixtures.mk

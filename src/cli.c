@@ -79,7 +79,7 @@ void cli_usage(FILE *out)
 	      "      --max-insns N     end a --trace insns run after N instructions\n"
 	      "      --max-output N    end the run once the guest wrote N bytes of output\n"
 	      "      --no-cpuid-cache  ask KVM for its CPUID, do not use or write the\n"
-	      "                        per-boot cache (README: The CPUID cache)\n"
+	      "                        per-boot cache (docs/internals.md)\n"
 	      "  -h, --help            print this help\n"
 	      "  -V, --version         print the version\n"
 	      "\n"

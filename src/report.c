@@ -262,7 +262,7 @@ static void write_activity(struct json *j, const struct machine *m,
 	json_u64(j, "bytes", m->console.queued);
 	json_u64(j, "stdin_bytes_read", m->console.bytes_in);
 	json_u64(j, "bulk_writes", m->bulk.calls);
-	/* Bytes the guest wrote that stdout never took (README: output). */
+	/* Bytes the guest wrote that stdout never took (README: Endings and output). */
 	json_u64(j, "unwritten", res->output_unwritten);
 	json_u64(j, "drain_wait_s", res->drain_wait_s);
 	json_bool(j, "drain_timed_out", res->drain_timed_out);
