@@ -84,6 +84,7 @@ struct run_result {
 	unsigned last_io_size;          /* the last port access's size */
 	/* After the end, stdout's reader was waited for (run.c drain_output). */
 	uint64_t output_unwritten;      /* guest bytes stdout never took */
+	int output_error;               /* ... because writing failed (errno) */
 	bool drain_timed_out;           /* ... because the wait ran out */
 	int drain_signal;               /* ... or a signal came while waiting */
 	unsigned drain_wait_s;          /* how long kvmrun was ready to wait */

@@ -144,13 +144,21 @@ static void print_status_collision(FILE *out, const struct run_result *res)
 	fputc('\n', out);
 }
 
-/* Bytes the guest wrote that a blocked stdout never took (run.c). */
+/* Bytes the guest wrote that stdout never took (run.c, drain_output). */
 static void print_unwritten(FILE *out, const struct run_result *res)
 {
 	char name[16];
 
 	if (!res->output_unwritten)
 		return;
+	if (res->output_error) {
+		fprintf(out, "kvmrun: %llu byte%s of guest output %s not written: %s\n",
+			(unsigned long long)res->output_unwritten,
+			res->output_unwritten == 1 ? "" : "s",
+			res->output_unwritten == 1 ? "was" : "were",
+			strerror(res->output_error));
+		return;
+	}
 	fprintf(out, "kvmrun: standard output stayed blocked: %llu byte%s of guest "
 		"output %s not written (kvmrun waits %u s for a reader after ",
 		(unsigned long long)res->output_unwritten,

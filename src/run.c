@@ -746,6 +746,7 @@ static void drain_output(struct machine *m, struct run_clock *clk, struct run_re
 		wait_writable(&m->console, until);
 	}
 	res->output_unwritten = console_pending(&m->console);
+	res->output_error = m->console.out_error;
 }
 
 void machine_run(struct machine *m, struct run_result *res, struct error *err)
