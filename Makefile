@@ -35,8 +35,8 @@ endif
 PURE_SRCS := src/error.c src/parse.c src/memmap.c src/paging.c src/gdt.c \
              src/bus.c src/unclaimed.c src/cli.c src/insn.c src/supervisor.c \
              src/stats.c src/sha256.c src/json.c src/kvm.c src/cpuid_cache.c \
-             src/imagefmt.c
-SRCS      := $(PURE_SRCS) src/cpu.c src/loader.c src/console.c \
+             src/imagefmt.c src/console.c
+SRCS      := $(PURE_SRCS) src/cpu.c src/loader.c \
              src/dev_uart.c src/dev_debugcon.c src/dev_exit.c src/dev_post.c \
              src/dev_testdev.c src/dev_write.c src/run.c src/trap.c src/trace.c \
              src/machine.c src/outcome.c src/report.c src/main.c

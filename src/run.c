@@ -102,7 +102,7 @@ static int clock_arm(struct run_clock *c, struct error *err)
 static int clock_need(struct run_clock *c, const struct machine *m,
 		      struct error *err)
 {
-	if (c->armed || (!c->deadline && !m->console.out_len && !m->ring))
+	if (c->armed || (!c->deadline && !console_pending(&m->console) && !m->ring))
 		return 0;
 	return clock_arm(c, err);
 }
@@ -401,7 +401,7 @@ static int handle_io(struct machine *m, struct run_clock *clk, struct run_result
 			device_failed(m, res, r);
 			return 1;
 		}
-		if (say_notes(m, clk, res) || check_stop(m, res))
+		if (say_notes(m, clk, res))
 			return 1;
 	}
 	/* Logged after the devices ran, so that an in shows what it read. */
@@ -631,6 +631,10 @@ static int handle_exit(struct machine *m, struct run_clock *clk, struct run_resu
 	case KVM_EXIT_HLT: {
 		struct error err;
 		int r;
+
+		/* Instruction trace lines come after the output before them. */
+		if (m->tracing_insns && trace_sync(m, clk, res))
+			return 1;
 
 		if (!m->tracing_insns)  /* single steps are traced as insns */
 			count_exit(m, EXIT_HLT, NULL);
