@@ -128,6 +128,14 @@ void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info)
 		two_byte(p, end, info);
 		break;
 	case 0xf4: set(info, INSN_HLT, "hlt"); break;
+	/* IOPL-sensitive (SDM Vol. 1, 19.5.1): at CPL3 the TSS's I/O bitmap
+	 * decides, and may say no; at CPL0 they always run. */
+	case 0xe4: case 0xe5: case 0xec: case 0xed:
+		set(info, INSN_PRIVILEGED, "in"); break;
+	case 0xe6: case 0xe7: case 0xee: case 0xef:
+		set(info, INSN_PRIVILEGED, "out"); break;
+	case 0x6c: case 0x6d: set(info, INSN_PRIVILEGED, "ins"); break;
+	case 0x6e: case 0x6f: set(info, INSN_PRIVILEGED, "outs"); break;
 	case 0xfa: set(info, INSN_PRIVILEGED, "cli"); break;
 	case 0xfb: set(info, INSN_PRIVILEGED, "sti"); break;
 	case 0xcf: set(info, INSN_SEGMENT, "iret"); break;
