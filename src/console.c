@@ -117,6 +117,7 @@ static size_t push_from(struct console *con, const uint8_t *p, size_t len,
 		done += (size_t)n;
 		*budget -= (size_t)n;
 		con->bytes_out += (uint64_t)n;
+		con->last_out = p[done - 1];
 	}
 	return done;
 }

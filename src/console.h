@@ -48,6 +48,7 @@ struct console {
 	bool in_eof;
 	size_t in_pos, in_len;
 	uint64_t bytes_out;             /* guest bytes written to out_fd */
+	uint8_t last_out;               /* the last of them */
 	uint64_t bytes_in;              /* guest bytes read from in_fd */
 	uint64_t max_out;               /* 0, or the most bytes the guest may write */
 	uint64_t queued;                /* bytes the guest has written in all */

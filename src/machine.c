@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gdt.h"
@@ -484,6 +485,15 @@ static int check_dumps(const struct machine *m, struct error *err)
 	return 0;
 }
 
+/* Do descriptors a and b write to the same file (stdout 2>&1 stderr)? */
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return a >= 0 && b >= 0 && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 int machine_create(struct machine *m, const struct config *cfg,
 		   const struct machine_io *io, struct error *err)
 {
@@ -492,6 +502,7 @@ int machine_create(struct machine *m, const struct config *cfg,
 	memset(m, 0, sizeof(*m));
 	m->cfg = cfg;
 	m->log = io->log;
+	m->log_is_stdout = same_file(1, fileno(io->log));
 	m->tracer = (struct tracer){
 		.out = io->trace, .format = cfg->trace_format,
 		.exits = cfg->trace_exits, .insns = cfg->trace_insns,

@@ -98,6 +98,7 @@ struct run_result {
 struct machine {
 	const struct config *cfg;
 	FILE *log;                      /* stderr: run-time reports */
+	bool log_is_stdout;             /* ... which is where stdout goes (2>&1) */
 	struct kvm kvm;
 	struct memmap mem;
 	struct loaded_image image;

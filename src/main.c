@@ -261,7 +261,7 @@ int main(int argc, char **argv)
 	struct outputs out;
 	char *text, *first_line = NULL;
 	char cache_path[4096];
-	bool stdout_closed;
+	bool stdout_closed, mid_line;
 	sigset_t set;
 	int status;
 
@@ -353,10 +353,14 @@ int main(int argc, char **argv)
 	/* The report quotes the ending's line: capture it then.  Without a
 	 * report it goes straight to stderr (a clean ending prints nothing,
 	 * and capturing costs more than the run's last ioctls). */
-	text = out.report ? describe_outcome(m, &res) : NULL;
-	if (!out.report)
+	mid_line = m->log_is_stdout && m->console.bytes_out && m->console.last_out != '\n';
+	text = out.report || mid_line ? describe_outcome(m, &res) : NULL;
+	if (!text)
 		outcome_print(stderr, m, &res);
 	if (text) {
+		/* With 2>&1, kvmrun's lines start lines of their own. */
+		if (mid_line && *text)
+			fputc('\n', stderr);
 		fputs(text, stderr);
 		/* The ending's own line: there is none for a clean hlt or exit
 		 * device unless -v explains it. */

@@ -120,7 +120,7 @@ static const char *own_meaning(int status)
 	case KVMRUN_STATUS_HOST:    return "its own failures";
 	case KVMRUN_STATUS_CRASH:   return "a guest crash";
 	}
-	return status > KVMRUN_STATUS_SIGNAL ? "a signal" : NULL;
+	return status >= KVMRUN_STATUS_SIGNAL ? "a signal" : NULL;
 }
 
 /*

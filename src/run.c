@@ -301,20 +301,34 @@ static int await_output(struct machine *m, struct run_clock *clk,
 }
 
 /*
+ * The notes kept, on stderr.  When stderr is where stdout goes too (2>&1)
+ * and the guest is in the middle of a line, a note starts a line of its
+ * own, so that it reads whole.
+ */
+static void print_notes(struct machine *m)
+{
+	unsigned i;
+
+	if (!m->nr_notes)
+		return;
+	if (m->log_is_stdout && m->console.bytes_out && m->console.last_out != '\n')
+		fputc('\n', m->log);
+	for (i = 0; i < m->nr_notes; i++)
+		fputs(m->notes[i], m->log);
+	m->nr_notes = 0;
+}
+
+/*
  * Print the notes kept since the last exit, once the guest output written
  * before them is out.  Returns 1 if the run ended while waiting for that.
  */
 static int say_notes(struct machine *m, struct run_clock *clk, struct run_result *res)
 {
-	unsigned i;
-
 	if (!m->nr_notes)
 		return 0;
 	if (console_pending(&m->console) && await_output(m, clk, res, true))
 		return 1;
-	for (i = 0; i < m->nr_notes; i++)
-		fputs(m->notes[i], m->log);
-	m->nr_notes = 0;
+	print_notes(m);
 	return 0;
 }
 
@@ -819,10 +833,7 @@ void machine_run(struct machine *m, struct run_result *res, struct error *err)
 		}
 	}
 	drain_output(m, &clk, res);
-	/* Notes kept when the run ended, after the output before them. */
-	for (unsigned i = 0; i < m->nr_notes; i++)
-		fputs(m->notes[i], m->log);
-	m->nr_notes = 0;
+	print_notes(m);         /* the ones kept when the run ended */
 	res->cpl = m->cpl;
 	if (!res->have_regs)    /* trap_hlt may have set them from a frame */
 		res->have_regs = cpu_get(&m->kvm, &res->regs, &res->sregs, err) == 0;
