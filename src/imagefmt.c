@@ -131,35 +131,33 @@ static bool detect_elf(const uint8_t *head, size_t len, struct imagefmt *out)
 	return true;
 }
 
-/* The first multiboot (v1) header: magic, flags, checksum summing to 0. */
-static bool find_multiboot1(const uint8_t *head, size_t len, uint32_t *at)
+/*
+ * The first header whose words u32 words, magic first, sum to zero (the
+ * multiboot checksum), at a multiple of align within the first reach
+ * bytes: multiboot (v1) has magic, flags and checksum, 4-byte aligned in
+ * 8 KiB; multiboot2 magic, architecture, length and checksum, 8-byte
+ * aligned in 32 KiB.
+ */
+static bool find_header(const uint8_t *head, size_t len, uint32_t magic,
+			size_t reach, size_t align, unsigned words, uint32_t *at)
 {
-	size_t reach = len < IMAGEFMT_MB1_REACH ? len : IMAGEFMT_MB1_REACH;
 	size_t off;
+	unsigned i;
 
-	for (off = 0; off + 12 <= reach; off += 4)
-		if (le32(head + off) == IMAGEFMT_MB1_MAGIC &&
-		    (uint32_t)(le32(head + off) + le32(head + off + 4) +
-			       le32(head + off + 8)) == 0) {
+	if (reach > len)
+		reach = len;
+	for (off = 0; off + 4 * words <= reach; off += align) {
+		uint32_t sum = 0;
+
+		if (le32(head + off) != magic)
+			continue;
+		for (i = 0; i < words; i++)
+			sum += le32(head + off + 4 * i);
+		if (sum == 0) {
 			*at = (uint32_t)off;
 			return true;
 		}
-	return false;
-}
-
-/* Multiboot2: magic, architecture, header length, checksum summing to 0. */
-static bool find_multiboot2(const uint8_t *head, size_t len, uint32_t *at)
-{
-	size_t reach = len < IMAGEFMT_HEAD ? len : IMAGEFMT_HEAD;
-	size_t off;
-
-	for (off = 0; off + 16 <= reach; off += 8)
-		if (le32(head + off) == IMAGEFMT_MB2_MAGIC &&
-		    (uint32_t)(le32(head + off) + le32(head + off + 4) +
-			       le32(head + off + 8) + le32(head + off + 12)) == 0) {
-			*at = (uint32_t)off;
-			return true;
-		}
+	}
 	return false;
 }
 
@@ -233,7 +231,7 @@ void imagefmt_detect(const uint8_t *head, size_t len, struct imagefmt *out)
 	snprintf(out->what, sizeof(out->what), "a flat binary");
 
 	/* A multiboot header wins over the container it is in (ELF or raw). */
-	if (find_multiboot1(head, len, &at)) {
+	if (find_header(head, len, IMAGEFMT_MB1_MAGIC, IMAGEFMT_MB1_REACH, 4, 3, &at)) {
 		struct imagefmt elf = { .kind = IMAGEFMT_FLAT };
 
 		if (detect_elf(head, len, &elf))
@@ -250,7 +248,7 @@ void imagefmt_detect(const uint8_t *head, size_t len, struct imagefmt *out)
 			 "multiboot kernels yet; QEMU's -kernel can");
 		return;
 	}
-	if (find_multiboot2(head, len, &at)) {
+	if (find_header(head, len, IMAGEFMT_MB2_MAGIC, IMAGEFMT_HEAD, 8, 4, &at)) {
 		out->kind = IMAGEFMT_MULTIBOOT2;
 		out->header_offset = at;
 		snprintf(out->what, sizeof(out->what), "a multiboot2 kernel");
