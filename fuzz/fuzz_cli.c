@@ -336,6 +336,7 @@ static void parse_once(const uint8_t *data, size_t size, struct result *res)
 				   (unsigned long long)d->addr, (unsigned long long)d->len);
 			FUZZ_CHECK(!d->file || d->file[0], "dump %u: empty file name", k);
 			take_string(&c, res, &cfg->dumps[k].file, "dump file");
+			take_string(&c, res, &cfg->dumps[k].arg, "dump arg");
 		}
 		FUZZ_CHECK(cfg->nr_sets <= CONFIG_MAX_SETS, "%u sets", cfg->nr_sets);
 		for (k = 0; k < cfg->nr_sets; k++)

@@ -533,6 +533,18 @@ static unsigned pick_size(unsigned code, struct fuzz_in *in)
 	return code < 7 ? sizes[code] : fuzz_u8(in) & 15;
 }
 
+/*
+ * What the run loop does before the guest runs again (console.h): push
+ * output until the console has room for another exit's writes and holds
+ * no write by reference into guest RAM, which the guest could change.
+ */
+static void make_room(void)
+{
+	while (console_busy(&con) && console_push(&con) == -EAGAIN)
+		;
+	bulk_write_finish(&bw);
+}
+
 /* After a failed stdout write the model cannot know how far the access
  * got: take over the devices' state. */
 static void resync(void)
@@ -622,6 +634,7 @@ static void one_access(struct fuzz_in *in, uint8_t op)
 				   buf[i], expect[i]);
 	}
 	if (bulk_desc != UINT64_MAX && !M.stop && r == 0) {
+		make_room();    /* done is set once the bytes are out */
 		uint64_t done, len;
 
 		memcpy(&len, ram.host + bulk_desc + offsetof(struct kvmrun_write, len), 8);
@@ -662,17 +675,6 @@ static void bulk_call(struct fuzz_in *in, uint8_t op)
 	msg[1] = (uint8_t)(KVMRUN_PORT_WRITE >> 8);
 	memcpy(msg + 2, &desc, 8);
 	one_access(&sub, (uint8_t)(0 | 4 | 2 << 3 | 2 << 6));
-}
-
-/*
- * What the run loop does before the guest runs again (console.h): push
- * output until the console has room for another exit's writes and holds
- * no write by reference into guest RAM, which the guest could change.
- */
-static void make_room(void)
-{
-	while (console_busy(&con) && console_push(&con) == -EAGAIN)
-		;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -205,7 +205,21 @@ static void check_identity(const struct memmap *mm, uint64_t va, bool user)
 
 	FUZZ_CHECK(r == 0, "RAM %#llx: walk of %#llx returned %d",
 		   (unsigned long long)mm->ram_size, (unsigned long long)va, r);
-	if (must_map) {
+	/* The first 2 MiB in 4 KiB pages, but for the stack's guard page. */
+	if (va >= KVMRUN_STACK_GUARD && va < KVMRUN_STACK_BOTTOM) {
+		FUZZ_CHECK(!w.present && w.levels == 4, "RAM %#llx: the guard page "
+			   "%#llx is mapped", (unsigned long long)mm->ram_size,
+			   (unsigned long long)va);
+		return;
+	}
+	if (must_map && va < PT_LARGE_PAGE) {
+		FUZZ_CHECK(w.present && w.pa == va && w.page_size == 0x1000 &&
+			   w.levels == 4 && w.writable && w.user == user && !w.nx,
+			   "RAM %#llx: %#llx -> present %d pa %#llx size %#llx levels %u",
+			   (unsigned long long)mm->ram_size, (unsigned long long)va,
+			   w.present, (unsigned long long)w.pa,
+			   (unsigned long long)w.page_size, w.levels);
+	} else if (must_map) {
 		FUZZ_CHECK(w.present && w.pa == va && w.page_size == PT_LARGE_PAGE &&
 			   w.levels == 3 && w.writable && w.user == user && !w.nx,
 			   "RAM %#llx: %#llx -> present %d pa %#llx size %#llx levels %u "
@@ -252,11 +266,15 @@ static void mode_identity(struct fuzz_in *in, uint8_t flags)
 	FUZZ_CHECK(r == 0, "pt_build for RAM %#llx: %s", (unsigned long long)ram_size,
 		   err.msg);
 	if (heap) {
-		/* Only the PML4, PDPT and the four page directories change. */
+		/* Only the PML4, PDPT, the four page directories and the
+		 * page table of the first 2 MiB (in the guard page) change. */
+		const uint64_t pds_end = KVMRUN_PD_ADDR + 4 * MEMMAP_PAGE_SIZE;
+		const uint64_t pt_end = KVMRUN_PT_ADDR + MEMMAP_PAGE_SIZE;
+
 		FUZZ_CHECK(!memcmp(ram.host, pattern, KVMRUN_PML4_ADDR) &&
-			   !memcmp(ram.host + KVMRUN_PD_ADDR + 4 * MEMMAP_PAGE_SIZE,
-				   pattern + KVMRUN_PD_ADDR + 4 * MEMMAP_PAGE_SIZE,
-				   ram_size - KVMRUN_PD_ADDR - 4 * MEMMAP_PAGE_SIZE),
+			   !memcmp(ram.host + pds_end, pattern + pds_end,
+				   KVMRUN_PT_ADDR - pds_end) &&
+			   !memcmp(ram.host + pt_end, pattern + pt_end, ram_size - pt_end),
 			   "pt_build wrote outside the page tables");
 	}
 	/* The edges, then fuzzed addresses. */

@@ -97,14 +97,23 @@ static bool ref_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return *out >= min && *out <= max;
 }
 
-/* [0-9]*(.[0-9]*)? with at least one digit; nanoseconds, sub-ns ignored. */
+/*
+ * [0-9]*(.[0-9]*)? with at least one digit, then a unit: none or s, ms,
+ * m, h, d; nanoseconds, anything below a nanosecond ignored.
+ */
 static bool ref_seconds(const char *s, uint64_t max_s, uint64_t *ns)
 {
+	static const struct { const char *name; uint64_t ns; } units[] = {
+		{ "", 1000000000ULL }, { "s", 1000000000ULL }, { "ms", 1000000ULL },
+		{ "m", 60000000000ULL }, { "h", 3600000000000ULL },
+		{ "d", 86400000000000ULL },
+	};
 	const unsigned __int128 ns_per_s = 1000000000;
-	unsigned __int128 whole = 0, limit;
+	unsigned __int128 whole = 0, limit, unit = 0;
 	uint64_t frac = 0, scale = 1000000000;
 	const char *p = s;
 	bool any = false;
+	unsigned i;
 
 	for (; *p >= '0' && *p <= '9'; p++, any = true) {
 		whole = whole * 10 + (unsigned)(*p - '0');
@@ -117,13 +126,16 @@ static bool ref_seconds(const char *s, uint64_t max_s, uint64_t *ns)
 				scale /= 10;
 				frac += (uint64_t)(*p - '0') * scale;
 			}
-	if (!any || *p)
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(p, units[i].name) == 0)
+			unit = units[i].ns;
+	if (!any || !unit)
 		return false;
 	/* At most max_s seconds, and the nanoseconds must fit in a u64. */
 	limit = (unsigned __int128)max_s * ns_per_s;
 	if (limit > UINT64_MAX)
 		limit = UINT64_MAX;
-	whole = whole * ns_per_s + frac;
+	whole = whole * unit + (unsigned __int128)frac * unit / ns_per_s;
 	if (whole == 0 || whole > limit)
 		return false;
 	*ns = (uint64_t)whole;

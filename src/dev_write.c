@@ -55,8 +55,18 @@ static int write_access(void *dev, struct bus_access *acc)
 			return r;
 		bw->bytes += len;
 	}
-	memcpy((uint8_t *)req + offsetof(struct kvmrun_write, done), &len, 8);
+	bw->done_at = (uint8_t *)req + offsetof(struct kvmrun_write, done);
+	bw->done_value = len;
+	bulk_write_finish(bw);  /* at once, unless queued by reference */
 	return 0;
+}
+
+void bulk_write_finish(struct bulk_write *bw)
+{
+	if (!bw->done_at || console_busy(bw->con))
+		return;
+	memcpy(bw->done_at, &bw->done_value, 8);
+	bw->done_at = NULL;
 }
 
 int bulk_write_register(struct bus *pio, struct bulk_write *bw,

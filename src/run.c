@@ -301,6 +301,19 @@ static int await_output(struct machine *m, struct run_clock *clk,
 }
 
 /*
+ * Before the guest runs again, or a device is handed more: room in the
+ * console for what one exit writes, and a bulk write queued by reference
+ * written out and finished.  Returns 1 if the run ended meanwhile.
+ */
+static int make_room(struct machine *m, struct run_clock *clk, struct run_result *res)
+{
+	if (console_busy(&m->console) && await_output(m, clk, res, false))
+		return 1;
+	bulk_write_finish(&m->bulk);
+	return 0;
+}
+
+/*
  * The notes kept, on stderr.  When stderr is where stdout goes too (2>&1)
  * and the guest is in the middle of a line, a note starts a line of its
  * own, so that it reads whole.
@@ -406,7 +419,7 @@ static int handle_io(struct machine *m, struct run_clock *clk, struct run_result
 	for (i = 0; i < run->io.count; i++) {
 		int r;
 
-		if (console_busy(&m->console) && await_output(m, clk, res, false))
+		if (make_room(m, clk, res))
 			return 1;
 		r = bus_dispatch(&m->pio, run->io.port, out,
 				 data + (uint64_t)i * run->io.size, run->io.size);
@@ -613,7 +626,7 @@ static int drain_coalesced(struct machine *m, struct run_clock *clk,
 				return 1;
 			trace_exit(&m->tracer, &t);
 		}
-		if (console_busy(&m->console) && await_output(m, clk, res, false))
+		if (make_room(m, clk, res))
 			return 1;
 		r = bus_dispatch(e->pio ? &m->pio : &m->mmio, e->phys_addr, true,
 				 data, len ? len : 1);
@@ -791,10 +804,9 @@ void machine_run(struct machine *m, struct run_result *res, struct error *err)
 	while (!done) {
 		/* Room for what the next exit writes; on a terminal, output
 		 * shows as it comes. */
-		if (console_busy(&m->console)) {
-			if (await_output(m, &clk, res, false))
-				break;
-		} else if (m->console.out_tty && console_pending(&m->console)) {
+		if (make_room(m, &clk, res))
+			break;
+		if (m->console.out_tty && console_pending(&m->console)) {
 			int f = console_push(&m->console);
 
 			if (f < 0 && f != -EAGAIN) {
@@ -833,6 +845,7 @@ void machine_run(struct machine *m, struct run_result *res, struct error *err)
 		}
 	}
 	drain_output(m, &clk, res);
+	bulk_write_finish(&m->bulk);    /* if its bytes all went out */
 	print_notes(m);         /* the ones kept when the run ended */
 	res->cpl = m->cpl;
 	if (!res->have_regs)    /* trap_hlt may have set them from a frame */
