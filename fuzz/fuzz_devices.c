@@ -633,8 +633,10 @@ static void one_access(struct fuzz_in *in, uint8_t op)
 				   "%#x, want %#x", what, size, (unsigned long long)addr, i,
 				   buf[i], expect[i]);
 	}
-	if (bulk_desc != UINT64_MAX && !M.stop && r == 0) {
-		make_room();    /* done is set once the bytes are out */
+	/* done is set once the bytes are out: never, when stdout fails (the
+	 * run loop then ends the run). */
+	if (bulk_desc != UINT64_MAX && !M.stop && r == 0 && !M.out_bad) {
+		make_room();
 		uint64_t done, len;
 
 		memcpy(&len, ram.host + bulk_desc + offsetof(struct kvmrun_write, len), 8);
