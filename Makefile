@@ -162,6 +162,7 @@ $(MANPAGE): README.md docs/mkman.sh src/cli.h
 man: $(MANPAGE)
 
 install: $(KVMRUN) $(MANPAGE)
+	$(if $(filter 1,$(SANITIZE)),$(error make install: not with SANITIZE=1, which builds a test binary))
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR)/kvmrun $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(KVMRUN) $(DESTDIR)$(BINDIR)/kvmrun
 	install -m 644 include/kvmrun/abi.h $(DESTDIR)$(INCLUDEDIR)/kvmrun/abi.h

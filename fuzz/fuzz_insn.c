@@ -71,7 +71,7 @@ static void classify(const uint8_t *bytes, size_t n, struct insn_info *info)
 	info->cls = (enum insn_class)0x55;
 	info->name = NULL;
 	info->len = 0xdead;
-	insn_classify(n ? buf : buf + 1, (unsigned)n, info);
+	insn_classify(n ? buf : buf + 1, (unsigned)n, 64, info);
 	free(buf);
 }
 

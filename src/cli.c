@@ -52,6 +52,7 @@ void cli_usage(FILE *out)
 	      "  -e, --entry ADDR      first instruction (default: the load address)\n"
 	      "  -t, --timeout TIME    stop the guest after TIME: seconds, fractions\n"
 	      "                        allowed, or with a unit: 500ms, 2s, 1.5m, 1h, 1d\n"
+	      "                        (0: no time limit)\n"
 	      "      --format F        auto (default: refuse files that are not flat\n"
 	      "                        binaries, such as ELF or scripts) or flat (run\n"
 	      "                        the file's bytes whatever they are)\n"
@@ -380,11 +381,16 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			cfg->quiet = true;
 			break;
 		case 't':
-			if (parse_seconds(optarg, MAX_TIMEOUT_S, &cfg->timeout_ns, &why) < 0) {
-				bad_number(err, "--timeout", optarg, why);
-				return CLI_USAGE_ERROR;
+			if (parse_seconds(optarg, MAX_TIMEOUT_S, &cfg->timeout_ns, &why) == 0)
+				break;
+			/* 0 is no time limit, as for timeout(1). */
+			if (strcmp(why, "must not be zero") == 0) {
+				cfg->timeout_ns = 0;
+				break;
 			}
-			break;
+			err_set(err, "--timeout '%s' %s%s", optarg, why,
+				strcmp(why, "is too large") == 0 ? " (at most 365d)" : "");
+			return CLI_USAGE_ERROR;
 		case 'v':
 			cfg->verbose = true;
 			break;

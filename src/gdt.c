@@ -175,7 +175,11 @@ uint16_t gdt_find_ring0_twin(const uint8_t *gdt, size_t len,
 			memcpy(&hi, gdt + off + 8, 8);
 		gdt_decode(lo, hi, (uint16_t)off, &s);
 		if (!s.s) {
-			off += 8;       /* a system descriptor: two slots */
+			/* LDT, TSS and gates take two slots in long mode
+			 * (SDM Vol. 3A, 3.5 and 8.2.3); an empty slot one. */
+			if (s.present && (s.type == 2 || s.type == 9 || s.type == 11 ||
+					  s.type == 12 || s.type == 14 || s.type == 15))
+				off += 8;
 			continue;
 		}
 		if (!s.present || s.dpl != 0 || (bool)(s.type & TYPE_CODE) != code)

@@ -90,9 +90,15 @@ static bool detect_elf(const uint8_t *head, size_t len, struct imagefmt *out)
 	char mach_buf[32];
 	bool big, is64;
 
-	if (len < 20 || memcmp(head, "\177ELF", 4) != 0)
+	if (len < 4 || memcmp(head, "\177ELF", 4) != 0)
 		return false;
 	out->kind = IMAGEFMT_ELF;
+	if (len < 20) {
+		snprintf(out->what, sizeof(out->what), "a truncated ELF file");
+		snprintf(out->advice, sizeof(out->advice), "it is too short to be "
+			 "anything");
+		return true;
+	}
 	out->elf_class = head[4];
 	big = head[5] == 2;
 	is64 = head[4] == 2;

@@ -97,9 +97,11 @@ static void two_byte(const uint8_t *p, const uint8_t *end, struct insn_info *inf
 	}
 }
 
-void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info)
+void insn_classify(const uint8_t *code, unsigned len, unsigned mode_bits,
+		   struct insn_info *info)
 {
 	const uint8_t *p = code, *end = code + len;
+	bool x64 = mode_bits == 64;
 	uint8_t op;
 
 	info->cls = INSN_OTHER;
@@ -112,7 +114,8 @@ void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info)
 	 * prefix follows is ignored by the CPU, but it is still a byte of the
 	 * instruction.  An instruction is at most 15 bytes.
 	 */
-	while (p < end && info->len < 15 && (is_legacy_prefix(*p) || (*p & 0xf0) == 0x40)) {
+	while (p < end && info->len < 15 &&
+	       (is_legacy_prefix(*p) || (x64 && (*p & 0xf0) == 0x40))) {
 		p++;
 		info->len++;
 	}
@@ -142,6 +145,19 @@ void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info)
 	case 0xca:
 	case 0xcb: set(info, INSN_SEGMENT, "far ret"); break;
 	case 0x8e: set(info, INSN_SEGMENT, "mov to segment register"); break;
+	/* Outside 64-bit code, where these opcodes are invalid or VEX. */
+	case 0x07: if (!x64) set(info, INSN_SEGMENT, "pop es"); break;
+	case 0x17: if (!x64) set(info, INSN_SEGMENT, "pop ss"); break;
+	case 0x1f: if (!x64) set(info, INSN_SEGMENT, "pop ds"); break;
+	case 0x9a: if (!x64) set(info, INSN_SEGMENT, "far call"); break;
+	case 0xea: if (!x64) set(info, INSN_SEGMENT, "far jmp"); break;
+	case 0xc4: case 0xc5:
+		/* les, lds: a memory operand (mod 11 would make it VEX). */
+		if (!x64 && p < end && (*p >> 6) != 3) {
+			info->len++;
+			set(info, INSN_SEGMENT, op == 0xc4 ? "les" : "lds");
+		}
+		break;
 	case 0xff:
 		if (p < end) {
 			unsigned reg = (*p >> 3) & 7;
@@ -188,6 +204,7 @@ enum {
 	F_BAD64 = 1 << 9,       /* invalid in 64-bit mode */
 	F_PREFIX = 1 << 10,     /* not an opcode: handled before the table */
 	F_ESC   = 1 << 11,      /* 0F: the two-byte map */
+	F_MODRM_REG = 1 << 12,  /* ModRM always a register form: no SIB, no disp */
 };
 
 #define R4(f)   f, f, f, f
@@ -299,11 +316,14 @@ unsigned insn_length(const uint8_t *code, unsigned avail, unsigned mode_bits)
 	unsigned opsize = mode_bits == 16 ? 16 : 32, addr = mode_bits;
 	bool rex_w = false, x64 = mode_bits == 64;
 	unsigned form, imm = 0, n;
+	uint8_t last_simd = 0;          /* the last of 66, F2, F3 */
 	uint8_t op;
 
 	/* Legacy prefixes, then REX: only REX right before the opcode counts
 	 * (SDM 2.2.1), but any REX byte is a byte of the instruction. */
 	for (; p < end; p++) {
+		if (*p == 0x66 || *p == 0xf2 || *p == 0xf3)
+			last_simd = *p;
 		if (*p == 0x66)
 			opsize = mode_bits == 16 ? 32 : 16;
 		else if (*p == 0x67)
@@ -371,6 +391,13 @@ unsigned insn_length(const uint8_t *code, unsigned avail, unsigned mode_bits)
 			p++;
 		} else {
 			form = map_0f[op];
+			/* mov to/from CR, DR, TR: the CPU takes ModRM as a
+			 * register form whatever its mod (SDM Vol. 2, MOV). */
+			if (op >= 0x20 && op <= 0x27)
+				form |= F_MODRM_REG;
+			/* AMD's SSE4a extrq/insertq: 66/F2 0F 78 ib ib. */
+			if (op == 0x78 && (last_simd == 0x66 || last_simd == 0xf2))
+				form |= F_IW;
 		}
 	} else if (x64 && (form & F_BAD64)) {
 		return 0;
@@ -380,7 +407,7 @@ unsigned insn_length(const uint8_t *code, unsigned avail, unsigned mode_bits)
 			return 0;
 		if ((form & F_GRP3) && ((*p >> 3) & 7) < 2)
 			form |= op == 0xf6 ? F_IB : F_IZ;
-		n = modrm_len(p, end, addr);
+		n = form & F_MODRM_REG ? 1 : modrm_len(p, end, addr);
 		if (!n)
 			return 0;
 		p += n;

@@ -26,17 +26,20 @@ struct insn_info {
 };
 
 /*
- * Classify the instruction starting at code[0] (len bytes available).
- * Never reads past code[len - 1].
+ * Classify the instruction starting at code[0] (len bytes available) in
+ * 16-, 32- or 64-bit code (mode_bits: REX exists, and some opcodes only,
+ * in one or the other).  Never reads past code[len - 1].
  */
-void insn_classify(const uint8_t *code, unsigned len, struct insn_info *info);
+void insn_classify(const uint8_t *code, unsigned len, unsigned mode_bits,
+		   struct insn_info *info);
 
 /*
  * The length of the instruction at code[0] (avail bytes there) in 16-,
  * 32- or 64-bit code (mode_bits), decoded from its prefixes, opcode, ModRM,
  * SIB, displacement and immediate: 1 to 15, or 0 if the bytes are cut
  * short, the instruction is longer than 15 bytes or its opcode is invalid
- * in that mode.  For --trace insns, which must not infer a length from
+ * in that mode.  A near branch with a 66h prefix in 64-bit code is taken
+ * as Intel runs it (a 32-bit offset; AMD CPUs use 16 bits).  For --trace insns, which must not infer a length from
  * where execution went next (a taken branch goes anywhere).  Never reads
  * past code[avail - 1].
  */

@@ -29,8 +29,7 @@ static int read_all(int fd, uint8_t *dst, uint64_t size, uint64_t offset,
 	return 0;
 }
 
-/* Refuse, with IMAGE_AUTO, an image whose first bytes say it is not flat. */
-static int check_format(const uint8_t *head, size_t len, const char *name,
+int loader_check_format(const uint8_t *head, size_t len, const char *name,
 			enum image_format format, struct error *err)
 {
 	struct imagefmt f;
@@ -120,7 +119,7 @@ int loader_flat(struct memmap *mm, const char *path, uint64_t load,
 	/* The format first: "is an ELF file" says more than "does not fit". */
 	if (read_all(fd, head, size < sizeof(head) ? size : sizeof(head), 0, path,
 		     err) < 0 ||
-	    check_format(head, size < sizeof(head) ? (size_t)size : sizeof(head),
+	    loader_check_format(head, size < sizeof(head) ? (size_t)size : sizeof(head),
 			 path, format, err) < 0 ||
 	    place(mm, path, load, size, err) < 0 ||
 	    read_all(fd, memmap_gpa(mm, load, size), size, 0, path, err) < 0)
@@ -138,7 +137,7 @@ int loader_flat_bytes(struct memmap *mm, const uint8_t *data, size_t size,
 {
 	if (size == 0)
 		return err_set(err, "image %s is empty", name);
-	if (check_format(data, size < IMAGEFMT_HEAD ? size : IMAGEFMT_HEAD, name,
+	if (loader_check_format(data, size < IMAGEFMT_HEAD ? size : IMAGEFMT_HEAD, name,
 			 format, err) < 0 ||
 	    place(mm, name, load, size, err) < 0)
 		return -1;

@@ -33,6 +33,14 @@ int loader_flat(struct memmap *mm, const char *path, uint64_t load,
 		struct error *err);
 
 /*
+ * With IMAGE_AUTO, refuse an image whose first len bytes (up to
+ * IMAGEFMT_HEAD) say it is not a flat binary, naming what it is and what
+ * to do; name is what the message calls it.
+ */
+int loader_check_format(const uint8_t *head, size_t len, const char *name,
+			enum image_format format, struct error *err);
+
+/*
  * The same for an image already in memory (read from standard input);
  * name is what messages call it.
  */

@@ -99,6 +99,7 @@ struct machine {
 	const struct config *cfg;
 	FILE *log;                      /* stderr: run-time reports */
 	bool log_is_stdout;             /* ... which is where stdout goes (2>&1) */
+	uint64_t log_newline_at;        /* guest bytes out when it last broke a line */
 	struct kvm kvm;
 	struct memmap mem;
 	struct loaded_image image;

@@ -13,24 +13,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cpuid_cache.h"
+#include "imagefmt.h"
 #include "kvmrun/abi.h"
+#include "loader.h"
 #include "machine.h"
 #include "outcome.h"
 #include "report.h"
 
+/* A file kvmrun writes: --report, --trace-file, --dump-mem ...:FILE. */
+struct output {
+	FILE *f;                        /* NULL: none; stderr for "-" */
+	const char *what, *path;
+	bool created;                   /* kvmrun made it: removed if unused */
+	bool reported;                  /* a failure to write it was said */
+	bool failed;                    /* ... and it failed before closing */
+};
+
 /* Everything the front end opened before the run, closed after it. */
 struct outputs {
-	FILE *report;                   /* --report, or NULL */
-	FILE *trace;                    /* --trace, or NULL */
-	FILE *dumps[CONFIG_MAX_DUMPS];  /* --dump-mem ...:FILE, NULL: hex */
+	struct output report, trace, dumps[CONFIG_MAX_DUMPS];
 	uint8_t *image;                 /* kvmrun -: the image read from stdin */
-	size_t image_size;
+	size_t image_size, image_map;   /* bytes read; bytes mapped for them */
 };
 
 /*
@@ -64,55 +74,83 @@ static uint64_t now_us(void)
 }
 
 /*
- * Open a file kvmrun writes (--report, --trace-file, --dump-mem), before
- * the run, so that a bad path is said before the guest runs.  O_NONBLOCK:
- * a FIFO with no reader is refused at once instead of blocking in open();
- * writes then block as usual.  "-" is stderr.
+ * Open a file kvmrun writes, before the run, so that a bad path is said
+ * before the guest runs.  O_NONBLOCK: a FIFO with no reader is refused at
+ * once instead of blocking in open(); writes then block as usual.  Not
+ * truncated yet: the file may be the image itself, still to be read (see
+ * truncate_output).  "-" is stderr.
  */
-static FILE *open_output(const char *path, const char *what, const char *mode)
+static int open_output(struct output *o, const char *path, const char *what,
+		       const char *mode)
 {
 	int fd, flags;
-	FILE *f;
 
-	if (!path || strcmp(path, "-") == 0)
-		return stderr;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
+	o->what = what;
+	o->path = path;
+	if (!path || strcmp(path, "-") == 0) {
+		o->f = stderr;
+		return 0;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
 		  0666);
+	o->created = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0 && errno == ENXIO) {
 		fprintf(stderr, "kvmrun: %s: %s is a FIFO with no reader: start the "
 			"reader first\n", what, path);
-		return NULL;
+		return -1;
 	}
 	if (fd < 0) {
 		fprintf(stderr, "kvmrun: %s: cannot create %s: %s\n", what, path,
 			strerror(errno));
-		return NULL;
+		return -1;
 	}
 	if ((flags = fcntl(fd, F_GETFL)) < 0 ||
-	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 || !(f = fdopen(fd, mode))) {
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 || !(o->f = fdopen(fd, mode))) {
 		fprintf(stderr, "kvmrun: %s: cannot open %s: %s\n", what, path,
 			strerror(errno));
 		close(fd);
-		return NULL;
-	}
-	return f;
-}
-
-/* Close a file opened by open_output; -1 (and a message) if its data was
- * not all written. */
-static int close_output(FILE *f, const char *what, const char *path)
-{
-	int r;
-
-	if (!f || f == stderr)
-		return 0;
-	r = ferror(f) ? -1 : 0;
-	if (fclose(f) != 0 || r < 0) {
-		fprintf(stderr, "kvmrun: %s: cannot write %s: %s\n", what, path,
-			strerror(errno ? errno : EIO));
 		return -1;
 	}
 	return 0;
+}
+
+/* Empty a regular file before writing it (others need not be). */
+static void truncate_output(struct output *o)
+{
+	struct stat st;
+
+	if (!o->f || o->f == stderr || fstat(fileno(o->f), &st) < 0 ||
+	    !S_ISREG(st.st_mode) || ftruncate(fileno(o->f), 0) == 0)
+		return;
+	fprintf(stderr, "kvmrun: %s: cannot empty %s: %s\n", o->what, o->path,
+		strerror(errno));
+	o->reported = o->failed = true;
+}
+
+/*
+ * Close an output; -1 (and a message, unless one was said) if its data
+ * was not all written.  A file kvmrun made for a run that never wrote it
+ * (the setup failed) is removed again.
+ */
+static int close_output(struct output *o, bool unused)
+{
+	int r;
+
+	if (!o->f || o->f == stderr)
+		return 0;
+	r = ferror(o->f) || o->failed ? -1 : 0;
+	if (fclose(o->f) != 0 || r < 0) {
+		if (!o->reported)
+			fprintf(stderr, "kvmrun: %s: cannot write %s: %s\n", o->what,
+				o->path, strerror(errno ? errno : EIO));
+		r = -1;
+	}
+	if (unused && o->created)
+		(void)unlink(o->path);
+	o->f = NULL;
+	return r;
 }
 
 static int open_outputs(const struct config *cfg, struct outputs *o)
@@ -120,89 +158,85 @@ static int open_outputs(const struct config *cfg, struct outputs *o)
 	unsigned i;
 
 	memset(o, 0, sizeof(*o));
-	if (cfg->report && !(o->report = open_output(cfg->report, "--report", "w")))
+	if (cfg->report && open_output(&o->report, cfg->report, "--report", "w") < 0)
 		return -1;
 	if ((cfg->trace_exits || cfg->trace_insns) &&
-	    !(o->trace = open_output(cfg->trace_file, "--trace-file", "w")))
+	    open_output(&o->trace, cfg->trace_file, "--trace-file", "w") < 0)
 		return -1;
 	for (i = 0; i < cfg->nr_dumps; i++)
 		if (cfg->dumps[i].file &&
-		    !(o->dumps[i] = open_output(cfg->dumps[i].file, "--dump-mem", "wb")))
+		    open_output(&o->dumps[i], cfg->dumps[i].file, "--dump-mem", "wb") < 0)
 			return -1;
 	return 0;
 }
 
-/* Close everything; returns -1 if a report, trace or dump went unwritten. */
-static int close_outputs(const struct config *cfg, struct outputs *o)
+/*
+ * Close everything; returns -1 if a report, trace or dump went unwritten.
+ * ran: the guest ran (else files made for its trace and dumps go again).
+ */
+static int close_outputs(const struct config *cfg, struct outputs *o, bool ran)
 {
 	int r = 0;
 	unsigned i;
 
-	r |= close_output(o->report, "--report", cfg->report);
-	r |= close_output(o->trace, "--trace-file", cfg->trace_file);
+	r |= close_output(&o->report, false);
+	r |= close_output(&o->trace, !ran);
 	for (i = 0; i < cfg->nr_dumps; i++)
-		r |= close_output(o->dumps[i], "--dump-mem", cfg->dumps[i].file);
-	free(o->image);
+		r |= close_output(&o->dumps[i], !ran);
+	if (o->image)
+		munmap(o->image, o->image_map);
 	memset(o, 0, sizeof(*o));
 	return r;
 }
 
 /*
- * kvmrun -: read the image from standard input, at most max bytes (one
- * more is read to tell that it does not fit).  The run-ending signals are
- * blocked already, so they are looked for between reads: a writer that
+ * kvmrun -: read the image from standard input into a mapping as large as
+ * the RAM it may take (one byte more, to tell that it does not fit; pages
+ * are allocated only as they are read).  Its format is checked as soon as
+ * its first bytes are in, as a file's would be.  The run-ending signals
+ * are blocked already, so they are looked for between reads: a writer that
  * never finishes cannot make kvmrun deaf.  Returns 0, a signal number, or
  * -1 after printing why.
  */
 static int read_stdin_image(const struct config *cfg, struct outputs *o)
 {
+	const struct timespec zero = { 0, 0 };
+	bool checked = false;
 	struct memmap mm;
 	struct error err;
 	uint64_t max;
-	const struct timespec zero = { 0, 0 };
-	size_t cap = 0;
 	sigset_t set;
+	void *p;
 
 	if (memmap_init(&mm, cfg->mem_size, &err) < 0) {
 		fprintf(stderr, "kvmrun: %s\n", err.msg);
 		return -1;
 	}
 	max = memmap_ram_left(&mm, cfg->load_addr);
+	p = mmap(NULL, max + 1, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "kvmrun: cannot map memory for the image: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	o->image = p;
+	o->image_map = max + 1;
 	run_signals(&set);
 	for (;;) {
 		struct pollfd pfd = { .fd = 0, .events = POLLIN };
-		ssize_t n;
+		size_t room = o->image_map - o->image_size;
+		ssize_t n = 0;
 		int sig;
 
-		while ((sig = sigtimedwait(&set, NULL, &zero)) > 0)
-			if (sig != SIGALRM)
-				return sig;
+		/* No timer runs yet: any signal here, SIGALRM too, is one
+		 * someone sent. */
+		if ((sig = sigtimedwait(&set, NULL, &zero)) > 0)
+			return sig;
 		if (poll(&pfd, 1, 100) == 0)
 			continue;
-		if (o->image_size == cap) {
-			size_t more = cap ? cap : 64 * 1024;
-			uint8_t *p;
-
-			if (cap > max) {
-				fprintf(stderr, "kvmrun: image (standard input) does not "
-					"fit in RAM at %#llx (more than the %llu bytes of "
-					"RAM from there; use --mem)\n",
-					(unsigned long long)cfg->load_addr,
-					(unsigned long long)max);
-				return -1;
-			}
-			if (more > max + 1 - cap)
-				more = max + 1 - cap;
-			p = realloc(o->image, cap + more);
-			if (!p) {
-				fprintf(stderr, "kvmrun: out of memory reading the image "
-					"from standard input\n");
-				return -1;
-			}
-			o->image = p;
-			cap += more;
-		}
-		n = read(0, o->image + o->image_size, cap - o->image_size);
+		if (room)
+			n = read(0, o->image + o->image_size, room < (1u << 20) ? room : 1u << 20);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
@@ -210,9 +244,24 @@ static int read_stdin_image(const struct config *cfg, struct outputs *o)
 				"input: %s\n", strerror(errno));
 			return -1;
 		}
+		o->image_size += (size_t)n;
+		if (!checked && (n == 0 || o->image_size >= IMAGEFMT_HEAD)) {
+			checked = true;
+			if (o->image_size && loader_check_format(o->image, o->image_size,
+					"(standard input)", cfg->format, &err) < 0) {
+				fprintf(stderr, "kvmrun: %s\n", err.msg);
+				return -1;
+			}
+		}
+		if (o->image_size > max) {
+			fprintf(stderr, "kvmrun: image (standard input) does not fit in RAM "
+				"at %#llx (more than the %llu bytes of RAM from there; use "
+				"--mem)\n", (unsigned long long)cfg->load_addr,
+				(unsigned long long)max);
+			return -1;
+		}
 		if (n == 0)
 			return 0;
-		o->image_size += (size_t)n;
 	}
 }
 
@@ -241,10 +290,13 @@ static int setup_failed(const struct config *cfg, struct outputs *o,
 	struct report_times times = { .total_us = now_us() - t_start };
 
 	fprintf(stderr, "kvmrun: %s\n", msg);
-	if (o->report && report_write(o->report, cfg, NULL, image, NULL, status,
-				      &times, msg) < 0)
-		fprintf(stderr, "kvmrun: --report: cannot write %s\n", cfg->report);
-	(void)close_outputs(cfg, o);
+	if (o->report.f && report_write(o->report.f, cfg, NULL, image, NULL, status,
+					&times, msg) < 0) {
+		fprintf(stderr, "kvmrun: --report: cannot write %s: %s\n", cfg->report,
+			strerror(errno ? errno : EIO));
+		o->report.reported = true;
+	}
+	(void)close_outputs(cfg, o, false);
 	return status;
 }
 
@@ -261,7 +313,9 @@ int main(int argc, char **argv)
 	struct outputs out;
 	char *text, *first_line = NULL;
 	char cache_path[4096];
+	FILE *dump_files[CONFIG_MAX_DUMPS] = { NULL };
 	bool stdout_closed, mid_line;
+	unsigned i;
 	sigset_t set;
 	int status;
 
@@ -301,7 +355,7 @@ int main(int argc, char **argv)
 		return KVMRUN_STATUS_HOST;
 	}
 	if (open_outputs(&cfg, &out) < 0) {
-		(void)close_outputs(&cfg, &out);
+		(void)close_outputs(&cfg, &out, false);
 		return KVMRUN_STATUS_HOST;
 	}
 	if (strcmp(cfg.image, CONFIG_IMAGE_STDIN) == 0) {
@@ -315,7 +369,7 @@ int main(int argc, char **argv)
 					    KVMRUN_STATUS_SIGNAL + r);
 		}
 		if (r < 0) {
-			(void)close_outputs(&cfg, &out);
+			(void)close_outputs(&cfg, &out, false);
 			return KVMRUN_STATUS_HOST;
 		}
 	}
@@ -325,7 +379,7 @@ int main(int argc, char **argv)
 		return setup_failed(&cfg, &out, &image, t_start, "out of memory",
 				    KVMRUN_STATUS_HOST);
 	io = (struct machine_io){
-		.log = stderr, .narrate = cfg.verbose ? stderr : NULL, .trace = out.trace,
+		.log = stderr, .narrate = cfg.verbose ? stderr : NULL, .trace = out.trace.f,
 		.stdout_closed = stdout_closed,
 		.image_data = out.image, .image_size = out.image_size,
 	};
@@ -339,22 +393,33 @@ int main(int argc, char **argv)
 	}
 	image.size = m->image.size;
 	memcpy(image.sha256, m->image_sha256, sizeof(image.sha256));
+	/* The image is loaded: the files kvmrun writes may be emptied now. */
+	truncate_output(&out.report);
+	truncate_output(&out.trace);
 	t_setup = now_us();
 	machine_run(m, &res, &err);     /* every ending is in res */
 	t_run = now_us();
 
 	/* Dumps first: if one fails, the report must say so too. */
-	if (outcome_dump_mem(stderr, m, out.dumps, &err) < 0) {
+	for (i = 0; i < cfg.nr_dumps; i++) {
+		truncate_output(&out.dumps[i]);
+		dump_files[i] = out.dumps[i].f;
+	}
+	if (outcome_dump_mem(stderr, m, dump_files, &err) < 0) {
 		res.host_error = err;
 		res.end = RUN_END_HOST_ERROR;
 		res.status = KVMRUN_STATUS_HOST;
+		for (i = 0; i < cfg.nr_dumps; i++)
+			out.dumps[i].reported = true;   /* the ending says it */
 	}
+	out.trace.reported = m->tracer.error != 0;      /* the run said it */
 	status = res.status;
 	/* The report quotes the ending's line: capture it then.  Without a
 	 * report it goes straight to stderr (a clean ending prints nothing,
 	 * and capturing costs more than the run's last ioctls). */
-	mid_line = m->log_is_stdout && m->console.bytes_out && m->console.last_out != '\n';
-	text = out.report || mid_line ? describe_outcome(m, &res) : NULL;
+	mid_line = m->log_is_stdout && m->console.bytes_out && m->console.last_out != '\n' &&
+		   m->console.bytes_out != m->log_newline_at;
+	text = out.report.f || mid_line ? describe_outcome(m, &res) : NULL;
 	if (!text)
 		outcome_print(stderr, m, &res);
 	if (text) {
@@ -367,14 +432,16 @@ int main(int argc, char **argv)
 		if ((res.end != RUN_END_HLT && res.end != RUN_END_EXIT_DEVICE) || cfg.verbose)
 			first_line = strndup(text, strcspn(text, "\n"));
 	}
-	if (out.report) {
+	if (out.report.f) {
 		times = (struct report_times){
 			.setup_us = t_setup - t_start, .run_us = t_run - t_setup,
 			.total_us = now_us() - t_start,
 		};
-		if (report_write(out.report, &cfg, m, &image, &res, status, &times,
+		if (report_write(out.report.f, &cfg, m, &image, &res, status, &times,
 				 first_line && *first_line ? first_line : NULL) < 0) {
-			fprintf(stderr, "kvmrun: --report: cannot write %s\n", cfg.report);
+			fprintf(stderr, "kvmrun: --report: cannot write %s: %s\n",
+				cfg.report, strerror(errno ? errno : EIO));
+			out.report.reported = true;
 			status = KVMRUN_STATUS_HOST;
 		}
 	}
@@ -382,7 +449,7 @@ int main(int argc, char **argv)
 	free(text);
 	machine_destroy(m);
 	free(m);
-	if (close_outputs(&cfg, &out) < 0)
+	if (close_outputs(&cfg, &out, true) < 0)
 		status = KVMRUN_STATUS_HOST;
 	return status;
 }

@@ -80,7 +80,9 @@ bool outcome_stack_overflow(const struct run_result *res)
 		      res->sregs.cr2 < KVMRUN_STACK_BOTTOM;
 	bool rsp_in = f->rsp >= KVMRUN_STACK_GUARD && f->rsp < KVMRUN_STACK_BOTTOM;
 
-	return res->end == RUN_END_EXCEPTION && (cr2_in || rsp_in);
+	/* Only under kvmrun's own page tables is that page the guard. */
+	return res->end == RUN_END_EXCEPTION && (cr2_in || rsp_in) &&
+	       (res->sregs.cr3 & ~0xfffULL) == KVMRUN_PML4_ADDR;
 }
 
 static void print_exception(FILE *out, const struct machine *m,

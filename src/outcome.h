@@ -24,7 +24,7 @@ int outcome_dump_mem(FILE *out, const struct machine *m, FILE *const *files,
 		     struct error *err);
 
 /* Did the guest run off its initial stack, into the guard page below it
- * (a fault whose CR2 or RSP lies there)? */
+ * (a fault whose CR2 or RSP lies there, under kvmrun's page tables)? */
 bool outcome_stack_overflow(const struct run_result *res);
 
 /* "TERM", "RTMIN+3": a signal's name without SIG, in buf (16 bytes). */

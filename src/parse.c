@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 static int digit_value(char c, unsigned base)
 {
@@ -205,7 +206,9 @@ int parse_seconds(const char *s, uint64_t max_s, uint64_t *ns,
 	}
 	v += frac;
 	if (v == 0) {
-		*why = "must not be zero";
+		/* Digits that are not all zeros, but less than 1 ns. */
+		*why = strpbrk(s, "123456789") ? "is less than a nanosecond" :
+						 "must not be zero";
 		return -1;
 	}
 	*ns = v;

@@ -149,12 +149,14 @@ static void signal_ending(struct run_result *res, int sig)
 static int take_signal(struct run_clock *clk)
 {
 	const struct timespec zero = { 0, 0 };
+	siginfo_t info;
 	sigset_t set;
 	int sig;
 
 	run_signals(&set);
-	while ((sig = sigtimedwait(&set, NULL, &zero)) > 0) {
-		if (sig != SIGALRM)
+	while ((sig = sigtimedwait(&set, &info, &zero)) > 0) {
+		/* kvmrun's timer says SI_TIMER; kill -ALRM does not. */
+		if (sig != SIGALRM || info.si_code != SI_TIMER)
 			return sig;
 		clk->armed = false;
 	}
@@ -324,8 +326,11 @@ static void print_notes(struct machine *m)
 
 	if (!m->nr_notes)
 		return;
-	if (m->log_is_stdout && m->console.bytes_out && m->console.last_out != '\n')
+	if (m->log_is_stdout && m->console.bytes_out && m->console.last_out != '\n' &&
+	    m->console.bytes_out != m->log_newline_at) {
 		fputc('\n', m->log);
+		m->log_newline_at = m->console.bytes_out;
+	}
 	for (i = 0; i < m->nr_notes; i++)
 		fputs(m->notes[i], m->log);
 	m->nr_notes = 0;
@@ -348,9 +353,17 @@ static int say_notes(struct machine *m, struct run_clock *clk, struct run_result
 /* Before a trace line goes to stderr: the guest's output before it first. */
 static int trace_sync(struct machine *m, struct run_clock *clk, struct run_result *res)
 {
-	if (m->tracer.out != stderr || !console_pending(&m->console))
+	if (m->tracer.out != stderr)
 		return 0;
-	return await_output(m, clk, res, true);
+	if (console_pending(&m->console) && await_output(m, clk, res, true))
+		return 1;
+	/* With 2>&1, a trace line starts a line of its own. */
+	if (m->log_is_stdout && m->console.bytes_out && m->console.last_out != '\n' &&
+	    m->console.bytes_out != m->log_newline_at) {
+		fputc('\n', m->log);
+		m->log_newline_at = m->console.bytes_out;
+	}
+	return 0;
 }
 
 /* The guest's RIP for the trace (a register ioctl: only when tracing). */
@@ -756,13 +769,10 @@ static void drain_output(struct machine *m, struct run_clock *clk, struct run_re
 
 		if (r == 0)
 			return;
-		if (r != -EAGAIN) {
-			/* A closed stdout ends a run that had not ended worse. */
-			if (res->end != RUN_END_OUTPUT_CLOSED && res->end != RUN_END_HOST_ERROR &&
-			    res->end != RUN_END_TIMEOUT && res->end != RUN_END_SIGNAL)
-				device_failed(m, res, r);
+		/* A stdout that fails now (closed, full, past the file size
+		 * limit) loses what is left; the ending stays the guest's. */
+		if (r != -EAGAIN)
 			break;
-		}
 		if ((sig = take_signal(clk)) != 0) {
 			res->drain_signal = sig;
 			if (++signals >= 2)

@@ -35,7 +35,8 @@ static struct kvm_segment segment_of(const struct machine *m,
 	const uint8_t *p = machine_guest_ptr(m, sregs, sregs->gdt.base + off, 16);
 	struct kvm_segment seg = { .selector = (uint16_t)sel, .unusable = 1 };
 
-	if (off == 0 || !p || off + 7 > sregs->gdt.limit)
+	/* TI set: the LDT, which kvmrun does not read. */
+	if (off == 0 || (sel & 4) || !p || off + 7 > sregs->gdt.limit)
 		return seg;
 	memcpy(&lo, p, 8);
 	if (off + 15 <= sregs->gdt.limit)
@@ -261,7 +262,7 @@ static int step(struct machine *m, struct run_result *res,
 	unsigned n;
 
 	n = machine_code_at(m, &at, m->insn_rip, code, sizeof(code));
-	insn_classify(code, n, &done);
+	insn_classify(code, n, code_bits(&at), &done);
 	/* f->rip == insn_rip: the trap of an instruction trap_io_step has
 	 * already logged (where the trap was not lost after all). */
 	if (f->rip != m->insn_rip)
@@ -288,7 +289,7 @@ static int step(struct machine *m, struct run_result *res,
 	}
 
 	n = machine_code_at(m, sregs, f->rip, code, sizeof(code));
-	insn_classify(code, n, &next);
+	insn_classify(code, n, code_bits(sregs), &next);
 	if (next.cls == INSN_PRIVILEGED && strcmp(next.name, "lidt") == 0) {
 		/* lidt: from now on #DB would go to the guest's own IDT. */
 		trace_note(&m->tracer, "instruction trace stops: the guest loads "
@@ -365,7 +366,7 @@ int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
 
 		at.cs = segment_of(m, &sregs, f.cs);
 		n = machine_code_at(m, &at, f.rip, code, sizeof(code));
-		insn_classify(code, n, &insn);
+		insn_classify(code, n, code_bits(&at), &insn);
 		if (insn.cls == INSN_HLT) {
 			trace_last(m, &sregs);
 			end_at_fault(m, res, RUN_END_HLT, 0, &f, &regs, &sregs);

@@ -252,9 +252,9 @@ TEST(cli_bad_numbers_name_the_option)
 		{ "-e", "main", "--entry", "not a number" },
 		{ "--load", "-1", "--load", "not a number" },
 		{ "--load", "", "--load", "empty" },
-		{ "-t", "0", "--timeout", "zero" },
+		{ "-t", "0.0000000001", "--timeout", "less than a nanosecond" },
 		{ "-t", "1e3", "--timeout", "not a number" },
-		{ "-t", "99999999999", "--timeout", "too large" },
+		{ "-t", "99999999999", "--timeout", "too large (at most 365d)" },
 	};
 	unsigned i;
 
@@ -360,6 +360,19 @@ TEST(cli_timeout_units)
 			       rows[i].arg, (unsigned long long)r.cfg.timeout_ns);
 		cli_done(&r);
 	}
+}
+
+/* -t 0 is no time limit, as timeout(1) reads it. */
+TEST(cli_timeout_zero_is_none)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "-t", "5", "-t", "0", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.timeout_ns, 0);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "-t", "0ms", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.timeout_ns, 0);
+	cli_done(&r);
 }
 
 /* --set: upper-case names, negative values as two's complement. */
@@ -511,6 +524,7 @@ const struct test tests_cli[] = {
 	TEST_ENTRY(cli_parse_is_repeatable),
 	TEST_ENTRY(cli_usage_mentions_options),
 	TEST_ENTRY(cli_timeout_units),
+	TEST_ENTRY(cli_timeout_zero_is_none),
 	TEST_ENTRY(cli_set_values),
 	TEST_ENTRY(cli_ambiguous_abbreviations),
 	TEST_ENTRY(cli_quiet_format_and_stdin),

@@ -135,12 +135,17 @@ TEST(imagefmt_elf_interp_is_a_linux_program)
 	TEST_EQ(f.kind, IMAGEFMT_ELF);
 }
 
-TEST(imagefmt_short_elf_is_not_elf)
+TEST(imagefmt_short_elf_is_truncated_elf)
 {
 	uint8_t b[64];
 
+	struct imagefmt f;
+
 	make_elf(b, 2, 2, 62);
-	TEST_EQ(kind_of(b, 19), IMAGEFMT_FLAT);
+	TEST_EQ(kind_of(b, 3), IMAGEFMT_FLAT);
+	imagefmt_detect(b, 19, &f);
+	TEST_EQ(f.kind, IMAGEFMT_ELF);
+	TEST_STREQ(f.what, "a truncated ELF file");
 	TEST_EQ(kind_of(b, 20), IMAGEFMT_ELF);
 }
 
@@ -290,7 +295,7 @@ const struct test tests_imagefmt[] = {
 	TEST_ENTRY(imagefmt_elf_kinds),
 	TEST_ENTRY(imagefmt_elf_big_endian),
 	TEST_ENTRY(imagefmt_elf_interp_is_a_linux_program),
-	TEST_ENTRY(imagefmt_short_elf_is_not_elf),
+	TEST_ENTRY(imagefmt_short_elf_is_truncated_elf),
 	TEST_ENTRY(imagefmt_multiboot1),
 	TEST_ENTRY(imagefmt_multiboot_elf),
 	TEST_ENTRY(imagefmt_multiboot2),

@@ -44,7 +44,7 @@ static void classify_tight(const uint8_t *bytes, unsigned n,
 	info->cls = (enum insn_class)0x55;
 	info->name = NULL;
 	info->len = 0xdead;
-	insn_classify(code, n, info);
+	insn_classify(code, n, 64, info);
 	free(buf);
 }
 
@@ -427,6 +427,40 @@ TEST(insn_lmsw_register_form)
 }
 
 /* insn_length: encodings checked against objdump (binutils 2.40). */
+/* Outside 64-bit code: segment loads whose opcodes 64-bit code lacks,
+ * and no REX (0x40 is inc). */
+TEST(insn_classify_compat)
+{
+	static const struct { uint8_t b[4]; unsigned n; const char *name; unsigned len; } rows[] = {
+		{ { 0x1f }, 1, "pop ds", 1 },
+		{ { 0x07 }, 1, "pop es", 1 },
+		{ { 0x17 }, 1, "pop ss", 1 },
+		{ { 0xea, 0, 0, 0 }, 4, "far jmp", 1 },
+		{ { 0x9a, 0, 0, 0 }, 4, "far call", 1 },
+		{ { 0xc5, 0x06 }, 2, "lds", 2 },
+		{ { 0xc4, 0x06 }, 2, "les", 2 },
+	};
+	struct insn_info info;
+	unsigned i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		insn_classify(rows[i].b, rows[i].n, 32, &info);
+		TEST_CHECK_MSG(info.cls == INSN_SEGMENT && !strcmp(info.name, rows[i].name) &&
+			       info.len == rows[i].len, "%s: %s len %u", rows[i].name,
+			       info.name, info.len);
+		insn_classify(rows[i].b, rows[i].n, 64, &info);
+		TEST_CHECK_MSG(info.cls == INSN_OTHER, "%s in 64-bit code", rows[i].name);
+	}
+	/* c5 with mod 11 is VEX even in 32-bit code: not lds. */
+	insn_classify((const uint8_t *)"\xc5\xf8\x77", 3, 32, &info);
+	TEST_CHECK(info.cls == INSN_OTHER);
+	/* 0x40 is inc eax in 32-bit code, not a prefix of the cli after it. */
+	insn_classify((const uint8_t *)"\x40\xfa", 2, 32, &info);
+	TEST_CHECK(info.cls == INSN_OTHER && info.len == 1);
+	insn_classify((const uint8_t *)"\x40\xfa", 2, 64, &info);
+	TEST_CHECK(info.cls == INSN_PRIVILEGED && info.len == 2);
+}
+
 TEST(insn_length_table)
 {
 	static const struct {
@@ -456,6 +490,11 @@ TEST(insn_length_table)
 		{ 64, 2, "0f 05" },                     /* syscall */
 		{ 64, 3, "0f 01 d0" },                  /* xgetbv */
 		{ 64, 3, "0f 22 d8 90" },               /* mov cr3, rax (then nop) */
+		{ 64, 3, "0f 22 6d 90" },               /* mod 01 ignored: no disp */
+		{ 64, 3, "0f 21 05 90 90 90 90" },      /* mod 00 rm 101: no disp32 */
+		{ 64, 6, "66 0f 78 c1 04 08" },         /* extrq xmm1, 4, 8 (SSE4a) */
+		{ 64, 6, "f2 0f 78 c1 04 08" },         /* insertq (SSE4a) */
+		{ 64, 3, "0f 78 c1" },                  /* vmread: no immediate */
 		{ 64, 6, "66 0f 3a 0f c1 08" },         /* palignr: 0F3A + imm8 */
 		{ 64, 5, "66 0f 38 00 c1" },            /* pshufb: 0F38 */
 		{ 64, 3, "c5 f8 77 90" },               /* vzeroupper: no ModRM */
@@ -527,6 +566,7 @@ const struct test tests_insn[] = {
 	TEST_ENTRY(insn_truncated),
 	TEST_ENTRY(insn_all_short_strings),
 	TEST_ENTRY(insn_lmsw_register_form),
+	TEST_ENTRY(insn_classify_compat),
 	TEST_ENTRY(insn_length_table),
 	TEST_ENTRY(insn_length_cut_short),
 	TEST_END,

@@ -312,8 +312,7 @@ TEST(parse_seconds_rejects_zero)
 {
 	/* Zero would mean "no time limit", which is the absence of -t. */
 	static const char *const zeros[] = {
-		"0", "0.0", "00", ".0", "0.", "0.000000000",
-		"0.0000000001",         /* below 1 ns: rounds down to zero */
+		"0", "0.0", "00", ".0", "0.", "0.000000000", "0s", "0ms", "0.0d",
 	};
 	unsigned i;
 
@@ -327,6 +326,19 @@ TEST(parse_seconds_rejects_zero)
 			       "\"%s\": %s", zeros[i], why);
 		TEST_CHECK_MSG(ns == SENTINEL, "\"%s\" wrote *ns", zeros[i]);
 	}
+}
+
+/* Below a nanosecond is not zero, and not a duration kvmrun can keep. */
+TEST(parse_seconds_below_a_nanosecond)
+{
+	uint64_t ns = SENTINEL;
+	const char *why = NULL;
+
+	TEST_EQ(parse_seconds("0.0000000001", 1000, &ns, &why), -1);
+	TEST_STREQ(why, "is less than a nanosecond");
+	TEST_EQ(parse_seconds("0.0000009ms", 1000, &ns, &why), -1);
+	TEST_STREQ(why, "is less than a nanosecond");
+	TEST_EQ(ns, SENTINEL);
 }
 
 TEST(parse_seconds_max)
@@ -387,6 +399,7 @@ const struct test tests_parse[] = {
 	TEST_ENTRY(parse_seconds_values),
 	TEST_ENTRY(parse_seconds_rejects_garbage),
 	TEST_ENTRY(parse_seconds_rejects_zero),
+	TEST_ENTRY(parse_seconds_below_a_nanosecond),
 	TEST_ENTRY(parse_seconds_max),
 	TEST_ENTRY(parse_seconds_large_max_does_not_wrap),
 	TEST_END,
