@@ -180,7 +180,7 @@ fi
 # README (rendered without warnings when man is installed).
 name=install:staged
 dest=$tmp/dest
-if ! make -s install DESTDIR="$dest" PREFIX=/opt/kr >"$tmp/$name.out" 2>&1; then
+if ! env -u MAKEFLAGS -u MAKELEVEL make -s install SANITIZE= DESTDIR="$dest" PREFIX=/opt/kr >"$tmp/$name.out" 2>&1; then
 	fail "$name" "make install failed: $(tail -5 "$tmp/$name.out")"
 elif [ ! -x "$dest/opt/kr/bin/kvmrun" ] || ! "$dest/opt/kr/bin/kvmrun" -V | grep -q '^kvmrun '; then
 	fail "$name" "no working $dest/opt/kr/bin/kvmrun"
@@ -194,7 +194,7 @@ elif ! grep -q '^\.SH EXIT STATUS' "$dest/opt/kr/share/man/man1/kvmrun.1" ||
 elif command -v man >/dev/null &&
      { MANWIDTH=80 man --warnings -l "$dest/opt/kr/share/man/man1/kvmrun.1" 2>&1 >/dev/null | grep . >"$tmp/$name.warn"; }; then
 	fail "$name" "man warns: $(head -3 "$tmp/$name.warn")"
-elif ! make -s uninstall DESTDIR="$dest" PREFIX=/opt/kr >/dev/null 2>&1 ||
+elif ! env -u MAKEFLAGS -u MAKELEVEL make -s uninstall SANITIZE= DESTDIR="$dest" PREFIX=/opt/kr >/dev/null 2>&1 ||
      [ -n "$(find "$dest" -type f)" ]; then
 	fail "$name" "make uninstall left: $(find "$dest" -type f)"
 else
