@@ -38,6 +38,7 @@ int console_init(struct console *con, int out_fd, int in_fd)
 	bool have_st = fstat(out_fd, &st) == 0;
 
 	memset(con, 0, sizeof(*con));
+	con->last_in = -1;
 	con->out_fd = out_fd;
 	con->own_fd = -1;
 	con->in_fd = in_fd;
@@ -52,11 +53,17 @@ int console_init(struct console *con, int out_fd, int in_fd)
 	con->out_socket = have_st && S_ISSOCK(st.st_mode);
 	/* Not zeroed: only ever read back after being written. */
 	con->out = malloc(CONSOLE_OUT_BUF);
+	if (!con->out && con->own_fd >= 0) {
+		close(con->own_fd);
+		con->own_fd = -1;
+	}
 	return con->out ? 0 : -1;
 }
 
 void console_fini(struct console *con)
 {
+	if (!con->out)
+		return;         /* never set up (a zeroed struct) */
 	free(con->out);
 	con->out = NULL;
 	if (con->own_fd >= 0)
@@ -182,19 +189,28 @@ static void copy_in(struct console *con, const uint8_t *p, size_t len)
 	}
 	memcpy(con->out + con->out_start + con->out_len, p, len);
 	con->out_len += len;
+	if (len)
+		con->last_in = p[len - 1];
 }
 
-int console_write(struct console *con, const void *data, size_t len)
+/* Copy into the buffer: the guest's bytes (counted, limited) or kvmrun's. */
+static int queue_copy(struct console *con, const void *data, size_t len, bool guest)
 {
-	int over;
+	int over = 0;
 
 	if (con->out_error)
 		return -con->out_error;
 	if (con->big_len || len > CONSOLE_OUT_BUF - con->out_len)
 		return -ENOBUFS;        /* the run loop pushes before this can be */
-	over = limit_output(con, &len);
+	if (guest)
+		over = limit_output(con, &len);
 	copy_in(con, data, len);
 	return over;
+}
+
+int console_write(struct console *con, const void *data, size_t len)
+{
+	return queue_copy(con, data, len, true);
 }
 
 int console_write_ref(struct console *con, const void *data, size_t len)
@@ -209,10 +225,40 @@ int console_write_ref(struct console *con, const void *data, size_t len)
 	if (len > CONSOLE_OUT_BUF - con->out_len) {
 		con->big = data;        /* too large for what is left */
 		con->big_len = len;
+		con->last_in = con->big[len - 1];
 	} else {
 		copy_in(con, data, len);
 	}
 	return over;
+}
+
+/* fopencookie's write: queue, pushing once if the buffer is full. */
+static ssize_t stream_write(void *cookie, const char *buf, size_t size)
+{
+	struct console *con = cookie;
+	int r = queue_copy(con, buf, size, false);
+
+	if (r == -ENOBUFS) {
+		(void)console_push(con);
+		r = queue_copy(con, buf, size, false);
+	}
+	if (r < 0) {
+		errno = -r;
+		return 0;       /* stdio marks the stream failed */
+	}
+	return (ssize_t)size;
+}
+
+FILE *console_fopen(struct console *con)
+{
+	cookie_io_functions_t io = { .write = stream_write };
+	FILE *f = fopencookie(con, "w", io);
+
+	if (f && setvbuf(f, NULL, _IOLBF, 0) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	return f;
 }
 
 /* Read what stdin has without blocking. */

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CONSOLE_OUT_BUF         (64 * 1024)
 /* Room left free before the guest runs: more than one exit can write
@@ -49,6 +50,7 @@ struct console {
 	size_t in_pos, in_len;
 	uint64_t bytes_out;             /* guest bytes written to out_fd */
 	uint8_t last_out;               /* the last of them */
+	int last_in;                    /* the last byte queued, or -1: none yet */
 	uint64_t bytes_in;              /* guest bytes read from in_fd */
 	uint64_t max_out;               /* 0, or the most bytes the guest may write */
 	uint64_t queued;                /* bytes the guest has written in all */
@@ -63,6 +65,8 @@ struct console {
  * or -1 if the output buffer cannot be allocated.
  */
 int console_init(struct console *con, int out_fd, int in_fd);
+
+/* Undo console_init (nothing, for a zeroed console that never had it). */
 void console_fini(struct console *con);
 
 /*
@@ -96,6 +100,16 @@ uint64_t console_pending(const struct console *con);
 
 /* The descriptor to poll for POLLOUT, or -1 if polling would not help. */
 int console_poll_fd(const struct console *con);
+
+/*
+ * A stdio stream whose writes are queued on con (line-buffered), for the
+ * text kvmrun writes itself: its stderr lines and a trace (not counted as
+ * the guest's output, nor limited by max_out).  Like guest
+ * output it never blocks; the run loop keeps room in con before each exit,
+ * so a few lines always fit.  A write that does not fit even after a push
+ * fails the stream (ferror, errno ENOBUFS).  NULL if it cannot be made.
+ */
+FILE *console_fopen(struct console *con);
 
 /* True if a byte of input is ready.  Never blocks. */
 bool console_input_ready(struct console *con);

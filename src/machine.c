@@ -494,26 +494,58 @@ static bool same_file(int a, int b)
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/*
+ * What kvmrun says on stderr, and the trace, go through consoles of their
+ * own, like the guest's output: queued, never blocking (console.h).  When
+ * stderr is where stdout goes (2>&1, or one terminal), they share the
+ * guest's queue, so a log of both keeps the order things happened in.
+ */
+static int open_log(struct machine *m, const struct machine_io *io)
+{
+	m->log_is_stdout = same_file(1, fileno(io->log));
+	if (m->log_is_stdout) {
+		m->log_con = &m->console;
+	} else {
+		if (console_init(&m->errcon, fileno(io->log), -1) < 0)
+			return -1;
+		m->log_con = &m->errcon;
+	}
+	if (!(m->log = console_fopen(m->log_con)))
+		return -1;
+	if (!io->trace)
+		return 0;
+	if (io->trace == io->log) {
+		m->tracer.out = m->log;
+		m->trace_con = m->log_con;
+		return 0;
+	}
+	if (console_init(&m->tracecon, fileno(io->trace), -1) < 0)
+		return -1;
+	m->trace_con = &m->tracecon;
+	m->tracer.out = m->trace_file = console_fopen(m->trace_con);
+	return m->trace_file ? 0 : -1;
+}
+
 int machine_create(struct machine *m, const struct config *cfg,
 		   const struct machine_io *io, struct error *err)
 {
-	FILE *narrate = io->narrate;
+	FILE *narrate;
 
 	memset(m, 0, sizeof(*m));
 	m->cfg = cfg;
-	m->log = io->log;
-	m->log_is_stdout = same_file(1, fileno(io->log));
 	m->tracer = (struct tracer){
-		.out = io->trace, .format = cfg->trace_format,
+		.format = cfg->trace_format,
 		.exits = cfg->trace_exits, .insns = cfg->trace_insns,
 	};
 	m->kvm.dev_fd = m->kvm.vm_fd = m->kvm.vcpu_fd = -1;
 	unclaimed_init(&m->unclaimed);
 	stats_init(&m->stats);
-	if (console_init(&m->console, 1, io->image_data ? -1 : 0) < 0) {
-		err_set(err, "out of memory for the console buffer");
+	if (console_init(&m->console, 1, io->image_data ? -1 : 0) < 0 ||
+	    open_log(m, io) < 0) {
+		err_set(err, "out of memory for the console buffers");
 		goto fail;
 	}
+	narrate = io->narrate ? m->log : NULL;
 	m->console.max_out = cfg->max_output;
 	if (io->stdout_closed)          /* as a write to a closed pipe would */
 		m->console.out_error = EPIPE;
@@ -609,6 +641,19 @@ void machine_destroy(struct machine *m)
 		munmap(m->mem.host, m->mem.ram_size);
 	m->mem.host = NULL;
 	kvm_close(&m->kvm);
+	if (m->trace_file)
+		fclose(m->trace_file);
+	m->trace_file = NULL;
+	if (m->log) {
+		/* What is left for stderr (a setup that failed, said with -v):
+		 * a last push, never a wait. */
+		fflush(m->log);
+		(void)console_push(m->log_con);
+		fclose(m->log);
+	}
+	m->log = NULL;
+	console_fini(&m->tracecon);
+	console_fini(&m->errcon);
 	console_fini(&m->console);
 }
 

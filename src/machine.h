@@ -88,6 +88,7 @@ struct run_result {
 	bool drain_timed_out;           /* ... because the wait ran out */
 	int drain_signal;               /* ... or a signal came while waiting */
 	unsigned drain_wait_s;          /* how long kvmrun was ready to wait */
+	uint64_t trace_unwritten;       /* bytes of the trace that stayed queued */
 	uint64_t exits;                 /* KVM_RUN returns, all kinds */
 	uint64_t insns;                 /* instructions traced (--trace insns) */
 	bool have_regs;                 /* regs/sregs below are valid */
@@ -97,9 +98,13 @@ struct run_result {
 
 struct machine {
 	const struct config *cfg;
-	FILE *log;                      /* stderr: run-time reports */
-	bool log_is_stdout;             /* ... which is where stdout goes (2>&1) */
-	uint64_t log_newline_at;        /* guest bytes out when it last broke a line */
+	FILE *log;                      /* kvmrun's stderr lines, queued on log_con */
+	struct console *log_con;        /* &errcon, or &console when ... */
+	bool log_is_stdout;             /* ... stderr is where stdout goes (2>&1) */
+	struct console errcon;          /* stderr's queue, when it is apart */
+	struct console tracecon;        /* --trace-file's queue */
+	struct console *trace_con;      /* the trace's: &tracecon, log_con or NULL */
+	FILE *trace_file;               /* the trace's stream on tracecon */
 	struct kvm kvm;
 	struct memmap mem;
 	struct loaded_image image;
@@ -137,9 +142,11 @@ struct machine {
 
 /* Where a machine writes what it has to say; the front end decides. */
 struct machine_io {
-	FILE *log;              /* run-time reports (unclaimed accesses) */
-	FILE *narrate;          /* -v's account of the setup, or NULL */
-	FILE *trace;            /* --trace, or NULL */
+	FILE *log;              /* stderr: the machine writes to its descriptor,
+				   through a queue of its own (machine.log) */
+	FILE *narrate;          /* non-NULL: narrate the setup (-v) on the log */
+	FILE *trace;            /* --trace's file (the log itself for stderr),
+				   written the same way; or NULL */
 	bool stdout_closed;     /* fd 1 was closed: guest output ends the run */
 	/* The image, when the front end read it (kvmrun -: from standard
 	 * input, which then is not the guest's input); else NULL. */
@@ -161,6 +168,17 @@ int machine_create(struct machine *m, const struct config *cfg,
  * flushed and the run reported whatever happens.
  */
 void machine_run(struct machine *m, struct run_result *res, struct error *err);
+
+/* Before a line on m->log: a newline first if stdout and stderr are one
+ * file and the guest stopped in the middle of a line. */
+void machine_start_log_line(struct machine *m);
+
+/*
+ * After the run, once the front end has written its lines to m->log: get
+ * them (and any trace) out, waiting for a slow stderr as long as the run's
+ * own drain did (res->drain_wait_s), cut short by signals the same way.
+ */
+void machine_flush_log(struct machine *m, const struct run_result *res);
 
 void machine_destroy(struct machine *m);
 

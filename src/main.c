@@ -282,12 +282,29 @@ static char *describe_outcome(const struct machine *m, const struct run_result *
 	return text;
 }
 
+/*
+ * Let the run-ending signals end kvmrun by their default action again, as
+ * they would any program: for what is written after the run, or after a
+ * setup that failed, when the file written to might block.  SIGALRM is
+ * ignored first: one kvmrun's own timer left pending must not end it.
+ */
+static void let_signals_in(sigset_t *set)
+{
+	signal(SIGALRM, SIG_IGN);
+	run_signals(set);
+	sigdelset(set, SIGALRM);
+	(void)sigprocmask(SIG_UNBLOCK, set, NULL);
+}
+
 /* The setup failed (err says why): say so, report it, give the status. */
 static int setup_failed(const struct config *cfg, struct outputs *o,
 			const struct report_image *image, uint64_t t_start,
 			const char *msg, int status)
 {
 	struct report_times times = { .total_us = now_us() - t_start };
+	sigset_t set;
+
+	let_signals_in(&set);
 
 	fprintf(stderr, "kvmrun: %s\n", msg);
 	if (o->report.f && report_write(o->report.f, cfg, NULL, image, NULL, status,
@@ -314,7 +331,7 @@ int main(int argc, char **argv)
 	char *text, *first_line = NULL;
 	char cache_path[4096];
 	FILE *dump_files[CONFIG_MAX_DUMPS] = { NULL };
-	bool stdout_closed, mid_line;
+	bool stdout_closed;
 	unsigned i;
 	sigset_t set;
 	int status;
@@ -399,34 +416,47 @@ int main(int argc, char **argv)
 	t_setup = now_us();
 	machine_run(m, &res, &err);     /* every ending is in res */
 	t_run = now_us();
+	/* From here a signal simply ends kvmrun (and no timer of kvmrun's
+	 * runs any more): what is left, the ending's lines, the report and
+	 * the dumps, cannot hold it when what they are written to blocks. */
+	let_signals_in(&set);
 
-	/* Dumps first: if one fails, the report must say so too. */
+	/* Dumps first: if one fails, the report must say so too.  Hex dumps,
+	 * like every line from here on, go out on the machine's queue for
+	 * stderr (m->log), which never blocks kvmrun. */
 	for (i = 0; i < cfg.nr_dumps; i++) {
 		truncate_output(&out.dumps[i]);
 		dump_files[i] = out.dumps[i].f;
 	}
-	if (outcome_dump_mem(stderr, m, dump_files, &err) < 0) {
+	if (outcome_dump_mem(m->log, m, dump_files, &err) < 0) {
 		res.host_error = err;
 		res.end = RUN_END_HOST_ERROR;
 		res.status = KVMRUN_STATUS_HOST;
 		for (i = 0; i < cfg.nr_dumps; i++)
 			out.dumps[i].reported = true;   /* the ending says it */
 	}
-	out.trace.reported = m->tracer.error != 0;      /* the run said it */
+	/* A trace left unwritten when the guest ended by itself is kvmrun's
+	 * failure; after a limit or a signal, a loss to say. */
+	if (res.trace_unwritten && res.end != RUN_END_HOST_ERROR) {
+		if (res.end == RUN_END_TIMEOUT || res.end == RUN_END_SIGNAL) {
+			fprintf(m->log, "kvmrun: --trace-file %s: %llu bytes of the trace "
+				"were not written (it stayed blocked)\n", cfg.trace_file,
+				(unsigned long long)res.trace_unwritten);
+		} else {
+			err_set(&res.host_error, "--trace-file %s: %llu bytes of the trace "
+				"were not written (it stayed blocked)", cfg.trace_file,
+				(unsigned long long)res.trace_unwritten);
+			res.end = RUN_END_HOST_ERROR;
+			res.status = KVMRUN_STATUS_HOST;
+		}
+	}
+	out.trace.reported = m->tracer.error != 0 || res.trace_unwritten;
 	status = res.status;
-	/* The report quotes the ending's line: capture it then.  Without a
-	 * report it goes straight to stderr (a clean ending prints nothing,
-	 * and capturing costs more than the run's last ioctls). */
-	mid_line = m->log_is_stdout && m->console.bytes_out && m->console.last_out != '\n' &&
-		   m->console.bytes_out != m->log_newline_at;
-	text = out.report.f || mid_line ? describe_outcome(m, &res) : NULL;
-	if (!text)
-		outcome_print(stderr, m, &res);
-	if (text) {
-		/* With 2>&1, kvmrun's lines start lines of their own. */
-		if (mid_line && *text)
-			fputc('\n', stderr);
-		fputs(text, stderr);
+	/* The report quotes the ending's line: capture it then. */
+	text = describe_outcome(m, &res);
+	if (text && *text) {
+		machine_start_log_line(m);
+		fputs(text, m->log);
 		/* The ending's own line: there is none for a clean hlt or exit
 		 * device unless -v explains it. */
 		if ((res.end != RUN_END_HLT && res.end != RUN_END_EXIT_DEVICE) || cfg.verbose)
@@ -437,14 +467,18 @@ int main(int argc, char **argv)
 			.setup_us = t_setup - t_start, .run_us = t_run - t_setup,
 			.total_us = now_us() - t_start,
 		};
-		if (report_write(out.report.f, &cfg, m, &image, &res, status, &times,
+		if (out.report.f == stderr)
+			machine_flush_log(m, &res);     /* room for it in the queue */
+		if (report_write(out.report.f == stderr ? m->log : out.report.f, &cfg, m,
+				 &image, &res, status, &times,
 				 first_line && *first_line ? first_line : NULL) < 0) {
-			fprintf(stderr, "kvmrun: --report: cannot write %s: %s\n",
+			fprintf(m->log, "kvmrun: --report: cannot write %s: %s\n",
 				cfg.report, strerror(errno ? errno : EIO));
 			out.report.reported = true;
 			status = KVMRUN_STATUS_HOST;
 		}
 	}
+	machine_flush_log(m, &res);
 	free(first_line);
 	free(text);
 	machine_destroy(m);

@@ -256,40 +256,79 @@ static void device_failed(struct machine *m, struct run_result *res, int r)
 	end_run(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 }
 
-/* Wait for stdout to take more: at most until the deadline, 50 ms at a
- * time (a regular file never needs waiting for). */
-static void wait_writable(const struct console *con, uint64_t until)
+/*
+ * The queues a run writes to: the guest's stdout, and, when they go
+ * elsewhere, kvmrun's stderr lines and the trace (machine.c, open_log).
+ * Returns how many, at most 3, each once.
+ */
+static unsigned output_queues(struct machine *m, struct console **q)
 {
-	struct pollfd pfd = { .fd = console_poll_fd(con), .events = POLLOUT };
-	uint64_t now = now_ns(), ms = 50;
+	struct console *all[3] = { &m->console, m->log_con, m->trace_con };
+	unsigned n = 0, i, j;
 
-	if (pfd.fd < 0)
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < n && all[i] && q[j] != all[i]; j++)
+			;
+		if (all[i] && j == n)
+			q[n++] = all[i];
+	}
+	return n;
+}
+
+/* A queue other than stdout failed: the trace, or stderr, which nobody
+ * can then be told about. */
+static void side_queue_failed(struct machine *m, struct console *con, int r)
+{
+	if (con == m->trace_con && !m->tracer.error)
+		m->tracer.error = -r;
+}
+
+/* Wait for any of the queues to take more: at most until the deadline,
+ * 50 ms at a time (a regular file never needs waiting for). */
+static void wait_writable(struct console **q, unsigned n, uint64_t until)
+{
+	struct pollfd pfd[3];
+	uint64_t now = now_ns(), ms = 50;
+	unsigned i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (console_pending(q[i]) && console_poll_fd(q[i]) >= 0)
+			pfd[k++] = (struct pollfd){ .fd = console_poll_fd(q[i]), .events = POLLOUT };
+	if (!k)
 		return;
 	if (until && until > now && (until - now) / 1000000 < ms)
 		ms = (until - now) / 1000000 + 1;
-	(void)poll(&pfd, 1, (int)ms);   /* EINTR or a timeout: look again */
+	(void)poll(pfd, k, (int)ms);    /* EINTR or a timeout: look again */
 }
 
 /*
- * Push guest output to stdout until the console is not busy (or, with
- * until_empty, until nothing is queued), waiting for a slow reader as long
+ * Push every queue until none is busy, waiting for slow readers as long
  * as it takes, but never past the time limit or a run-ending signal.
  * Returns 0, or 1 if the run has ended (res says why).
  */
-static int await_output(struct machine *m, struct run_clock *clk,
-			struct run_result *res, bool until_empty)
+static int await_output(struct machine *m, struct run_clock *clk, struct run_result *res)
 {
-	struct console *con = &m->console;
+	struct console *q[3];
+	unsigned n = output_queues(m, q), i;
 
 	for (;;) {
-		int r = console_push(con), sig;
+		bool busy = false;
+		int sig;
 
-		if (r == 0 || (r == -EAGAIN && !until_empty && !console_busy(con)))
-			return 0;
-		if (r != -EAGAIN) {
-			device_failed(m, res, r);
-			return 1;
+		for (i = 0; i < n; i++) {
+			int r = console_push(q[i]);
+
+			if (r < 0 && r != -EAGAIN && q[i] == &m->console) {
+				device_failed(m, res, r);
+				return 1;
+			}
+			if (r < 0 && r != -EAGAIN)
+				side_queue_failed(m, q[i], r);
+			else if (console_busy(q[i]))
+				busy = true;
 		}
+		if (!busy)
+			return 0;
 		if ((sig = take_signal(clk)) != 0) {
 			signal_ending(res, sig);
 			return 1;
@@ -298,72 +337,56 @@ static int await_output(struct machine *m, struct run_clock *clk,
 			end_run(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
 			return 1;
 		}
-		wait_writable(con, clk->deadline);
+		wait_writable(q, n, clk->deadline);
 	}
 }
 
 /*
- * Before the guest runs again, or a device is handed more: room in the
- * console for what one exit writes, and a bulk write queued by reference
+ * Before the guest runs again, or a device is handed more: room in every
+ * queue for what one exit writes, and a bulk write queued by reference
  * written out and finished.  Returns 1 if the run ended meanwhile.
  */
 static int make_room(struct machine *m, struct run_clock *clk, struct run_result *res)
 {
-	if (console_busy(&m->console) && await_output(m, clk, res, false))
-		return 1;
+	struct console *q[3];
+	unsigned n = output_queues(m, q), i;
+
+	for (i = 0; i < n; i++)
+		if (console_busy(q[i]) && await_output(m, clk, res))
+			return 1;
 	bulk_write_finish(&m->bulk);
 	return 0;
 }
 
 /*
- * The notes kept, on stderr.  When stderr is where stdout goes too (2>&1)
- * and the guest is in the middle of a line, a note starts a line of its
- * own, so that it reads whole.
+ * With stdout and stderr one file (2>&1), kvmrun's lines share the guest's
+ * queue, in order; one starts a line of its own when the guest is in the
+ * middle of one.
  */
-static void print_notes(struct machine *m)
+void machine_start_log_line(struct machine *m)
+{
+	if (m->log_is_stdout && m->console.last_in >= 0 && m->console.last_in != '\n')
+		fputc('\n', m->log);
+}
+
+/* The notes kept since the last exit, queued on stderr. */
+static void say_notes(struct machine *m)
 {
 	unsigned i;
 
 	if (!m->nr_notes)
 		return;
-	if (m->log_is_stdout && m->console.bytes_out && m->console.last_out != '\n' &&
-	    m->console.bytes_out != m->log_newline_at) {
-		fputc('\n', m->log);
-		m->log_newline_at = m->console.bytes_out;
-	}
+	machine_start_log_line(m);
 	for (i = 0; i < m->nr_notes; i++)
 		fputs(m->notes[i], m->log);
 	m->nr_notes = 0;
 }
 
-/*
- * Print the notes kept since the last exit, once the guest output written
- * before them is out.  Returns 1 if the run ended while waiting for that.
- */
-static int say_notes(struct machine *m, struct run_clock *clk, struct run_result *res)
+/* Before a trace line that shares the guest's queue. */
+static void trace_line(struct machine *m)
 {
-	if (!m->nr_notes)
-		return 0;
-	if (console_pending(&m->console) && await_output(m, clk, res, true))
-		return 1;
-	print_notes(m);
-	return 0;
-}
-
-/* Before a trace line goes to stderr: the guest's output before it first. */
-static int trace_sync(struct machine *m, struct run_clock *clk, struct run_result *res)
-{
-	if (m->tracer.out != stderr)
-		return 0;
-	if (console_pending(&m->console) && await_output(m, clk, res, true))
-		return 1;
-	/* With 2>&1, a trace line starts a line of its own. */
-	if (m->log_is_stdout && m->console.bytes_out && m->console.last_out != '\n' &&
-	    m->console.bytes_out != m->log_newline_at) {
-		fputc('\n', m->log);
-		m->log_newline_at = m->console.bytes_out;
-	}
-	return 0;
+	if (m->tracer.out == m->log)
+		machine_start_log_line(m);
 }
 
 /* The guest's RIP for the trace (a register ioctl: only when tracing). */
@@ -441,13 +464,11 @@ static int handle_io(struct machine *m, struct run_clock *clk, struct run_result
 			device_failed(m, res, r);
 			return 1;
 		}
-		if (say_notes(m, clk, res))
-			return 1;
+		say_notes(m);
 	}
 	/* Logged after the devices ran, so that an in shows what it read. */
 	if (m->tracer.out && m->tracer.exits) {
-		if (trace_sync(m, clk, res))
-			return 1;
+		trace_line(m);
 		e.have_rip = trace_rip(m, &e.rip);
 		trace_exit(&m->tracer, &e);
 	}
@@ -477,7 +498,7 @@ static int first_touch(struct machine *m, struct run_result *res)
 }
 
 /* KVM_EXIT_MMIO: to the MMIO bus.  Returns 1 when the run has ended. */
-static int handle_mmio(struct machine *m, struct run_clock *clk, struct run_result *res)
+static int handle_mmio(struct machine *m, struct run_result *res)
 {
 	struct kvm_run *run = m->kvm.run;
 	int r;
@@ -502,8 +523,7 @@ static int handle_mmio(struct machine *m, struct run_clock *clk, struct run_resu
 		device_failed(m, res, r);
 		return 1;
 	}
-	if (say_notes(m, clk, res))
-		return 1;
+	say_notes(m);
 	if (m->tracer.out && m->tracer.exits) {
 		struct trace_exit e = {
 			.kind = run->mmio.is_write ? EXIT_MMIO_WRITE : EXIT_MMIO_READ,
@@ -512,8 +532,7 @@ static int handle_mmio(struct machine *m, struct run_clock *clk, struct run_resu
 			.device = device_at(&m->mmio, run->mmio.phys_addr),
 		};
 
-		if (trace_sync(m, clk, res))
-			return 1;
+		trace_line(m);
 		e.have_rip = trace_rip(m, &e.rip);
 		trace_exit(&m->tracer, &e);
 	}
@@ -635,8 +654,7 @@ static int drain_coalesced(struct machine *m, struct run_clock *clk,
 				.data = data, .device = device_at(&m->pio, e->phys_addr),
 			};
 
-			if (trace_sync(m, clk, res))
-				return 1;
+			trace_line(m);
 			trace_exit(&m->tracer, &t);
 		}
 		if (make_room(m, clk, res))
@@ -647,7 +665,8 @@ static int drain_coalesced(struct machine *m, struct run_clock *clk,
 			device_failed(m, res, r);
 			return 1;
 		}
-		if (say_notes(m, clk, res) || check_stop(m, res))
+		say_notes(m);
+		if (check_stop(m, res))
 			return 1;
 	}
 	return 0;
@@ -665,16 +684,15 @@ static int handle_exit(struct machine *m, struct run_clock *clk, struct run_resu
 			return 1;
 		break;
 	case KVM_EXIT_MMIO:
-		if (handle_mmio(m, clk, res))
+		if (handle_mmio(m, res))
 			return 1;
 		break;
 	case KVM_EXIT_HLT: {
 		struct error err;
 		int r;
 
-		/* Instruction trace lines come after the output before them. */
-		if (m->tracing_insns && trace_sync(m, clk, res))
-			return 1;
+		if (m->tracing_insns)
+			trace_line(m);
 
 		if (!m->tracing_insns)  /* single steps are traced as insns */
 			count_exit(m, EXIT_HLT, NULL);
@@ -751,43 +769,80 @@ static int check_stop(struct machine *m, struct run_result *res)
 }
 
 /*
- * After the run: give stdout what is still queued.  A reader that is slow
- * gets RUN_DRAIN_NS after a guest's own ending, one second after a time
- * limit or a signal; a signal while waiting cuts the wait to one second, a
- * second signal ends it at once.  What stdout did not take is counted in
- * res and reported, never dropped in silence.
+ * Push every queue until it is empty, waiting for slow readers until
+ * `until`: a signal cuts that to a second from then, a second signal
+ * (counting those in *signals already) ends it at once.  Records, in res
+ * if given, the signal and whether the wait ran out.
  */
-static void drain_output(struct machine *m, struct run_clock *clk, struct run_result *res)
+static void drain_queues(struct machine *m, struct run_clock *clk, uint64_t until,
+			 unsigned *signals, struct run_result *res)
 {
-	bool hurried = res->end == RUN_END_TIMEOUT || res->end == RUN_END_SIGNAL;
-	uint64_t until = now_ns() + (hurried ? NS_PER_S : RUN_DRAIN_NS);
-	unsigned signals = res->end == RUN_END_SIGNAL;
+	struct console *q[3];
+	unsigned n = output_queues(m, q), i;
 
-	res->drain_wait_s = hurried ? 1 : RUN_DRAIN_NS / NS_PER_S;
+	fflush(m->log);         /* their last partial lines, into the queues */
+	if (m->trace_file)
+		fflush(m->trace_file);
 	for (;;) {
-		int r = console_push(&m->console), sig;
+		bool pending = false;
+		int sig;
 
-		if (r == 0)
+		for (i = 0; i < n; i++) {
+			int r = console_push(q[i]);
+
+			if (r == -EAGAIN)
+				pending = true;
+			else if (r < 0 && q[i] != &m->console)
+				side_queue_failed(m, q[i], r);
+		}
+		if (!pending)
 			return;
-		/* A stdout that fails now (closed, full, past the file size
-		 * limit) loses what is left; the ending stays the guest's. */
-		if (r != -EAGAIN)
-			break;
 		if ((sig = take_signal(clk)) != 0) {
-			res->drain_signal = sig;
-			if (++signals >= 2)
-				break;
+			if (res)
+				res->drain_signal = sig;
+			if (++*signals >= 2)
+				return;
 			if (until > now_ns() + NS_PER_S)
 				until = now_ns() + NS_PER_S;
 		}
 		if (now_ns() >= until) {
-			res->drain_timed_out = true;
-			break;
+			if (res)
+				res->drain_timed_out = true;
+			return;
 		}
-		wait_writable(&m->console, until);
+		wait_writable(q, n, until);
 	}
+}
+
+/*
+ * After the run: give stdout (and stderr and the trace) what is still
+ * queued.  A reader that is slow gets RUN_DRAIN_NS after a guest's own
+ * ending, one second after a time limit or a signal; a signal while
+ * waiting cuts the wait to one second, a second signal ends it at once.
+ * What stdout did not take is counted in res and reported, never dropped
+ * in silence; the ending stays the guest's.
+ */
+static void drain_output(struct machine *m, struct run_clock *clk, struct run_result *res)
+{
+	bool hurried = res->end == RUN_END_TIMEOUT || res->end == RUN_END_SIGNAL;
+	unsigned signals = res->end == RUN_END_SIGNAL;
+
+	res->drain_wait_s = hurried ? 1 : RUN_DRAIN_NS / NS_PER_S;
+	drain_queues(m, clk, now_ns() + (hurried ? NS_PER_S : RUN_DRAIN_NS), &signals, res);
 	res->output_unwritten = console_pending(&m->console);
 	res->output_error = m->console.out_error;
+	if (m->trace_con == &m->tracecon)       /* a --trace-file of its own */
+		res->trace_unwritten = console_pending(m->trace_con);
+}
+
+void machine_flush_log(struct machine *m, const struct run_result *res)
+{
+	struct run_clock clk;
+	unsigned signals = res->drain_signal != 0;
+
+	clock_init(&clk, 0);
+	drain_queues(m, &clk, now_ns() + (uint64_t)(res->drain_wait_s ? res->drain_wait_s : 1) *
+		     NS_PER_S, &signals, NULL);
 }
 
 void machine_run(struct machine *m, struct run_result *res, struct error *err)
@@ -854,9 +909,9 @@ void machine_run(struct machine *m, struct run_result *res, struct error *err)
 			done = 1;
 		}
 	}
+	say_notes(m);           /* the ones kept when the run ended */
 	drain_output(m, &clk, res);
 	bulk_write_finish(&m->bulk);    /* if its bytes all went out */
-	print_notes(m);         /* the ones kept when the run ended */
 	res->cpl = m->cpl;
 	if (!res->have_regs)    /* trap_hlt may have set them from a frame */
 		res->have_regs = cpu_get(&m->kvm, &res->regs, &res->sregs, err) == 0;

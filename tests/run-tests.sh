@@ -1131,6 +1131,41 @@ else
 	fi
 fi
 
+# kvmrun's own writes never hold it either: a trace file nobody reads (a
+# FIFO held open) with a time limit, and a trace to a stderr nobody reads
+# with SIGTERM, end as the limit and the signal say, and a trace loss is
+# counted.  Bounded by timeout(1) far beyond the limit.
+name=output:trace-nobody-reads
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	mkfifo "$tmp/$name.fifo"
+	exec 8<>"$tmp/$name.fifo"
+	timeout -k 5 30 "$KVMRUN" -t 1 --trace exits --trace-file "$tmp/$name.fifo" \
+		guests/yes.bin >/dev/null 2>"$tmp/$name.err" </dev/null
+	status=$?
+	exec 8<&-
+	if ! check_status "$name" 124; then :
+	elif ! grep -q "^kvmrun: --trace-file $tmp/$name.fifo: [0-9]* bytes of the trace were not written (it stayed blocked)" "$tmp/$name.err"; then
+		fail "$name" "stderr: $(head -3 "$tmp/$name.err")"
+	else
+		pass "$name"
+	fi
+fi
+name=output:stderr-nobody-reads
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	mkfifo "$tmp/$name.fifo"
+	exec 8<>"$tmp/$name.fifo"
+	timeout -k 5 30 "$KVMRUN" --trace exits guests/yes.bin >/dev/null 2>"$tmp/$name.fifo" </dev/null &
+	pid=$!
+	sleep 0.5
+	kill -TERM $pid 2>/dev/null
+	wait $pid
+	status=$?
+	exec 8<&-
+	check_status "$name" 143 && pass "$name"
+fi
+
 # A file size limit (ulimit -f, in KiB blocks): exactly that much output,
 # then SIGXFSZ's ending.
 name=ending:SIGXFSZ
