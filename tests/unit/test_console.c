@@ -246,6 +246,35 @@ TEST(console_reopens_pipes_only)
 	close(fd);
 }
 
+/* kvmrun's own text through console_fopen: queued in order with the
+ * guest's, not counted as the guest's output nor cut by its limit. */
+TEST(console_stream_for_kvmruns_text)
+{
+	struct console con;
+	int fd = memfd();
+	FILE *f;
+	uint8_t *got;
+	size_t len;
+
+	TEST_REQUIRE(fd >= 0);
+	TEST_REQUIRE(console_init(&con, fd, -1) == 0);
+	con.max_out = 3;
+	TEST_REQUIRE((f = console_fopen(&con)) != NULL);
+	TEST_EQ(console_write(&con, "ab", 2), 0);
+	TEST_CHECK(fprintf(f, "kvmrun: note %d\n", 7) > 0);
+	TEST_EQ(con.last_in, '\n');
+	TEST_EQ(console_write(&con, "cd", 2), -EDQUOT);  /* 1 of 2 fits */
+	TEST_EQ(con.queued, 3);
+	TEST_EQ(push_all(&con), 0);
+	got = contents(fd, &len);
+	TEST_EQ(len, 2 + 15 + 1);
+	TEST_CHECK(got && memcmp(got, "abkvmrun: note 7\nc", len) == 0);
+	free(got);
+	TEST_CHECK(fclose(f) == 0);
+	console_fini(&con);
+	close(fd);
+}
+
 const struct test tests_console[] = {
 	TEST_ENTRY(console_small_writes_keep_order),
 	TEST_ENTRY(console_large_write_by_reference),
@@ -254,5 +283,6 @@ const struct test tests_console[] = {
 	TEST_ENTRY(console_closed_pipe_is_sticky),
 	TEST_ENTRY(console_output_limit),
 	TEST_ENTRY(console_reopens_pipes_only),
+	TEST_ENTRY(console_stream_for_kvmruns_text),
 	TEST_END,
 };
