@@ -287,12 +287,16 @@ static char *describe_outcome(const struct machine *m, const struct run_result *
  * they would any program: for what is written after the run, or after a
  * setup that failed, when the file written to might block.  SIGALRM is
  * ignored first: one kvmrun's own timer left pending must not end it.
+ * SIGXFSZ stays blocked (below).
  */
 static void let_signals_in(sigset_t *set)
 {
 	signal(SIGALRM, SIG_IGN);
 	run_signals(set);
 	sigdelset(set, SIGALRM);
+	/* Past a file size limit a write then fails (EFBIG) and is said;
+	 * SIGXFSZ let in would end kvmrun without a word. */
+	sigdelset(set, SIGXFSZ);
 	(void)sigprocmask(SIG_UNBLOCK, set, NULL);
 }
 
@@ -435,17 +439,25 @@ int main(int argc, char **argv)
 		for (i = 0; i < cfg.nr_dumps; i++)
 			out.dumps[i].reported = true;   /* the ending says it */
 	}
-	/* A trace left unwritten when the guest ended by itself is kvmrun's
-	 * failure; after a limit or a signal, a loss to say. */
-	if (res.trace_unwritten && res.end != RUN_END_HOST_ERROR) {
+	/* A trace that failed, or was left unwritten, when the guest ended
+	 * by itself is kvmrun's failure; after a limit or a signal, a loss
+	 * to say. */
+	if ((m->tracer.error || res.trace_unwritten) && res.end != RUN_END_HOST_ERROR) {
+		char why[200];
+
+		if (m->tracer.error)
+			snprintf(why, sizeof(why), "cannot write the trace: %s",
+				 strerror(m->tracer.error));
+		else
+			snprintf(why, sizeof(why), "%llu bytes of the trace were not "
+				 "written (it stayed blocked)",
+				 (unsigned long long)res.trace_unwritten);
 		if (res.end == RUN_END_TIMEOUT || res.end == RUN_END_SIGNAL) {
-			fprintf(m->log, "kvmrun: --trace-file %s: %llu bytes of the trace "
-				"were not written (it stayed blocked)\n", cfg.trace_file,
-				(unsigned long long)res.trace_unwritten);
+			fprintf(m->log, "kvmrun: --trace-file %s: %s\n",
+				cfg.trace_file ? cfg.trace_file : "(stderr)", why);
 		} else {
-			err_set(&res.host_error, "--trace-file %s: %llu bytes of the trace "
-				"were not written (it stayed blocked)", cfg.trace_file,
-				(unsigned long long)res.trace_unwritten);
+			err_set(&res.host_error, "--trace-file %s: %s",
+				cfg.trace_file ? cfg.trace_file : "(stderr)", why);
 			res.end = RUN_END_HOST_ERROR;
 			res.status = KVMRUN_STATUS_HOST;
 		}
