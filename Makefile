@@ -31,15 +31,23 @@ CFLAGS  += -D_FORTIFY_SOURCE=2         # not with ASan, which checks more
 KVMRUN  := ./kvmrun
 endif
 
+# The basic path (src/), then the optional machinery in folders named for
+# what it is: dev/ (devices and the console), ring3/ (the supervisor),
+# speedups/, observe/ (README "How it works").
 # Modules with no KVM calls: unit-tested on their own.
-PURE_SRCS := src/error.c src/parse.c src/memmap.c src/paging.c src/gdt.c \
-             src/bus.c src/unclaimed.c src/cli.c src/insn.c src/supervisor.c \
-             src/stats.c src/sha256.c src/json.c src/kvm.c src/cpuid_cache.c \
-             src/imagefmt.c src/console.c
-SRCS      := $(PURE_SRCS) src/cpu.c src/loader.c \
-             src/dev_uart.c src/dev_debugcon.c src/dev_exit.c src/dev_post.c \
-             src/dev_testdev.c src/dev_write.c src/run.c src/trap.c src/trace.c \
-             src/machine.c src/outcome.c src/report.c src/main.c
+PURE_SRCS := src/error.c src/parse.c src/cli.c src/memmap.c src/paging.c \
+             src/gdt.c src/kvm.c src/imagefmt.c src/bus.c \
+             src/dev/console.c \
+             src/ring3/insn.c src/ring3/supervisor.c \
+             src/speedups/cpuid_cache.c \
+             src/observe/unclaimed.c src/observe/stats.c src/observe/sha256.c \
+             src/observe/json.c
+SRCS      := $(PURE_SRCS) src/cpu.c src/loader.c src/machine.c src/run.c \
+             src/main.c \
+             src/dev/uart.c src/dev/debugcon.c src/dev/exitdev.c src/dev/stop.c \
+             src/dev/post.c src/dev/testdev.c src/dev/bulk_write.c \
+             src/ring3/trap.c \
+             src/observe/trace.c src/observe/outcome.c src/observe/report.c
 OBJS      := $(SRCS:src/%.c=$(BUILD)/%.o)
 PURE_OBJS := $(PURE_SRCS:src/%.c=$(BUILD)/%.o)
 
@@ -66,6 +74,7 @@ ifneq ($(SANITIZE),1)
 endif
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)/unit
@@ -79,7 +88,7 @@ $(JSONLINT): tests/jsonlint.c | $(BUILD)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # Rewrites a CPUID cache file with a correct checksum, for the cache tests.
-$(CACHETOOL): tests/cachetool.c src/cpuid_cache.c src/error.c | $(BUILD)
+$(CACHETOOL): tests/cachetool.c src/speedups/cpuid_cache.c src/error.c | $(BUILD)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD) $(BUILD)/unit build/guests:

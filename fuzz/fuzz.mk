@@ -31,11 +31,12 @@ FUZZ_CFLAGS    := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 FUZZ_SRCS_parse    := parse
 FUZZ_SRCS_cli      := cli parse memmap error
 FUZZ_SRCS_loader   := loader imagefmt memmap error
-FUZZ_SRCS_devices  := bus console unclaimed memmap error dev_uart \
-                      dev_debugcon dev_exit dev_post dev_write dev_testdev
-FUZZ_SRCS_insn     := insn
+FUZZ_SRCS_devices  := bus dev/console observe/unclaimed memmap error dev/uart \
+                      dev/debugcon dev/exitdev dev/stop dev/post dev/bulk_write \
+                      dev/testdev
+FUZZ_SRCS_insn     := ring3/insn
 FUZZ_SRCS_pagewalk := paging memmap error
-FUZZ_SRCS_cpuidcache := cpuid_cache error
+FUZZ_SRCS_cpuidcache := speedups/cpuid_cache error
 
 FUZZ_BINS := $(FUZZ_HARNESSES:%=$(FUZZ_OUT)/fuzz_%)
 
@@ -60,6 +61,7 @@ $(FUZZ_OBJ) $(FUZZ_OBJ)/src:
 	mkdir -p $@
 
 $(FUZZ_OBJ)/src/%.o: src/%.c | fuzz-toolchain $(FUZZ_OBJ)/src
+	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
 $(FUZZ_OBJ)/fuzz_%.o: fuzz/fuzz_%.c | fuzz-toolchain $(FUZZ_OBJ)
@@ -72,4 +74,4 @@ $(FUZZ_OUT)/fuzz_$(1): $(FUZZ_OBJ)/fuzz_$(1).o $(FUZZ_SRCS_$(1):%=$(FUZZ_OBJ)/sr
 endef
 $(foreach h,$(FUZZ_HARNESSES),$(eval $(call FUZZ_LINK,$(h))))
 
--include $(wildcard $(FUZZ_OBJ)/*.d $(FUZZ_OBJ)/src/*.d)
+-include $(wildcard $(FUZZ_OBJ)/*.d $(FUZZ_OBJ)/src/*.d $(FUZZ_OBJ)/src/*/*.d)

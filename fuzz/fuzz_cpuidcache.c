@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cpuid_cache_decode (src/cpuid_cache.c) on arbitrary file contents.
+ * cpuid_cache_decode (src/speedups/cpuid_cache.c) on arbitrary file contents.
  *
  * Input: one mode byte, then the bytes of a cache file.  Mode bit 0: the
  * harness first rewrites the file's checksum to the right one (where the
@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpuid_cache.h"
 #include "fuzz_common.h"
+#include "speedups/cpuid_cache.h"
 
 static const struct cpuid_cache_key fixed_key = {
 	.boot_id = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",

@@ -44,12 +44,18 @@
 #include <unistd.h>
 
 #include "bus.h"
-#include "console.h"
-#include "devices.h"
+#include "dev/bulk_write.h"
+#include "dev/console.h"
+#include "dev/debugcon.h"
+#include "dev/exitdev.h"
+#include "dev/post.h"
+#include "dev/stop.h"
+#include "dev/testdev.h"
+#include "dev/uart.h"
 #include "fuzz_common.h"
 #include "kvmrun/abi.h"
 #include "memmap.h"
-#include "unclaimed.h"
+#include "observe/unclaimed.h"
 
 #define RAM_SIZE        MEMMAP_MIN_RAM
 #define MAX_OPS         512

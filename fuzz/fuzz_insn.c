@@ -32,7 +32,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "insn.h"
+#include "ring3/insn.h"
 
 static bool is_legacy_prefix(uint8_t b)
 {

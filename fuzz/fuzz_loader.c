@@ -30,8 +30,8 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "kvmrun/abi.h"
 #include "imagefmt.h"
+#include "kvmrun/abi.h"
 #include "loader.h"
 
 #define RAM_MAX         (8ULL << 20)

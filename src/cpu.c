@@ -6,10 +6,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "cpuid_cache.h"
 #include "gdt.h"
-#include "supervisor.h"
 #include "kvmrun/abi.h"
+#include "ring3/supervisor.h"
+#include "speedups/cpuid_cache.h"
 
 #define CPUID_1_ECX_XSAVE       (1U << 26)
 #define CPUID_1_ECX_AVX         (1U << 28)

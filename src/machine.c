@@ -15,9 +15,9 @@
 
 #include "gdt.h"
 #include "kvmrun/abi.h"
+#include "observe/sha256.h"
 #include "paging.h"
-#include "sha256.h"
-#include "supervisor.h"
+#include "ring3/supervisor.h"
 
 #define HUGE_FROM       (2ULL << 20)    /* see map_ram */
 #ifndef MADV_POPULATE_WRITE

@@ -19,13 +19,14 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "cpuid_cache.h"
 #include "imagefmt.h"
 #include "kvmrun/abi.h"
 #include "loader.h"
 #include "machine.h"
-#include "outcome.h"
-#include "report.h"
+#include "observe/outcome.h"
+#include "observe/report.h"
+#include "run.h"
+#include "speedups/cpuid_cache.h"
 
 /* A file kvmrun writes: --report, --trace-file, --dump-mem ...:FILE. */
 struct output {
@@ -418,7 +419,7 @@ int main(int argc, char **argv)
 	truncate_output(&out.report);
 	truncate_output(&out.trace);
 	t_setup = now_us();
-	machine_run(m, &res, &err);     /* every ending is in res */
+	run_machine(m, &res, &err);     /* every ending is in res */
 	t_run = now_us();
 	/* From here a signal simply ends kvmrun (and no timer of kvmrun's
 	 * runs any more): what is left, the ending's lines, the report and
@@ -467,7 +468,7 @@ int main(int argc, char **argv)
 	/* The report quotes the ending's line: capture it then. */
 	text = describe_outcome(m, &res);
 	if (text && *text) {
-		machine_start_log_line(m);
+		run_start_log_line(m);
 		fputs(text, m->log);
 		/* The ending's own line: there is none for a clean hlt or exit
 		 * device unless -v explains it. */
@@ -480,7 +481,7 @@ int main(int argc, char **argv)
 			.total_us = now_us() - t_start,
 		};
 		if (out.report.f == stderr)
-			machine_flush_log(m, &res);     /* room for it in the queue */
+			run_flush_log(m, &res);     /* room for it in the queue */
 		if (report_write(out.report.f == stderr ? m->log : out.report.f, &cfg, m,
 				 &image, &res, status, &times,
 				 first_line && *first_line ? first_line : NULL) < 0) {
@@ -490,7 +491,7 @@ int main(int argc, char **argv)
 			status = KVMRUN_STATUS_HOST;
 		}
 	}
-	machine_flush_log(m, &res);
+	run_flush_log(m, &res);
 	free(first_line);
 	free(text);
 	machine_destroy(m);

@@ -7,7 +7,7 @@
  * any moment either interrupts the guest or makes the next KVM_RUN return
  * at once: no race, no handler, no global state.
  */
-#include "machine.h"
+#include "run.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "kvmrun/abi.h"
+#include "ring3/trap.h"
 
 #define TICK_NS                 (50 * 1000 * 1000)      /* 50 ms */
 #define NS_PER_S                1000000000ULL
@@ -363,7 +364,7 @@ static int make_room(struct machine *m, struct run_clock *clk, struct run_result
  * queue, in order; one starts a line of its own when the guest is in the
  * middle of one.
  */
-void machine_start_log_line(struct machine *m)
+void run_start_log_line(struct machine *m)
 {
 	if (m->log_is_stdout && m->console.last_in >= 0 && m->console.last_in != '\n')
 		fputc('\n', m->log);
@@ -376,7 +377,7 @@ static void say_notes(struct machine *m)
 
 	if (!m->nr_notes)
 		return;
-	machine_start_log_line(m);
+	run_start_log_line(m);
 	for (i = 0; i < m->nr_notes; i++)
 		fputs(m->notes[i], m->log);
 	m->nr_notes = 0;
@@ -386,7 +387,7 @@ static void say_notes(struct machine *m)
 static void trace_line(struct machine *m)
 {
 	if (m->tracer.out == m->log)
-		machine_start_log_line(m);
+		run_start_log_line(m);
 }
 
 /* The guest's RIP for the trace (a register ioctl: only when tracing). */
@@ -835,7 +836,7 @@ static void drain_output(struct machine *m, struct run_clock *clk, struct run_re
 		res->trace_unwritten = console_pending(m->trace_con);
 }
 
-void machine_flush_log(struct machine *m, const struct run_result *res)
+void run_flush_log(struct machine *m, const struct run_result *res)
 {
 	struct run_clock clk;
 	unsigned signals = res->drain_signal != 0;
@@ -845,7 +846,7 @@ void machine_flush_log(struct machine *m, const struct run_result *res)
 		     NS_PER_S, &signals, NULL);
 }
 
-void machine_run(struct machine *m, struct run_result *res, struct error *err)
+void run_machine(struct machine *m, struct run_result *res, struct error *err)
 {
 	struct run_clock clk = { .have_timer = false };
 	int done = 0;

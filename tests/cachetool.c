@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpuid_cache.h"
+#include "speedups/cpuid_cache.h"
 
 static int fail(const char *what)
 {

@@ -14,7 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "console.h"
+#include "dev/console.h"
 #include "test.h"
 
 static int memfd(void)

@@ -9,7 +9,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "cpuid_cache.h"
+#include "speedups/cpuid_cache.h"
 #include "test.h"
 
 #define NENT 5

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "insn.h"
+#include "ring3/insn.h"
 #include "test.h"
 
 #define NO_LEN  (~0u)   /* len not checked (see insn_far_jmp_call_len) */

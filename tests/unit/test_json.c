@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "observe/json.h"
 #include "test.h"
 
 struct memout {

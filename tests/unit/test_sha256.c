@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "sha256.h"
+#include "observe/sha256.h"
 #include "test.h"
 
 static void digest_hex(const void *data, size_t len, char hex[65])

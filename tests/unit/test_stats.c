@@ -2,7 +2,7 @@
 /* Unit tests for stats.c: per-address counts and the busiest list. */
 #include <string.h>
 
-#include "stats.h"
+#include "observe/stats.h"
 #include "test.h"
 
 TEST(stats_counts_and_top)

@@ -10,7 +10,7 @@
 
 #include "guest_ram.h"
 #include "kvmrun/abi.h"
-#include "supervisor.h"
+#include "ring3/supervisor.h"
 #include "test.h"
 
 #define MIB (1ULL << 20)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for unclaimed.c: counting accesses no device claims. */
+#include "observe/unclaimed.h"
 #include "test.h"
-#include "unclaimed.h"
 
 TEST(unclaimed_first_access_only)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "cpuid_cache.h"
+#include "speedups/cpuid_cache.h"
 
 #include <errno.h>
 #include <fcntl.h>

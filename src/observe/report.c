@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "report.h"
+#include "observe/report.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "json.h"
-#include "outcome.h"
 #include "kvmrun/abi.h"
-#include "sha256.h"
+#include "observe/json.h"
+#include "observe/outcome.h"
+#include "observe/sha256.h"
 
 #define REPORT_TOP      8       /* busiest ports and MMIO addresses listed */
 

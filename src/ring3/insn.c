@@ -3,7 +3,7 @@
  * Opcodes from the Intel SDM Vol. 2 (opcode map, Appendix A) and the list
  * of privileged instructions in Vol. 3A, 5.9.
  */
-#include "insn.h"
+#include "ring3/insn.h"
 
 #include <stddef.h>
 

@@ -8,7 +8,7 @@
  * A bad struct or buffer ends the run as a guest error: there is no way
  * to hand the guest an error it would be sure to check.
  */
-#include "devices.h"
+#include "dev/bulk_write.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "supervisor.h"
+#include "ring3/supervisor.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "machine.h"
+#include "run.h"
 
 void outcome_print(FILE *out, const struct machine *m,
 		   const struct run_result *res);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "stats.h"
+#include "observe/stats.h"
 
 #include <string.h>
 

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "unclaimed.h"
+#include "observe/unclaimed.h"
 
 enum exit_kind {
 	EXIT_IO_IN,

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "machine.h"
+#include "run.h"
 
 #define REPORT_FORMAT   1
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "console.h"
+#include "dev/console.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
  * The Bochs/QEMU debug console at port 0xe9: every byte written appears on
  * stdout; a read returns 0xe9, which is how guests detect it.
  */
-#include "devices.h"
+#include "dev/debugcon.h"
 
 #include "kvmrun/abi.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "unclaimed.h"
+#include "observe/unclaimed.h"
 
 #include <string.h>
 

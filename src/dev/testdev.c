@@ -5,7 +5,7 @@
  * Accesses of 1, 2, 4 or 8 bytes may hit any byte of a register; bytes
  * outside the registers read as ones and ignore writes.
  */
-#include "devices.h"
+#include "dev/testdev.h"
 
 #include <string.h>
 

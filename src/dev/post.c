@@ -3,7 +3,7 @@
  * Port 0x80, where firmware writes POST codes and drivers write to wait a
  * microsecond.  Writes are accepted silently; a read returns the last code.
  */
-#include "devices.h"
+#include "dev/post.h"
 
 #include "kvmrun/abi.h"
 

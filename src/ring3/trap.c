@@ -12,15 +12,15 @@
  *    the run naming the instruction;
  *  - anything else: end the run reporting the exception.
  */
-#include "machine.h"
+#include "ring3/trap.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "gdt.h"
-#include "insn.h"
-#include "paging.h"
 #include "kvmrun/abi.h"
+#include "paging.h"
+#include "ring3/insn.h"
 
 
 /*

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "config.h"
-#include "stats.h"
+#include "observe/stats.h"
 
 struct tracer {
 	FILE *out;

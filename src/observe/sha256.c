@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "sha256.h"
+#include "observe/sha256.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "outcome.h"
+#include "observe/outcome.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "trace.h"
+#include "observe/trace.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -5,10 +5,7 @@
  * isa-debug-exit there is no (V << 1) | 1 mangling: the guest writes the
  * status it wants.  Reads return all ones.
  */
-#include "devices.h"
-
-#include <stdarg.h>
-#include <stdio.h>
+#include "dev/exitdev.h"
 
 #include "kvmrun/abi.h"
 
@@ -22,19 +19,6 @@ static int exitdev_access(void *dev, struct bus_access *acc)
 		stop->value = bus_get_value(acc);
 	}
 	return 0;
-}
-
-void stop_guest_error(struct stop_request *stop, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (stop->requested)
-		return;
-	stop->requested = true;
-	stop->kind = STOP_GUEST_ERROR;
-	va_start(ap, fmt);
-	vsnprintf(stop->why, sizeof(stop->why), fmt, ap);
-	va_end(ap);
 }
 
 int exitdev_register(struct bus *pio, struct stop_request *stop,

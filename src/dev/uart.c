@@ -6,7 +6,7 @@
  * status register reports carrier (DCD) until stdin reaches end of file,
  * so a guest can tell "no input yet" from "no more input".
  */
-#include "devices.h"
+#include "dev/uart.h"
 
 #include "kvmrun/abi.h"
 
