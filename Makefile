@@ -42,12 +42,13 @@ PURE_SRCS := src/error.c src/parse.c src/cli.c src/memmap.c src/paging.c \
              src/speedups/cpuid_cache.c \
              src/observe/unclaimed.c src/observe/stats.c src/observe/sha256.c \
              src/observe/json.c
-SRCS      := $(PURE_SRCS) src/cpu.c src/loader.c src/machine.c src/run.c \
-             src/main.c \
-             src/dev/uart.c src/dev/debugcon.c src/dev/exitdev.c src/dev/stop.c \
+SRCS      := $(PURE_SRCS) src/cpu.c src/loader.c src/machine.c src/clock.c \
+             src/run.c src/ending.c src/main.c \
+             src/dev/output.c src/dev/uart.c src/dev/debugcon.c src/dev/exitdev.c src/dev/stop.c \
              src/dev/post.c src/dev/testdev.c src/dev/bulk_write.c \
              src/ring3/trap.c \
-             src/observe/trace.c src/observe/outcome.c src/observe/report.c
+             src/speedups/coalesce.c src/speedups/lazy_ram.c \
+             src/observe/observe.c src/observe/trace.c src/observe/outcome.c src/observe/report.c
 OBJS      := $(SRCS:src/%.c=$(BUILD)/%.o)
 PURE_OBJS := $(PURE_SRCS:src/%.c=$(BUILD)/%.o)
 
@@ -60,7 +61,7 @@ CACHETOOL := $(BUILD)/cachetool
 GUEST_SRCS := $(wildcard guests/*.S guests/hostile/*.S tests/guests/*.S)
 GUESTS     := $(GUEST_SRCS:.S=.bin)
 
-.PHONY: all run check unit guests bench clean fixtures man install uninstall
+.PHONY: all run check unit guests bench clean fixtures man install uninstall clang
 # Keep the guests' object files: no "rm build/guests/..." after every build.
 .SECONDARY:
 all: $(KVMRUN) guests
@@ -116,6 +117,10 @@ run: all
 	$(KVMRUN) guests/hello.bin
 
 unit: $(UNIT_BIN)
+
+# The same sources built with clang, -Werror included (.ci/run builds both).
+clang:
+	$(MAKE) CC=clang BUILD=build/clang build/clang/kvmrun build/clang/unit-tests
 
 check: all $(UNIT_BIN) $(JSONLINT) $(CACHETOOL) fixtures $(MANPAGE)
 	KVMRUN=$(KVMRUN) UNIT_TESTS=$(UNIT_BIN) JSONLINT=$(JSONLINT) CACHETOOL=$(CACHETOOL) \

@@ -216,3 +216,25 @@ const char *kvm_exit_name(uint32_t reason)
 		return names[reason];
 	return "KVM_EXIT_(unknown)";
 }
+
+uint8_t *kvm_io_data(const struct kvm *kvm, struct error *err)
+{
+	const struct kvm_run *run = kvm->run;
+
+	if (run->io.data_offset > kvm->run_size ||
+	    (uint64_t)run->io.size * run->io.count > kvm->run_size - run->io.data_offset) {
+		err_set(err, "KVM_EXIT_IO data lies outside kvm_run");
+		return NULL;
+	}
+	return (uint8_t *)kvm->run + run->io.data_offset;
+}
+
+int kvm_mmio_check(const struct kvm *kvm, struct error *err)
+{
+	const struct kvm_run *run = kvm->run;
+
+	if (run->mmio.len == 0 || run->mmio.len > sizeof(run->mmio.data))
+		return err_set(err, "KVM_EXIT_MMIO of %u bytes at %#llx",
+			       run->mmio.len, (unsigned long long)run->mmio.phys_addr);
+	return 0;
+}

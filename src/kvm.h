@@ -74,4 +74,14 @@ void kvm_close(struct kvm *kvm);
 /* Name of a KVM_EXIT_* reason, from a bounds-checked table. */
 const char *kvm_exit_name(uint32_t reason);
 
+/*
+ * The data of a KVM_EXIT_IO (size * count bytes at io.data_offset in
+ * kvm_run), or NULL, with err saying so, if that lies outside kvm_run.
+ */
+uint8_t *kvm_io_data(const struct kvm *kvm, struct error *err);
+
+/* A KVM_EXIT_MMIO's length is one struct kvm_run can hold (1 to 8);
+ * otherwise -1, with err saying so. */
+int kvm_mmio_check(const struct kvm *kvm, struct error *err);
+
 #endif

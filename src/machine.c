@@ -65,50 +65,20 @@ static int map_ram(struct memmap *mm, struct error *err)
 	return 0;
 }
 
-/* Hand RAM chunk idx to KVM as memory slot idx, once. */
-static int map_chunk(struct machine *m, unsigned idx, struct error *err)
-{
-	struct mem_slot c;
-
-	if (memmap_chunk_is_mapped(&m->mem, idx))
-		return 0;
-	c = memmap_chunk(&m->mem, idx);
-	if (kvm_set_memory(&m->kvm, idx, c.gpa, c.size, m->mem.host + c.host_offset,
-			   err) < 0)
-		return -1;
-	memmap_chunk_set_mapped(&m->mem, idx);
-	m->chunks_mapped++;
-	return 0;
-}
-
-int machine_map_ram(struct machine *m, uint64_t gpa, uint64_t len,
-		    struct error *err)
-{
-	unsigned first, last, i;
-
-	if (len == 0 || !memmap_chunk_of(&m->mem, gpa, &first) ||
-	    !memmap_chunk_of(&m->mem, gpa + len - 1, &last))
-		return err_set(err, "%#llx is not guest RAM", (unsigned long long)gpa);
-	for (i = first; i <= last; i++)
-		if (map_chunk(m, i, err) < 0)
-			return -1;
-	return 0;
-}
-
 /*
  * Give KVM the chunks of RAM that hold what kvmrun placed there (tables,
  * stack, image); the rest follows when the guest first touches it.
  */
 static int map_initial_ram(struct machine *m, struct error *err)
 {
-	int slots = kvm_check_extension(&m->kvm, KVM_CAP_NR_MEMSLOTS);
+	int slots = kvm_check_extension(&m->vm.kvm, KVM_CAP_NR_MEMSLOTS);
 	unsigned i;
 
 	/* A few slots stay free, as KVM reserves some for itself. */
-	if (memmap_set_chunks(&m->mem, slots > 16 ? (unsigned)slots - 8 : 8, err) < 0)
+	if (memmap_set_chunks(&m->vm.mem, slots > 16 ? (unsigned)slots - 8 : 8, err) < 0)
 		return -1;
-	for (i = 0; i < m->mem.nr_regions; i++)
-		if (machine_map_ram(m, m->mem.regions[i].gpa, m->mem.regions[i].size,
+	for (i = 0; i < m->vm.mem.nr_regions; i++)
+		if (lazy_ram_map(&m->fast.ram, m->vm.mem.regions[i].gpa, m->vm.mem.regions[i].size,
 				    err) < 0)
 			return -1;
 	return 0;
@@ -157,26 +127,26 @@ static int write_bootinfo(struct machine *m, struct error *err)
 	struct kvmrun_bootinfo *bi;
 	unsigned s, i;
 
-	bi = memmap_gpa(&m->mem, KVMRUN_BOOTINFO_ADDR, sizeof(*bi));
+	bi = memmap_gpa(&m->vm.mem, KVMRUN_BOOTINFO_ADDR, sizeof(*bi));
 	if (!bi)
 		return err_set(err, "boot info is outside RAM");
 	memset(bi, 0, sizeof(*bi));
 	bi->magic = KVMRUN_BOOTINFO_MAGIC;
 	bi->version = KVMRUN_BOOTINFO_VERSION;
 	bi->size = sizeof(*bi);
-	bi->ram_size = m->mem.ram_size;
-	bi->image_addr = m->image.addr;
-	bi->image_size = m->image.size;
-	bi->entry = m->entry.rip;
-	bi->stack_top = m->entry.rsp;
+	bi->ram_size = m->vm.mem.ram_size;
+	bi->image_addr = m->vm.image.addr;
+	bi->image_size = m->vm.image.size;
+	bi->entry = m->vm.entry.rip;
+	bi->stack_top = m->vm.entry.rsp;
 
 	/* A map of all RAM without overlaps: regions, and usable gaps. */
-	sorted_regions(&m->mem, sorted);
-	for (s = 0; s < m->mem.nr_slots; s++) {
-		const struct mem_slot *slot = &m->mem.slots[s];
+	sorted_regions(&m->vm.mem, sorted);
+	for (s = 0; s < m->vm.mem.nr_slots; s++) {
+		const struct mem_slot *slot = &m->vm.mem.slots[s];
 		uint64_t at = slot->gpa, end = slot->gpa + slot->size;
 
-		for (i = 0; i < m->mem.nr_regions; i++) {
+		for (i = 0; i < m->vm.mem.nr_regions; i++) {
 			const struct mem_region *r = sorted[i];
 
 			if (r->gpa < slot->gpa || r->gpa >= end)
@@ -194,65 +164,17 @@ static int write_bootinfo(struct machine *m, struct error *err)
 
 static int add_devices(struct machine *m, struct error *err)
 {
-	bus_init(&m->pio, "port");
-	bus_init(&m->mmio, "MMIO");
-	if (uart_register(&m->pio, &m->uart, &m->console, err) < 0 ||
-	    debugcon_register(&m->pio, &m->console, err) < 0 ||
-	    exitdev_register(&m->pio, &m->stop, err) < 0 ||
-	    post_register(&m->pio, &m->post, err) < 0 ||
-	    bulk_write_register(&m->pio, &m->bulk, &m->console, &m->mem,
-				&m->stop, err) < 0 ||
-	    testdev_register(&m->mmio, &m->testdev, err) < 0)
+	bus_init(&m->dev.pio, "port");
+	bus_init(&m->dev.mmio, "MMIO");
+	if (uart_register(&m->dev.pio, &m->dev.uart, &m->out.console, err) < 0 ||
+	    debugcon_register(&m->dev.pio, &m->out.console, err) < 0 ||
+	    exitdev_register(&m->dev.pio, &m->dev.stop, err) < 0 ||
+	    post_register(&m->dev.pio, &m->dev.post, err) < 0 ||
+	    bulk_write_register(&m->dev.pio, &m->dev.bulk, &m->out.console, &m->vm.mem,
+				&m->dev.stop, err) < 0 ||
+	    testdev_register(&m->dev.mmio, &m->dev.testdev, err) < 0)
 		return -1;
 	return 0;
-}
-
-/* The ports whose byte writes are coalesced once the guest prints a lot. */
-static const uint16_t console_ports[] = {
-	KVMRUN_PORT_COM1 + UART_THR, KVMRUN_PORT_DEBUGCON,
-};
-
-/*
- * Console bytes written one `out` at a time cost a full exit each (8 us at
- * CPL0, 25 us at CPL3 on kvm_pvm).  Coalesced PIO lets KVM queue writes to
- * the transmit ports in a ring instead; run.c drains it before serving any
- * other exit, so the devices see every write, in order.
- *
- * But a coalesced zone makes tearing the VM down slower (measured on
- * kvm_pvm: 13 ms to close the VM with a zone, 0.4 ms without; 5 ms to
- * unregister it first).  So kvmrun rents before it buys: the first
- * MACHINE_COALESCE_AFTER console bytes exit one by one, which costs about
- * what the zone would, and only a guest that keeps printing gets the zone.
- * Without the capability, writes simply keep exiting.
- */
-void machine_console_exit(struct machine *m)
-{
-	struct error ignored;
-	unsigned i;
-
-	if (m->coalesce_tried || ++m->console_exits < MACHINE_COALESCE_AFTER)
-		return;
-	m->coalesce_tried = true;       /* once, whether KVM can or not */
-	for (i = 0; i < sizeof(console_ports) / sizeof(console_ports[0]); i++) {
-		struct kvm_coalesced_mmio_ring *ring =
-			kvm_coalesce_pio(&m->kvm, console_ports[i], 1, &ignored);
-
-		if (!ring)
-			break;
-		m->ring = ring;
-		m->ring_max = kvm_coalesced_max();
-		m->coalesced_ports = i + 1;
-	}
-}
-
-bool machine_is_console_port(uint64_t port)
-{
-	unsigned i;
-
-	for (i = 0; i < sizeof(console_ports) / sizeof(console_ports[0]); i++)
-		if (port == console_ports[i])
-			return true;
-	return false;
 }
 
 static const char *size_unit(uint64_t bytes, uint64_t *value)
@@ -287,25 +209,25 @@ static const char *bootinfo_type_name(uint32_t type)
 static void narrate_memory(const struct machine *m, FILE *out)
 {
 	const struct kvmrun_bootinfo *bi =
-		memmap_gpa(&m->mem, KVMRUN_BOOTINFO_ADDR, sizeof(*bi));
+		memmap_gpa(&m->vm.mem, KVMRUN_BOOTINFO_ADDR, sizeof(*bi));
 	uint64_t v;
-	const char *unit = size_unit(m->mem.ram_size, &v);
+	const char *unit = size_unit(m->vm.mem.ram_size, &v);
 	unsigned i;
 
 	fprintf(out, "kvmrun: guest RAM: %llu %s, mapped lazily: host pages are "
 		"allocated when the guest first touches them\n",
 		(unsigned long long)v, unit);
-	for (i = 0; i < m->mem.nr_slots; i++)
+	for (i = 0; i < m->vm.mem.nr_slots; i++)
 		fprintf(out, "kvmrun:   RAM at guest-physical %#llx-%#llx\n",
-			(unsigned long long)m->mem.slots[i].gpa,
-			(unsigned long long)(m->mem.slots[i].gpa + m->mem.slots[i].size - 1));
-	v = m->mem.chunk_size;
+			(unsigned long long)m->vm.mem.slots[i].gpa,
+			(unsigned long long)(m->vm.mem.slots[i].gpa + m->vm.mem.slots[i].size - 1));
+	v = m->vm.mem.chunk_size;
 	unit = size_unit(v, &v);
 	fprintf(out, "kvmrun:   given to KVM as memory slots when first needed: "
 		"%s chunks of %s%llu %s; %u of %u now (those holding what kvmrun "
-		"placed)\n", m->mem.boot_chunk ? "the first 2 MiB, then" : "in",
-		m->mem.boot_chunk ? "" : "up to ", (unsigned long long)v, unit,
-		m->chunks_mapped, m->mem.nr_chunks);
+		"placed)\n", m->vm.mem.boot_chunk ? "the first 2 MiB, then" : "in",
+		m->vm.mem.boot_chunk ? "" : "up to ", (unsigned long long)v, unit,
+		m->fast.ram.chunks_mapped, m->vm.mem.nr_chunks);
 	fprintf(out, "kvmrun: memory map (also in the boot info block at %#x):\n",
 		KVMRUN_BOOTINFO_ADDR);
 	for (i = 0; bi && i < bi->mem_count; i++) {
@@ -313,9 +235,9 @@ static void narrate_memory(const struct machine *m, FILE *out)
 		const char *name = "";
 		unsigned j;
 
-		for (j = 0; j < m->mem.nr_regions; j++)
-			if (m->mem.regions[j].gpa == r->addr && r->type != KVMRUN_MEM_USABLE)
-				name = m->mem.regions[j].name;
+		for (j = 0; j < m->vm.mem.nr_regions; j++)
+			if (m->vm.mem.regions[j].gpa == r->addr && r->type != KVMRUN_MEM_USABLE)
+				name = m->vm.mem.regions[j].name;
 		if (r->type == KVMRUN_MEM_USABLE)
 			name = r->addr == 0 ? "null page (left alone)" : "free RAM";
 		fprintf(out, "kvmrun:   0x%012llx-0x%012llx  %-8s  %s\n",
@@ -325,9 +247,9 @@ static void narrate_memory(const struct machine *m, FILE *out)
 	}
 	fprintf(out, "kvmrun:   0x%012llx-0x%012llx  %-8s  accesses exit to the MMIO bus\n",
 		(unsigned long long)KVMRUN_MMIO_WINDOW, 0xffffffffULL, "MMIO");
-	if (memmap_ram_end(&m->mem) < KVMRUN_MMIO_WINDOW)
+	if (memmap_ram_end(&m->vm.mem) < KVMRUN_MMIO_WINDOW)
 		fprintf(out, "kvmrun:   (and everything from the end of RAM at %#llx "
-			"up to it)\n", (unsigned long long)memmap_ram_end(&m->mem));
+			"up to it)\n", (unsigned long long)memmap_ram_end(&m->vm.mem));
 }
 
 static void narrate_paging(const struct machine *m, FILE *out)
@@ -338,16 +260,16 @@ static void narrate_paging(const struct machine *m, FILE *out)
 
 	fprintf(out, "kvmrun: page tables: CR3 = %#x -> PML4 -> PDPT at %#x -> "
 		"%u page directories of 512 x 2 MiB pages (identity map of %llu GiB)\n",
-		KVMRUN_PML4_ADDR, KVMRUN_PDPT_ADDR, m->mem.nr_pds,
-		(unsigned long long)m->mem.nr_pds);
+		KVMRUN_PML4_ADDR, KVMRUN_PDPT_ADDR, m->vm.mem.nr_pds,
+		(unsigned long long)m->vm.mem.nr_pds);
 	fprintf(out, "kvmrun:   but the first 2 MiB through a page table at %#x, in "
 		"4 KiB pages, so that the guard page %#x-%#x below the stack can "
 		"be left out: running off the stack faults there\n", KVMRUN_PT_ADDR,
 		KVMRUN_STACK_GUARD, KVMRUN_STACK_GUARD + 0xfff);
-	if (pt_walk(&m->mem, KVMRUN_PML4_ADDR, m->entry.rip, &w) < 0)
+	if (pt_walk(&m->vm.mem, KVMRUN_PML4_ADDR, m->vm.entry.rip, &w) < 0)
 		return;
 	fprintf(out, "kvmrun: how the CPU translates the entry address %#llx:\n",
-		(unsigned long long)m->entry.rip);
+		(unsigned long long)m->vm.entry.rip);
 	for (i = 0; i < w.levels; i++) {
 		pt_format_flags(w.entry[i], flags, sizeof(flags));
 		fprintf(out, "kvmrun:   %-4s entry at %#llx = %#018llx  [%s]\n",
@@ -419,26 +341,26 @@ static void narrate_ring(const struct machine *m, FILE *out)
 
 static void narrate_cpu(const struct machine *m, FILE *out)
 {
-	const struct cpu_entry *e = &m->entry;
+	const struct cpu_entry *e = &m->vm.entry;
 
 	fprintf(out, "kvmrun: CPUID: %u leaves from KVM_GET_SUPPORTED_CPUID "
 		"given to the vCPU, which has %u after KVM's adjustments\n",
-		m->cpu_info.cpuid_offered, m->cpu_info.cpuid_entries);
+		m->vm.cpu_info.cpuid_offered, m->vm.cpu_info.cpuid_entries);
 	if (m->cfg->cpuid_cache)
 		fprintf(out, "kvmrun:   CPUID cache %s: %s (it spares "
 			"KVM_GET_SUPPORTED_CPUID, which on a nested host traps to "
 			"the outer hypervisor for every leaf)\n",
-			m->cfg->cpuid_cache, m->cpu_info.cpuid_cache_note);
+			m->cfg->cpuid_cache, m->vm.cpu_info.cpuid_cache_note);
 	else
 		fprintf(out, "kvmrun:   the CPUID cache is off (--no-cpuid-cache, or "
 			"KVMRUN_CACHE_DIR set empty, or no HOME)\n");
 	fprintf(out, "kvmrun: mode: 64-bit long mode; CR0 = PE MP ET NE WP PG, "
 		"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA%s\n",
-		m->cpu_info.xsave ? " OSXSAVE" : "", m->cpu_info.nx ? " NXE" : "");
-	if (m->cpu_info.xsave)
+		m->vm.cpu_info.xsave ? " OSXSAVE" : "", m->vm.cpu_info.nx ? " NXE" : "");
+	if (m->vm.cpu_info.xsave)
 		fprintf(out, "kvmrun: XCR0 = %#llx (x87 SSE%s)\n",
-			(unsigned long long)m->cpu_info.xcr0,
-			(m->cpu_info.xcr0 & X86_XCR0_AVX) ? " AVX" : "");
+			(unsigned long long)m->vm.cpu_info.xcr0,
+			(m->vm.cpu_info.xcr0 & X86_XCR0_AVX) ? " AVX" : "");
 	narrate_ring(m, out);
 	fprintf(out, "kvmrun: entry: rip=%#llx rsp=%#llx rdi=%#llx (boot info) "
 		"rflags=0x2 cs=%#x ss=%#x, other registers 0\n",
@@ -450,7 +372,7 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 
 static void narrate_devices(const struct machine *m, FILE *out)
 {
-	const struct bus *buses[] = { &m->pio, &m->mmio };
+	const struct bus *buses[] = { &m->dev.pio, &m->dev.mmio };
 	unsigned b, i;
 
 	fprintf(out, "kvmrun: devices:\n");
@@ -466,7 +388,7 @@ static void narrate_devices(const struct machine *m, FILE *out)
 		"writes are dropped\n");
 	fprintf(out, "kvmrun: console: after %u byte writes to ports %#x and %#x, "
 		"further ones are coalesced (queued by KVM without an exit)\n",
-		MACHINE_COALESCE_AFTER, KVMRUN_PORT_COM1, KVMRUN_PORT_DEBUGCON);
+		COALESCE_AFTER, KVMRUN_PORT_COM1, KVMRUN_PORT_DEBUGCON);
 }
 
 /* Every --dump-mem range must be RAM: say so before the run, not after. */
@@ -477,53 +399,12 @@ static int check_dumps(const struct machine *m, struct error *err)
 	for (i = 0; i < m->cfg->nr_dumps; i++) {
 		const struct mem_dump *d = &m->cfg->dumps[i];
 
-		if (!memmap_is_ram(&m->mem, d->addr, d->len))
+		if (!memmap_is_ram(&m->vm.mem, d->addr, d->len))
 			return err_set(err, "--dump-mem %s is not inside guest RAM "
 				       "(RAM ends at %#llx)", d->arg ? d->arg : "?",
-				       (unsigned long long)memmap_ram_end(&m->mem));
+				       (unsigned long long)memmap_ram_end(&m->vm.mem));
 	}
 	return 0;
-}
-
-/* Do descriptors a and b write to the same file (stdout 2>&1 stderr)? */
-static bool same_file(int a, int b)
-{
-	struct stat sa, sb;
-
-	return a >= 0 && b >= 0 && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
-	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-/*
- * What kvmrun says on stderr, and the trace, go through consoles of their
- * own, like the guest's output: queued, never blocking (console.h).  When
- * stderr is where stdout goes (2>&1, or one terminal), they share the
- * guest's queue, so a log of both keeps the order things happened in.
- */
-static int open_log(struct machine *m, const struct machine_io *io)
-{
-	m->log_is_stdout = same_file(1, fileno(io->log));
-	if (m->log_is_stdout) {
-		m->log_con = &m->console;
-	} else {
-		if (console_init(&m->errcon, fileno(io->log), -1) < 0)
-			return -1;
-		m->log_con = &m->errcon;
-	}
-	if (!(m->log = console_fopen(m->log_con)))
-		return -1;
-	if (!io->trace)
-		return 0;
-	if (io->trace == io->log) {
-		m->tracer.out = m->log;
-		m->trace_con = m->log_con;
-		return 0;
-	}
-	if (console_init(&m->tracecon, fileno(io->trace), -1) < 0)
-		return -1;
-	m->trace_con = &m->tracecon;
-	m->tracer.out = m->trace_file = console_fopen(m->trace_con);
-	return m->trace_file ? 0 : -1;
 }
 
 int machine_create(struct machine *m, const struct config *cfg,
@@ -533,31 +414,35 @@ int machine_create(struct machine *m, const struct config *cfg,
 
 	memset(m, 0, sizeof(*m));
 	m->cfg = cfg;
-	m->tracer = (struct tracer){
+	m->obs.tracer = (struct tracer){
 		.format = cfg->trace_format,
 		.exits = cfg->trace_exits, .insns = cfg->trace_insns,
 	};
-	m->kvm.dev_fd = m->kvm.vm_fd = m->kvm.vcpu_fd = -1;
-	unclaimed_init(&m->unclaimed);
-	stats_init(&m->stats);
-	if (console_init(&m->console, 1, io->image_data ? -1 : 0) < 0 ||
-	    open_log(m, io) < 0) {
+	m->vm.kvm.dev_fd = m->vm.kvm.vm_fd = m->vm.kvm.vcpu_fd = -1;
+	unclaimed_init(&m->obs.unclaimed);
+	stats_init(&m->obs.stats);
+	coalesce_init(&m->fast.coalesce, &m->vm.kvm);
+	lazy_ram_init(&m->fast.ram, &m->vm.kvm, &m->vm.mem);
+	m->out.quiet = cfg->quiet;
+	if (output_open(&m->out, io->image_data ? -1 : 0, io->log, io->trace,
+			&m->obs.tracer.error) < 0) {
 		err_set(err, "out of memory for the console buffers");
 		goto fail;
 	}
-	narrate = io->narrate ? m->log : NULL;
-	m->console.max_out = cfg->max_output;
+	m->obs.tracer.out = m->out.trace;
+	narrate = io->narrate ? m->out.log : NULL;
+	m->out.console.max_out = cfg->max_output;
 	if (io->stdout_closed)          /* as a write to a closed pipe would */
-		m->console.out_error = EPIPE;
+		m->out.console.out_error = EPIPE;
 
 	/* Guest memory and its contents: pure, no KVM yet. */
-	if (memmap_init(&m->mem, cfg->mem_size, err) < 0 ||
-	    map_ram(&m->mem, err) < 0)
+	if (memmap_init(&m->vm.mem, cfg->mem_size, err) < 0 ||
+	    map_ram(&m->vm.mem, err) < 0)
 		goto fail;
 	if (io->image_data ?
-	    loader_flat_bytes(&m->mem, io->image_data, io->image_size, "(standard input)",
-			      cfg->load_addr, cfg->format, &m->image, err) < 0 :
-	    loader_flat(&m->mem, cfg->image, cfg->load_addr, cfg->format, &m->image,
+	    loader_flat_bytes(&m->vm.mem, io->image_data, io->image_size, "(standard input)",
+			      cfg->load_addr, cfg->format, &m->vm.image, err) < 0 :
+	    loader_flat(&m->vm.mem, cfg->image, cfg->load_addr, cfg->format, &m->vm.image,
 			err) < 0)
 		goto fail;
 	if (cfg->report) {
@@ -567,45 +452,45 @@ int machine_create(struct machine *m, const struct config *cfg,
 		uint8_t digest[32];
 
 		sha256_init(&h);
-		sha256_update(&h, memmap_gpa(&m->mem, m->image.addr, m->image.size),
-			      (size_t)m->image.size);
+		sha256_update(&h, memmap_gpa(&m->vm.mem, m->vm.image.addr, m->vm.image.size),
+			      (size_t)m->vm.image.size);
 		sha256_final(&h, digest);
-		sha256_hex(digest, m->image_sha256);
+		sha256_hex(digest, m->vm.image_sha256);
 	}
-	m->cpl = cfg->ring == RING_0 ? 0 : 3;
-	m->entry = (struct cpu_entry){
-		.rip = cfg->entry_set ? cfg->entry : m->image.entry,
+	m->vm.cpl = cfg->ring == RING_0 ? 0 : 3;
+	m->vm.entry = (struct cpu_entry){
+		.rip = cfg->entry_set ? cfg->entry : m->vm.image.entry,
 		.rsp = KVMRUN_STACK_TOP,
 		.rdi = KVMRUN_BOOTINFO_ADDR,
-		.cpl = m->cpl,
+		.cpl = m->vm.cpl,
 		.rflags = cfg->trace_insns ? X86_RFLAGS_TF : 0,
 		.sets = cfg->sets,
 		.nr_sets = cfg->nr_sets,
 	};
-	m->tracing_insns = cfg->trace_insns;
-	m->insn_rip = m->entry.rip;
-	m->insn_cpl = m->cpl;
-	m->insn_cs = m->cpl ? *gdt_user_code_segment() : *gdt_code_segment();
+	m->step.on = cfg->trace_insns;
+	m->step.rip = m->vm.entry.rip;
+	m->step.cpl = m->vm.cpl;
+	m->step.cs = m->vm.cpl ? *gdt_user_code_segment() : *gdt_code_segment();
 	if (check_dumps(m, err) < 0)
 		goto fail;
-	if (!memmap_is_ram(&m->mem, m->entry.rip, 1)) {
+	if (!memmap_is_ram(&m->vm.mem, m->vm.entry.rip, 1)) {
 		err_set(err, "entry address %#llx is outside guest RAM (RAM ends at %#llx)",
-			(unsigned long long)m->entry.rip,
-			(unsigned long long)memmap_ram_end(&m->mem));
+			(unsigned long long)m->vm.entry.rip,
+			(unsigned long long)memmap_ram_end(&m->vm.mem));
 		goto fail;
 	}
 	/* Ring 3 needs user-accessible pages; --ring 0 keeps them supervisor. */
-	if (pt_build(&m->mem, cfg->ring == RING_0 ? 0 : PTE_US, err) < 0 ||
-	    gdt_write(&m->mem, err) < 0 || sup_write(&m->mem, err) < 0 ||
+	if (pt_build(&m->vm.mem, cfg->ring == RING_0 ? 0 : PTE_US, err) < 0 ||
+	    gdt_write(&m->vm.mem, err) < 0 || sup_write(&m->vm.mem, err) < 0 ||
 	    write_bootinfo(m, err) < 0)
 		goto fail;
 
 	/* The VM: KVM, memory slots, the vCPU and its registers. */
-	m->kvm.explain = narrate;
-	if (kvm_open(&m->kvm, cfg->kvm_device, err) < 0 ||
+	m->vm.kvm.explain = narrate;
+	if (kvm_open(&m->vm.kvm, cfg->kvm_device, err) < 0 ||
 	    map_initial_ram(m, err) < 0 ||
-	    kvm_create_vcpu(&m->kvm, err) < 0 ||
-	    cpu_setup(&m->kvm, &m->entry, cfg->cpuid_cache, &m->cpu_info, err) < 0 ||
+	    kvm_create_vcpu(&m->vm.kvm, err) < 0 ||
+	    cpu_setup(&m->vm.kvm, &m->vm.entry, cfg->cpuid_cache, &m->vm.cpu_info, err) < 0 ||
 	    add_devices(m, err) < 0)
 		goto fail;
 
@@ -624,42 +509,24 @@ fail:
 
 void machine_destroy(struct machine *m)
 {
-	struct error ignored;
-
 	/* Unregistering the zones first makes the close much cheaper. */
-	while (m->coalesced_ports > 0)
-		kvm_uncoalesce_pio(&m->kvm, console_ports[--m->coalesced_ports], 1,
-				   &ignored);
-	m->ring = NULL;
+	coalesce_fini(&m->fast.coalesce);
 	/*
 	 * Guest RAM goes before the VM: KVM then destroys a VM whose memory
 	 * is already gone, which on kvm_pvm is 50-100 us faster than the
 	 * other way round (make bench, startup), as it is when a process
 	 * exits without closing anything.  No vCPU runs now.
 	 */
-	if (m->mem.host)
-		munmap(m->mem.host, m->mem.ram_size);
-	m->mem.host = NULL;
-	kvm_close(&m->kvm);
-	if (m->trace_file)
-		fclose(m->trace_file);
-	m->trace_file = NULL;
-	if (m->log) {
-		/* What is left for stderr (a setup that failed, said with -v):
-		 * a last push, never a wait. */
-		fflush(m->log);
-		(void)console_push(m->log_con);
-		fclose(m->log);
-	}
-	m->log = NULL;
-	console_fini(&m->tracecon);
-	console_fini(&m->errcon);
-	console_fini(&m->console);
+	if (m->vm.mem.host)
+		munmap(m->vm.mem.host, m->vm.mem.ram_size);
+	m->vm.mem.host = NULL;
+	kvm_close(&m->vm.kvm);
+	output_close(&m->out);
 }
 
 void machine_print_unclaimed(const struct machine *m, FILE *out)
 {
-	const struct unclaimed_log *log = &m->unclaimed;
+	const struct unclaimed_log *log = &m->obs.unclaimed;
 	unsigned i;
 
 	if (!log->total)
@@ -677,62 +544,4 @@ void machine_print_unclaimed(const struct machine *m, FILE *out)
 	if (log->other_accesses)
 		fprintf(out, "kvmrun:   %llu more to other addresses\n",
 			(unsigned long long)log->other_accesses);
-}
-
-bool machine_translate(const struct machine *m, const struct kvm_sregs *sregs,
-		       uint64_t va, uint64_t *pa)
-{
-	struct pt_walk w;
-
-	if (!(sregs->cr0 & X86_CR0_PG)) {
-		*pa = va;
-		return true;
-	}
-	if (pt_walk(&m->mem, sregs->cr3, va, &w) < 0 || !w.present)
-		return false;
-	*pa = w.pa;
-	return true;
-}
-
-void *machine_guest_ptr(const struct machine *m, const struct kvm_sregs *sregs,
-			uint64_t va, uint64_t len)
-{
-	uint64_t pa, last;
-
-	/* Both ends in RAM and contiguous: enough for the small, aligned
-	 * things kvmrun reads this way (frames, descriptors, flags). */
-	if (len == 0 || !machine_translate(m, sregs, va, &pa) ||
-	    !machine_translate(m, sregs, va + len - 1, &last) || last != pa + len - 1)
-		return NULL;
-	return memmap_gpa(&m->mem, pa, len);
-}
-
-unsigned machine_code_at(const struct machine *m, const struct kvm_sregs *sregs,
-			 uint64_t rip, uint8_t *buf, unsigned len)
-{
-	/* Outside 64-bit code, RIP is an offset into CS, which has a base
-	 * (SDM Vol. 3A, 3.4.3), and linear addresses are 32 bits. */
-	bool flat = (sregs->efer & X86_EFER_LMA) && sregs->cs.l;
-	uint64_t at = flat ? rip : (sregs->cs.base + rip) & 0xffffffff;
-	unsigned n;
-
-	for (n = 0; n < len; n++) {
-		const uint8_t *p = machine_guest_ptr(m, sregs, flat ? at + n :
-						     (at + n) & 0xffffffff, 1);
-
-		if (!p)
-			break;
-		buf[n] = *p;
-	}
-	return n;
-}
-
-int machine_map_all_ram(struct machine *m, struct error *err)
-{
-	unsigned i;
-
-	for (i = 0; i < m->mem.nr_chunks; i++)
-		if (map_chunk(m, i, err) < 0)
-			return -1;
-	return 0;
 }

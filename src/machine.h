@@ -21,6 +21,7 @@
 #include "dev/bulk_write.h"
 #include "dev/console.h"
 #include "dev/debugcon.h"
+#include "dev/output.h"
 #include "dev/exitdev.h"
 #include "dev/post.h"
 #include "dev/stop.h"
@@ -34,54 +35,59 @@
 #include "observe/trace.h"
 #include "observe/unclaimed.h"
 #include "ring3/supervisor.h"
-
-/* Lines kept for stderr until the guest's earlier output is out. */
-#define MACHINE_MAX_NOTES       4
+#include "speedups/coalesce.h"
+#include "speedups/lazy_ram.h"
 
 struct run_result;
 
+/*
+ * A machine is built from parts, each named for what it is; a module is
+ * handed the part it needs (a struct kvm, a memory map, a bus), not the
+ * whole machine.
+ */
 struct machine {
 	const struct config *cfg;
-	FILE *log;                      /* kvmrun's stderr lines, queued on log_con */
-	struct console *log_con;        /* &errcon, or &console when ... */
-	bool log_is_stdout;             /* ... stderr is where stdout goes (2>&1) */
-	struct console errcon;          /* stderr's queue, when it is apart */
-	struct console tracecon;        /* --trace-file's queue */
-	struct console *trace_con;      /* the trace's: &tracecon, log_con or NULL */
-	FILE *trace_file;               /* the trace's stream on tracecon */
-	struct kvm kvm;
-	struct memmap mem;
-	struct loaded_image image;
-	char image_sha256[65];          /* of the bytes loaded ("": not computed) */
-	struct cpu_entry entry;
-	struct cpu_setup_info cpu_info;
-	struct bus pio, mmio;
-	struct console console;
-	struct uart uart;
-	struct post_port post;
-	struct testdev testdev;
-	struct bulk_write bulk;
-	struct stop_request stop;
-	struct kvm_coalesced_mmio_ring *ring;   /* coalesced console writes */
-	uint32_t ring_max;
-	unsigned coalesced_ports;       /* zones registered */
-	bool coalesce_tried;
-	unsigned console_exits;         /* console byte writes that exited */
-	unsigned cpl;                   /* the guest's current ring */
-	unsigned chunks_mapped;         /* RAM chunks given to KVM so far */
-	bool all_ram_mapped;            /* after an emulation failure (run.c) */
-	/* What kvmrun has to say mid-run (unclaimed accesses), said once the
-	 * guest's output before it is on stdout (run.c). */
-	char notes[MACHINE_MAX_NOTES][320];
-	unsigned nr_notes;
-	struct stats stats;
-	struct tracer tracer;           /* out NULL: no tracing */
-	bool tracing_insns;             /* TF is set on the guest */
-	uint64_t insn_rip;              /* the instruction being stepped */
-	unsigned insn_cpl;
-	struct kvm_segment insn_cs;     /* its code segment: size and base */
-	struct unclaimed_log unclaimed;
-	struct run_result *result;      /* set while running */
+	/* The VM itself: KVM's handles, guest memory, what was loaded. */
+	struct machine_vm {
+		struct kvm kvm;
+		struct memmap mem;
+		struct loaded_image image;
+		char image_sha256[65];  /* of the bytes loaded ("": not computed) */
+		struct cpu_entry entry;
+		struct cpu_setup_info cpu_info;
+		unsigned cpl;           /* the guest's current ring */
+	} vm;
+	/* The buses and the devices on them. */
+	struct machine_devices {
+		struct bus pio, mmio;
+		struct uart uart;
+		struct post_port post;
+		struct testdev testdev;
+		struct bulk_write bulk;
+		struct stop_request stop;
+	} dev;
+	/* stdout, kvmrun's stderr and the trace, all queued (output.h). */
+	struct run_output out;
+	/* What kvmrun counts and records about the run. */
+	struct machine_observe {
+		struct stats stats;
+		struct tracer tracer;   /* out NULL: no tracing */
+		struct unclaimed_log unclaimed;
+		struct strict_hit strict;       /* --strict: the first unclaimed access */
+	} obs;
+	/* --trace insns: the guest is stepped with the trap flag (trap.c). */
+	struct machine_stepping {
+		bool on;                /* TF is set on the guest */
+		uint64_t rip;           /* the instruction being stepped */
+		unsigned cpl;
+		struct kvm_segment cs;  /* its code segment: size and base */
+		uint64_t insns;         /* instructions traced so far */
+	} step;
+	/* Optional ways to be fast: none changes what the guest sees. */
+	struct machine_speedups {
+		struct coalesce coalesce;       /* console writes without exits */
+		struct lazy_ram ram;            /* RAM given to KVM on first touch */
+	} fast;
 };
 
 /* Where a machine writes what it has to say; the front end decides. */
@@ -108,41 +114,5 @@ void machine_destroy(struct machine *m);
 
 /* Print the unclaimed-access summary, if any, to out. */
 void machine_print_unclaimed(const struct machine *m, FILE *out);
-
-/*
- * The guest-physical address of linear address va under the guest's
- * paging (sregs: its CR0 and CR3); false if va is not mapped.
- */
-bool machine_translate(const struct machine *m, const struct kvm_sregs *sregs,
-		       uint64_t va, uint64_t *pa);
-
-/* A host pointer to len bytes at linear va, or NULL (not mapped, not RAM). */
-void *machine_guest_ptr(const struct machine *m, const struct kvm_sregs *sregs,
-			uint64_t va, uint64_t len);
-
-/* Give KVM every RAM chunk it does not have yet. */
-int machine_map_all_ram(struct machine *m, struct error *err);
-
-/*
- * Read up to len instruction bytes at the guest's RIP in code segment
- * sregs->cs (its base counts outside 64-bit code), through its page
- * tables.  Returns the number of bytes read (0 if RIP is not in RAM).
- */
-unsigned machine_code_at(const struct machine *m, const struct kvm_sregs *sregs,
-			 uint64_t rip, uint8_t *buf, unsigned len);
-
-/*
- * Make sure KVM has the RAM chunks covering [gpa, gpa+len) as memory
- * slots (they are registered lazily: see memmap.h).
- */
-int machine_map_ram(struct machine *m, uint64_t gpa, uint64_t len,
-		    struct error *err);
-
-/* Console byte writes that exit before coalescing starts (machine.c). */
-#define MACHINE_COALESCE_AFTER  256
-
-/* A byte write to a console port exited: count it, coalesce after enough. */
-void machine_console_exit(struct machine *m);
-bool machine_is_console_port(uint64_t port);
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "imagefmt.h"
 #include "kvmrun/abi.h"
 #include "loader.h"
@@ -223,7 +224,7 @@ static int read_stdin_image(const struct config *cfg, struct outputs *o)
 	}
 	o->image = p;
 	o->image_map = max + 1;
-	run_signals(&set);
+	clock_run_signals(&set);
 	for (;;) {
 		struct pollfd pfd = { .fd = 0, .events = POLLIN };
 		size_t room = o->image_map - o->image_size;
@@ -293,7 +294,7 @@ static char *describe_outcome(const struct machine *m, const struct run_result *
 static void let_signals_in(sigset_t *set)
 {
 	signal(SIGALRM, SIG_IGN);
-	run_signals(set);
+	clock_run_signals(set);
 	sigdelset(set, SIGALRM);
 	/* Past a file size limit a write then fails (EFBIG) and is said;
 	 * SIGXFSZ let in would end kvmrun without a word. */
@@ -371,7 +372,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* Signals that end the run wait, blocked, until KVM_RUN lets them in
 	 * (or kvmrun looks for them while it waits for something). */
-	run_signals(&set);
+	clock_run_signals(&set);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
 		perror("kvmrun: sigprocmask");
 		return KVMRUN_STATUS_HOST;
@@ -407,14 +408,14 @@ int main(int argc, char **argv)
 	};
 	if (machine_create(m, &cfg, &io, &err) < 0) {
 		/* The image's digest, if it got as far as being loaded. */
-		image.size = m->image.size;
-		memcpy(image.sha256, m->image_sha256, sizeof(image.sha256));
+		image.size = m->vm.image.size;
+		memcpy(image.sha256, m->vm.image_sha256, sizeof(image.sha256));
 		free(m);
 		return setup_failed(&cfg, &out, &image, t_start, err.msg,
 				    KVMRUN_STATUS_HOST);
 	}
-	image.size = m->image.size;
-	memcpy(image.sha256, m->image_sha256, sizeof(image.sha256));
+	image.size = m->vm.image.size;
+	memcpy(image.sha256, m->vm.image_sha256, sizeof(image.sha256));
 	/* The image is loaded: the files kvmrun writes may be emptied now. */
 	truncate_output(&out.report);
 	truncate_output(&out.trace);
@@ -428,12 +429,12 @@ int main(int argc, char **argv)
 
 	/* Dumps first: if one fails, the report must say so too.  Hex dumps,
 	 * like every line from here on, go out on the machine's queue for
-	 * stderr (m->log), which never blocks kvmrun. */
+	 * stderr (m->out.log), which never blocks kvmrun. */
 	for (i = 0; i < cfg.nr_dumps; i++) {
 		truncate_output(&out.dumps[i]);
 		dump_files[i] = out.dumps[i].f;
 	}
-	if (outcome_dump_mem(m->log, m, dump_files, &err) < 0) {
+	if (outcome_dump_mem(m->out.log, m, dump_files, &err) < 0) {
 		res.host_error = err;
 		res.end = RUN_END_HOST_ERROR;
 		res.status = KVMRUN_STATUS_HOST;
@@ -443,18 +444,18 @@ int main(int argc, char **argv)
 	/* A trace that failed, or was left unwritten, when the guest ended
 	 * by itself is kvmrun's failure; after a limit or a signal, a loss
 	 * to say. */
-	if ((m->tracer.error || res.trace_unwritten) && res.end != RUN_END_HOST_ERROR) {
+	if ((m->obs.tracer.error || res.trace_unwritten) && res.end != RUN_END_HOST_ERROR) {
 		char why[200];
 
-		if (m->tracer.error)
+		if (m->obs.tracer.error)
 			snprintf(why, sizeof(why), "cannot write the trace: %s",
-				 strerror(m->tracer.error));
+				 strerror(m->obs.tracer.error));
 		else
 			snprintf(why, sizeof(why), "%llu bytes of the trace were not "
 				 "written (it stayed blocked)",
 				 (unsigned long long)res.trace_unwritten);
 		if (res.end == RUN_END_TIMEOUT || res.end == RUN_END_SIGNAL) {
-			fprintf(m->log, "kvmrun: --trace-file %s: %s\n",
+			fprintf(m->out.log, "kvmrun: --trace-file %s: %s\n",
 				cfg.trace_file ? cfg.trace_file : "(stderr)", why);
 		} else {
 			err_set(&res.host_error, "--trace-file %s: %s",
@@ -463,13 +464,13 @@ int main(int argc, char **argv)
 			res.status = KVMRUN_STATUS_HOST;
 		}
 	}
-	out.trace.reported = m->tracer.error != 0 || res.trace_unwritten;
+	out.trace.reported = m->obs.tracer.error != 0 || res.trace_unwritten;
 	status = res.status;
 	/* The report quotes the ending's line: capture it then. */
 	text = describe_outcome(m, &res);
 	if (text && *text) {
-		run_start_log_line(m);
-		fputs(text, m->log);
+		output_start_log_line(&m->out);
+		fputs(text, m->out.log);
 		/* The ending's own line: there is none for a clean hlt or exit
 		 * device unless -v explains it. */
 		if ((res.end != RUN_END_HLT && res.end != RUN_END_EXIT_DEVICE) || cfg.verbose)
@@ -481,17 +482,18 @@ int main(int argc, char **argv)
 			.total_us = now_us() - t_start,
 		};
 		if (out.report.f == stderr)
-			run_flush_log(m, &res);     /* room for it in the queue */
-		if (report_write(out.report.f == stderr ? m->log : out.report.f, &cfg, m,
+			/* room for it in the queue */
+			output_flush_log(&m->out, res.drain_wait_s, res.drain_signal != 0);
+		if (report_write(out.report.f == stderr ? m->out.log : out.report.f, &cfg, m,
 				 &image, &res, status, &times,
 				 first_line && *first_line ? first_line : NULL) < 0) {
-			fprintf(m->log, "kvmrun: --report: cannot write %s: %s\n",
+			fprintf(m->out.log, "kvmrun: --report: cannot write %s: %s\n",
 				cfg.report, strerror(errno ? errno : EIO));
 			out.report.reported = true;
 			status = KVMRUN_STATUS_HOST;
 		}
 	}
-	run_flush_log(m, &res);
+	output_flush_log(&m->out, res.drain_wait_s, res.drain_signal != 0);
 	free(first_line);
 	free(text);
 	machine_destroy(m);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "kvmrun/abi.h"
 
 #define GIB (1ULL << 30)
@@ -143,4 +144,52 @@ void pt_format_flags(uint64_t entry, char *buf, unsigned size)
 			return;
 		n += (unsigned)r;
 	}
+}
+
+bool pt_translate(const struct memmap *mm, const struct kvm_sregs *sregs,
+		       uint64_t va, uint64_t *pa)
+{
+	struct pt_walk w;
+
+	if (!(sregs->cr0 & X86_CR0_PG)) {
+		*pa = va;
+		return true;
+	}
+	if (pt_walk(mm, sregs->cr3, va, &w) < 0 || !w.present)
+		return false;
+	*pa = w.pa;
+	return true;
+}
+
+void *pt_guest_ptr(const struct memmap *mm, const struct kvm_sregs *sregs,
+			uint64_t va, uint64_t len)
+{
+	uint64_t pa, last;
+
+	/* Both ends in RAM and contiguous: enough for the small, aligned
+	 * things kvmrun reads this way (frames, descriptors, flags). */
+	if (len == 0 || !pt_translate(mm, sregs, va, &pa) ||
+	    !pt_translate(mm, sregs, va + len - 1, &last) || last != pa + len - 1)
+		return NULL;
+	return memmap_gpa(mm, pa, len);
+}
+
+unsigned pt_code_at(const struct memmap *mm, const struct kvm_sregs *sregs,
+			 uint64_t rip, uint8_t *buf, unsigned len)
+{
+	/* Outside 64-bit code, RIP is an offset into CS, which has a base
+	 * (SDM Vol. 3A, 3.4.3), and linear addresses are 32 bits. */
+	bool flat = (sregs->efer & X86_EFER_LMA) && sregs->cs.l;
+	uint64_t at = flat ? rip : (sregs->cs.base + rip) & 0xffffffff;
+	unsigned n;
+
+	for (n = 0; n < len; n++) {
+		const uint8_t *p = pt_guest_ptr(mm, sregs, flat ? at + n :
+						     (at + n) & 0xffffffff, 1);
+
+		if (!p)
+			break;
+		buf[n] = *p;
+	}
+	return n;
 }

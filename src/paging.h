@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/kvm.h>
 
 #include "error.h"
 #include "memmap.h"
@@ -65,5 +66,24 @@ const char *pt_level_name(enum pt_level level);
 
 /* Format the flag bits of an entry ("P RW US PS"), for -v and tests. */
 void pt_format_flags(uint64_t entry, char *buf, unsigned size);
+
+/*
+ * The guest-physical address of linear address va under the guest's
+ * paging (sregs: its CR0 and CR3); false if va is not mapped.
+ */
+bool pt_translate(const struct memmap *mm, const struct kvm_sregs *sregs,
+		  uint64_t va, uint64_t *pa);
+
+/* A host pointer to len bytes at linear va, or NULL (not mapped, not RAM). */
+void *pt_guest_ptr(const struct memmap *mm, const struct kvm_sregs *sregs,
+		   uint64_t va, uint64_t len);
+
+/*
+ * Read up to len instruction bytes at the guest's RIP in code segment
+ * sregs->cs (its base counts outside 64-bit code), through its page
+ * tables.  Returns the number of bytes read (0 if RIP is not in RAM).
+ */
+unsigned pt_code_at(const struct memmap *mm, const struct kvm_sregs *sregs,
+		    uint64_t rip, uint8_t *buf, unsigned len);
 
 #endif

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "kvmrun/abi.h"
+#include "paging.h"
 
 static const char *internal_error_name(uint32_t suberror)
 {
@@ -27,7 +28,7 @@ static void print_code(FILE *out, const struct machine *m,
 		       const struct run_result *res)
 {
 	uint8_t code[16];
-	unsigned n = machine_code_at(m, &res->sregs, res->regs.rip, code, sizeof(code));
+	unsigned n = pt_code_at(&m->vm.mem, &res->sregs, res->regs.rip, code, sizeof(code));
 	unsigned i;
 
 	if (n == 0) {
@@ -226,19 +227,19 @@ void outcome_print(FILE *out, const struct machine *m,
 			res->host_error.msg, rip);
 		break;
 	case RUN_END_STRICT:
-		if (res->strict_write)
+		if (res->strict.write)
 			fprintf(out, "kvmrun: --strict: unclaimed %s write to %#llx "
 				"(%u byte%s, value %#llx) at rip %#llx\n",
-				io_space_name(res->strict_space),
-				(unsigned long long)res->strict_addr, res->strict_size,
-				res->strict_size == 1 ? "" : "s",
-				(unsigned long long)res->strict_value, rip);
+				io_space_name(res->strict.space),
+				(unsigned long long)res->strict.addr, res->strict.size,
+				res->strict.size == 1 ? "" : "s",
+				(unsigned long long)res->strict.value, rip);
 		else
 			fprintf(out, "kvmrun: --strict: unclaimed %s read from %#llx "
 				"(%u byte%s) at rip %#llx\n",
-				io_space_name(res->strict_space),
-				(unsigned long long)res->strict_addr, res->strict_size,
-				res->strict_size == 1 ? "" : "s", rip);
+				io_space_name(res->strict.space),
+				(unsigned long long)res->strict.addr, res->strict.size,
+				res->strict.size == 1 ? "" : "s", rip);
 		break;
 	case RUN_END_SHUTDOWN:
 		print_crash(out, m, res, "triple fault: the CPU hit an exception "
@@ -251,7 +252,7 @@ void outcome_print(FILE *out, const struct machine *m,
 		if (res->suberror == KVM_INTERNAL_ERROR_EMULATION && res->have_regs) {
 			uint8_t byte;
 
-			if (machine_code_at(m, &res->sregs, res->regs.rip, &byte, 1) == 0)
+			if (pt_code_at(&m->vm.mem, &res->sregs, res->regs.rip, &byte, 1) == 0)
 				fprintf(out, "kvmrun: note: the guest is executing at an "
 					"address that is not RAM\n");
 			else if (res->sregs.cs.dpl == 0 &&
@@ -343,7 +344,7 @@ int outcome_dump_mem(FILE *out, const struct machine *m, FILE *const *files,
 
 	for (i = 0; i < m->cfg->nr_dumps; i++) {
 		const struct mem_dump *d = &m->cfg->dumps[i];
-		const uint8_t *p = memmap_gpa(&m->mem, d->addr, d->len);
+		const uint8_t *p = memmap_gpa(&m->vm.mem, d->addr, d->len);
 
 		if (!p)         /* checked before the run; RAM cannot shrink */
 			return err_set(err, "--dump-mem %s: not inside guest RAM", d->arg);

@@ -11,6 +11,7 @@
 #include "observe/json.h"
 #include "observe/outcome.h"
 #include "observe/sha256.h"
+#include "paging.h"
 
 #define REPORT_TOP      8       /* busiest ports and MMIO addresses listed */
 
@@ -42,7 +43,7 @@ static void write_options(struct json *j, const struct config *cfg,
 	json_u64(j, "mem", cfg->mem_size);
 	json_hex(j, "load", cfg->load_addr);
 	if (m)
-		json_hex(j, "entry", m->entry.rip);
+		json_hex(j, "entry", m->vm.entry.rip);
 	else if (cfg->entry_set)
 		json_hex(j, "entry", cfg->entry);
 	else
@@ -99,7 +100,7 @@ static void write_exception(struct json *j, const struct machine *m,
 		json_null(j, "cr2");
 	json_hex(j, "rip", f->rip);
 	json_u64(j, "ring", f->cs & 3);
-	n = machine_code_at(m, &res->sregs, f->rip, code, sizeof(code));
+	n = pt_code_at(&m->vm.mem, &res->sregs, f->rip, code, sizeof(code));
 	{
 		char hex[2 * sizeof(code) + 1];
 
@@ -123,7 +124,7 @@ static void write_end(struct json *j, const struct machine *m,
 	char name[16];
 
 	json_object_begin(j, "end");
-	json_string(j, "reason", res ? run_end_name(res->end) :
+	json_string(j, "reason", res ? ending_name(res->end) :
 		    signo ? "signal" : "setup_failed");
 	json_i64(j, "status", status);
 	json_string(j, "message", message);
@@ -239,9 +240,9 @@ static void write_activity(struct json *j, const struct machine *m,
 	json_object_end(j);
 
 	json_object_begin(j, "cpuid");
-	json_u64(j, "offered", m->cpu_info.cpuid_offered);
-	json_u64(j, "leaves", m->cpu_info.cpuid_entries);
-	json_string(j, "source", m->cpu_info.cpuid_source == CPUID_FROM_CACHE ?
+	json_u64(j, "offered", m->vm.cpu_info.cpuid_offered);
+	json_u64(j, "leaves", m->vm.cpu_info.cpuid_entries);
+	json_string(j, "source", m->vm.cpu_info.cpuid_source == CPUID_FROM_CACHE ?
 		    "cache" : "kvm");
 	json_object_end(j);
 
@@ -249,19 +250,19 @@ static void write_activity(struct json *j, const struct machine *m,
 	json_u64(j, "total", res->exits);
 	json_object_begin(j, "by_kind");
 	for (unsigned k = 0; k < EXIT_KINDS; k++)
-		json_u64(j, exit_kind_name((enum exit_kind)k), m->stats.exits[k]);
+		json_u64(j, exit_kind_name((enum exit_kind)k), m->obs.stats.exits[k]);
 	json_object_end(j);
 	json_object_end(j);
-	write_top(j, "top_ports", &m->stats, IO_SPACE_PORT);
-	write_top(j, "top_mmio", &m->stats, IO_SPACE_MMIO);
+	write_top(j, "top_ports", &m->obs.stats, IO_SPACE_PORT);
+	write_top(j, "top_mmio", &m->obs.stats, IO_SPACE_MMIO);
 	json_object_begin(j, "unclaimed");
-	json_u64(j, "accesses", m->unclaimed.total);
-	json_u64(j, "addresses", m->unclaimed.nr);
+	json_u64(j, "accesses", m->obs.unclaimed.total);
+	json_u64(j, "addresses", m->obs.unclaimed.nr);
 	json_object_end(j);
 	json_object_begin(j, "output");
-	json_u64(j, "bytes", m->console.queued);
-	json_u64(j, "stdin_bytes_read", m->console.bytes_in);
-	json_u64(j, "bulk_writes", m->bulk.calls);
+	json_u64(j, "bytes", m->out.console.queued);
+	json_u64(j, "stdin_bytes_read", m->out.console.bytes_in);
+	json_u64(j, "bulk_writes", m->dev.bulk.calls);
 	/* Bytes the guest wrote that stdout never took (README: Endings and output). */
 	json_u64(j, "unwritten", res->output_unwritten);
 	json_u64(j, "drain_wait_s", res->drain_wait_s);

@@ -39,4 +39,13 @@ bool unclaimed_record(struct unclaimed_log *log, enum io_space space,
 
 const char *io_space_name(enum io_space space);
 
+/* --strict: the first unclaimed access, which ends the run. */
+struct strict_hit {
+	unsigned size;                  /* 0: none yet */
+	enum io_space space;
+	uint64_t addr;
+	bool write;
+	uint64_t value;
+};
+
 #endif

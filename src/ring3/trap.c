@@ -32,7 +32,7 @@ static struct kvm_segment segment_of(const struct machine *m,
 				     const struct kvm_sregs *sregs, uint64_t sel)
 {
 	uint64_t off = sel & 0xfff8, lo, hi = 0;
-	const uint8_t *p = machine_guest_ptr(m, sregs, sregs->gdt.base + off, 16);
+	const uint8_t *p = pt_guest_ptr(&m->vm.mem, sregs, sregs->gdt.base + off, 16);
 	struct kvm_segment seg = { .selector = (uint16_t)sel, .unusable = 1 };
 
 	/* TI set: the LDT, which kvmrun does not read. */
@@ -76,7 +76,7 @@ static bool ring0_segments(const struct machine *m, const struct exc_frame *f,
 {
 	struct kvm_segment cs = segment_of(m, sregs, f->cs), ss = segment_of(m, sregs, f->ss);
 	size_t gdt_len = (size_t)sregs->gdt.limit + 1;
-	const uint8_t *gdt = machine_guest_ptr(m, sregs, sregs->gdt.base, gdt_len);
+	const uint8_t *gdt = pt_guest_ptr(&m->vm.mem, sregs, sregs->gdt.base, gdt_len);
 	uint16_t cs0, ss0;
 
 	if (cs.unusable || !gdt) {
@@ -138,12 +138,12 @@ static int move_to_ring0(struct machine *m, struct run_result *res,
 	/* IF is virtual at CPL3 and the guest could not have set it: cli
 	 * and sti trap.  Keep the contract's RFLAGS. */
 	regs->rflags = f->rflags & ~X86_RFLAGS_IF;
-	if (kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SREGS, &moved, err) < 0 ||
-	    kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
+	if (kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_SREGS, &moved, err) < 0 ||
+	    kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
 		return -1;
-	m->cpl = 0;
-	m->insn_cpl = 0;
-	m->insn_cs = moved.cs;
+	m->vm.cpl = 0;
+	m->step.cpl = 0;
+	m->step.cs = moved.cs;
 	res->switched = true;
 	res->switch_rip = f->rip;
 	res->switch_insn = insn;
@@ -194,7 +194,7 @@ static struct kvm_sregs stepped_sregs(const struct machine *m,
 {
 	struct kvm_sregs at = *sregs;
 
-	at.cs = m->insn_cs;
+	at.cs = m->step.cs;
 	return at;
 }
 
@@ -208,17 +208,17 @@ static void trace_stepped(struct machine *m, const struct kvm_sregs *sregs)
 {
 	struct kvm_sregs at = stepped_sregs(m, sregs);
 	uint8_t code[15];
-	unsigned n = machine_code_at(m, &at, m->insn_rip, code, sizeof(code));
+	unsigned n = pt_code_at(&m->vm.mem, &at, m->step.rip, code, sizeof(code));
 	unsigned len = insn_length(code, n, code_bits(&at));
 
-	trace_insn(&m->tracer, m->insn_rip, m->insn_cpl, code, len ? len : n, len != 0);
-	m->result->insns++;
+	trace_insn(&m->obs.tracer, m->step.rip, m->step.cpl, code, len ? len : n, len != 0);
+	m->step.insns++;
 }
 
 /* The run ends at the instruction being stepped: log it too. */
 static void trace_last(struct machine *m, const struct kvm_sregs *sregs)
 {
-	if (m->tracing_insns)
+	if (m->step.on)
 		trace_stepped(m, sregs);
 }
 
@@ -226,7 +226,7 @@ static void trace_last(struct machine *m, const struct kvm_sregs *sregs)
 static void patch_tf(struct machine *m, const struct kvm_sregs *sregs,
 		     uint64_t gva, bool set)
 {
-	uint64_t *p = gva % 8 ? NULL : machine_guest_ptr(m, sregs, gva, 8);
+	uint64_t *p = gva % 8 ? NULL : pt_guest_ptr(&m->vm.mem, sregs, gva, 8);
 
 	if (p)
 		*p = set ? *p | X86_RFLAGS_TF : *p & ~X86_RFLAGS_TF;
@@ -244,12 +244,12 @@ void trap_io_step(struct machine *m)
 	struct kvm_sregs sregs;
 	struct error err;
 
-	if (!m->tracing_insns || cpu_get(&m->kvm, &regs, &sregs, &err) < 0 ||
-	    regs.rip == m->insn_rip)
+	if (!m->step.on || cpu_get(&m->vm.kvm, &regs, &sregs, &err) < 0 ||
+	    regs.rip == m->step.rip)
 		return;
 	trace_stepped(m, &sregs);
-	m->insn_rip = regs.rip;
-	m->insn_cs = sregs.cs;
+	m->step.rip = regs.rip;
+	m->step.cs = sregs.cs;
 }
 
 static int step(struct machine *m, struct run_result *res,
@@ -261,11 +261,11 @@ static int step(struct machine *m, struct run_result *res,
 	uint8_t code[16];
 	unsigned n;
 
-	n = machine_code_at(m, &at, m->insn_rip, code, sizeof(code));
+	n = pt_code_at(&m->vm.mem, &at, m->step.rip, code, sizeof(code));
 	insn_classify(code, n, code_bits(&at), &done);
 	/* f->rip == insn_rip: the trap of an instruction trap_io_step has
 	 * already logged (where the trap was not lost after all). */
-	if (f->rip != m->insn_rip)
+	if (f->rip != m->step.rip)
 		trace_stepped(m, sregs);
 	if (!done.two_byte && done.opcode == 0x9c && done.len)
 		patch_tf(m, sregs, f->rsp, false);      /* pushf: hide TF */
@@ -278,7 +278,7 @@ static int step(struct machine *m, struct run_result *res,
 	if (sregs->ss.unusable)         /* a null SS at CPL0 in 64-bit mode */
 		sregs->ss.dpl = sregs->cs.dpl;
 
-	if (m->cfg->max_insns && res->insns >= m->cfg->max_insns) {
+	if (m->cfg->max_insns && m->step.insns >= m->cfg->max_insns) {
 		res->end = RUN_END_MAX_INSNS;
 		res->status = KVMRUN_STATUS_TIMEOUT;
 		res->have_regs = true;
@@ -288,24 +288,24 @@ static int step(struct machine *m, struct run_result *res,
 		return 1;
 	}
 
-	n = machine_code_at(m, sregs, f->rip, code, sizeof(code));
+	n = pt_code_at(&m->vm.mem, sregs, f->rip, code, sizeof(code));
 	insn_classify(code, n, code_bits(sregs), &next);
 	if (next.cls == INSN_PRIVILEGED && strcmp(next.name, "lidt") == 0) {
 		/* lidt: from now on #DB would go to the guest's own IDT. */
-		trace_note(&m->tracer, "instruction trace stops: the guest loads "
+		trace_note(&m->obs.tracer, "instruction trace stops: the guest loads "
 			   "its own IDT, which would receive the trace traps");
-		m->tracing_insns = false;
+		m->step.on = false;
 		regs->rflags &= ~X86_RFLAGS_TF;
 	} else if (!next.two_byte && next.opcode == 0x9d && next.len) {
 		patch_tf(m, sregs, f->rsp, true);       /* popf keeps TF */
 	} else if (!next.two_byte && next.opcode == 0xcf) {
 		patch_tf(m, sregs, f->rsp + 16, true);  /* iretq's RFLAGS */
 	}
-	m->insn_rip = f->rip;
-	m->insn_cpl = f->cs & 3;
-	m->insn_cs = sregs->cs;
-	if (kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_SREGS, sregs, err) < 0 ||
-	    kvm_ioctl(m->kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
+	m->step.rip = f->rip;
+	m->step.cpl = f->cs & 3;
+	m->step.cs = sregs->cs;
+	if (kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_SREGS, sregs, err) < 0 ||
+	    kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
 		return -1;
 	return 0;
 }
@@ -317,9 +317,9 @@ static int read_frame(const struct machine *m, const struct kvm_sregs *sregs,
 {
 	uint64_t pa;
 
-	if (!machine_translate(m, sregs, rsp, &pa))
+	if (!pt_translate(&m->vm.mem, sregs, rsp, &pa))
 		return -1;
-	return sup_read_frame(&m->mem, pa, vector, f);
+	return sup_read_frame(&m->vm.mem, pa, vector, f);
 }
 
 /*
@@ -335,55 +335,56 @@ static bool came_from_gate(unsigned vector, const struct kvm_regs *regs)
 	return regs->rsp == KVMRUN_SUPER_STACK_TOP - frame;
 }
 
-int trap_hlt(struct machine *m, struct run_result *res, struct error *err)
+bool trap_in_stub(const struct machine *m, const struct kvm_regs *regs,
+		  const struct kvm_sregs *sregs, struct exc_frame *f)
 {
-	struct kvm_regs regs;
-	struct kvm_sregs sregs;
-	struct insn_info insn;
-	struct exc_frame f;
-	uint8_t code[16];
-	unsigned vector, n;
+	unsigned vector;
 
-	if (cpu_get(&m->kvm, &regs, &sregs, err) < 0)
-		return -1;
 	/* Not a stub, or a frame that is not in RAM (the guest jumped into a
 	 * stub itself): the guest's own hlt. */
-	if (!sup_vector_at(regs.rip, &vector) || sregs.idt.base != KVMRUN_IDT_ADDR ||
-	    !came_from_gate(vector, &regs) ||
-	    read_frame(m, &sregs, regs.rsp, vector, &f) < 0) {
-		trace_last(m, &sregs);
-		res->end = RUN_END_HLT;
-		res->status = 0;
-		res->have_regs = true;
-		res->regs = regs;
-		res->sregs = sregs;
-		return 1;
-	}
-	if (vector == EXC_DB && m->tracing_insns)
-		return step(m, res, &f, &regs, &sregs, err);
-	if (vector == EXC_GP && (f.cs & 3) == 3) {
-		struct kvm_sregs at = sregs;
+	return sup_vector_at(regs->rip, &vector) && sregs->idt.base == KVMRUN_IDT_ADDR &&
+	       came_from_gate(vector, regs) &&
+	       read_frame(m, sregs, regs->rsp, vector, f) == 0;
+}
 
-		at.cs = segment_of(m, &sregs, f.cs);
-		n = machine_code_at(m, &at, f.rip, code, sizeof(code));
+void trap_halted(struct machine *m, const struct kvm_sregs *sregs)
+{
+	trace_last(m, sregs);
+}
+
+int trap_stub(struct machine *m, struct run_result *res, const struct exc_frame *frame,
+	      struct kvm_regs *regs, struct kvm_sregs *sregs, struct error *err)
+{
+	struct exc_frame f = *frame;
+	struct insn_info insn;
+	uint8_t code[16];
+	unsigned vector = f.vector, n;
+
+	if (vector == EXC_DB && m->step.on)
+		return step(m, res, &f, regs, sregs, err);
+	if (vector == EXC_GP && (f.cs & 3) == 3) {
+		struct kvm_sregs at = *sregs;
+
+		at.cs = segment_of(m, sregs, f.cs);
+		n = pt_code_at(&m->vm.mem, &at, f.rip, code, sizeof(code));
 		insn_classify(code, n, code_bits(&at), &insn);
 		if (insn.cls == INSN_HLT) {
-			trace_last(m, &sregs);
-			end_at_fault(m, res, RUN_END_HLT, 0, &f, &regs, &sregs);
+			trace_last(m, sregs);
+			end_at_fault(m, res, RUN_END_HLT, 0, &f, regs, sregs);
 			res->regs.rip = f.rip + insn.len;       /* as after a hlt */
 			res->regs.rflags &= ~X86_RFLAGS_RF;     /* set by the fault */
 			return 1;
 		}
 		/* --ring 0: the guest went to ring 3 itself; its #GP is its own. */
-		if (m->cfg->ring == RING_AUTO && needs_ring0(m, &sregs, &insn, f.error_code))
-			return move_to_ring0(m, res, &f, insn.name, &regs, &sregs, err);
-		if (m->cfg->ring == RING_3 && needs_ring0(m, &sregs, &insn, f.error_code)) {
+		if (m->cfg->ring == RING_AUTO && needs_ring0(m, sregs, &insn, f.error_code))
+			return move_to_ring0(m, res, &f, insn.name, regs, sregs, err);
+		if (m->cfg->ring == RING_3 && needs_ring0(m, sregs, &insn, f.error_code)) {
 			res->insn = insn.name;
 			return end_at_fault(m, res, RUN_END_PRIVILEGED, KVMRUN_STATUS_CRASH,
-					    &f, &regs, &sregs);
+					    &f, regs, sregs);
 		}
 	}
-	trace_last(m, &sregs);
+	trace_last(m, sregs);
 	return end_at_fault(m, res, RUN_END_EXCEPTION, KVMRUN_STATUS_CRASH, &f,
-			    &regs, &sregs);
+			    regs, sregs);
 }

@@ -7,17 +7,32 @@
 #ifndef KVMRUN_RING3_TRAP_H
 #define KVMRUN_RING3_TRAP_H
 
+#include <stdbool.h>
+#include <linux/kvm.h>
+
 #include "error.h"
 #include "machine.h"
 #include "run.h"
 
 /*
- * KVM_EXIT_HLT: a guest hlt, or an exception stopped in a supervisor stub
- * (supervisor.h).  Ends the run (returns 1) or, for --ring auto, moves the
- * guest to ring 0 at the instruction that needs it and goes on (0).
- * Returns -1 if a register ioctl fails (err says which).
+ * A KVM_EXIT_HLT: is RIP in one of the supervisor's stubs, reached through
+ * its IDT gate with a frame in RAM?  Then f is the exception frame.
+ * Otherwise the guest halted by itself.
  */
-int trap_hlt(struct machine *m, struct run_result *res, struct error *err);
+bool trap_in_stub(const struct machine *m, const struct kvm_regs *regs,
+		  const struct kvm_sregs *sregs, struct exc_frame *f);
+
+/* The guest halted by itself: --trace insns logs the last instruction. */
+void trap_halted(struct machine *m, const struct kvm_sregs *sregs);
+
+/*
+ * An exception arrived in a stub (f): end the run with it, or, for --ring
+ * auto, move the guest to ring 0 at the instruction that needs it and go
+ * on (returns 0); a single step (--trace insns) goes on too.  Returns 1
+ * when the run has ended, -1 if a register ioctl fails (err says which).
+ */
+int trap_stub(struct machine *m, struct run_result *res, const struct exc_frame *f,
+	      struct kvm_regs *regs, struct kvm_sregs *sregs, struct error *err);
 
 /* --trace insns: a port-I/O or MMIO exit happened (see trap.c). */
 void trap_io_step(struct machine *m);
