@@ -2,7 +2,8 @@
 #
 #   make            build ./kvmrun and the example guests
 #   make run        build, then run the hello guest
-#   make check      build, then run all tests (SANITIZE=1: under ASan+UBSan)
+#   make check      build, then run all tests (SANITIZE=1: under ASan+UBSan;
+#                   TESTS="traces report": only those sections of tests/sections/)
 #   make install    kvmrun, abi.h and the man page under PREFIX (/usr/local),
 #                   staged under DESTDIR if set; make uninstall removes them
 #   make clean
@@ -124,7 +125,7 @@ clang:
 
 check: all $(UNIT_BIN) $(JSONLINT) $(CACHETOOL) fixtures $(MANPAGE)
 	KVMRUN=$(KVMRUN) UNIT_TESTS=$(UNIT_BIN) JSONLINT=$(JSONLINT) CACHETOOL=$(CACHETOOL) \
-		SANITIZED=$(if $(filter 1,$(SANITIZE)),1,0) tests/run-tests.sh
+		SANITIZED=$(if $(filter 1,$(SANITIZE)),1,0) tests/run-tests.sh $(TESTS)
 
 # ---- benchmarks (make bench): bench/README in bench/RESULTS.md ----------
 BB := build/bench
