@@ -29,7 +29,8 @@ FUZZ_CFLAGS    := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 
 # The src/ modules each harness links (compiled with the same flags).
 FUZZ_SRCS_parse    := parse
-FUZZ_SRCS_cli      := cli parse memmap error
+FUZZ_SRCS_cli      := cli parse memmap error cpu kvm gdt ring3/supervisor \
+                      speedups/cpuid_cache
 FUZZ_SRCS_loader   := loader imagefmt memmap error
 FUZZ_SRCS_devices  := bus dev/console observe/unclaimed memmap error dev/uart \
                       dev/debugcon dev/exitdev dev/stop dev/post dev/bulk_write \

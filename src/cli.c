@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "kvmrun/abi.h"
 #include "memmap.h"
 #include "parse.h"
@@ -28,11 +29,6 @@ enum {
 	OPT_MAX_OUTPUT,
 	OPT_NO_CPUID_CACHE,
 	OPT_FORMAT,
-};
-
-const char *const cli_reg_names[16] = {
-	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
 };
 
 void cli_usage(FILE *out)
@@ -171,8 +167,8 @@ static int reg_index(const char *name, size_t len)
 	unsigned i;
 	size_t k;
 
-	for (i = 0; i < 16; i++) {
-		const char *want = cli_reg_names[i];
+	for (i = 0; i < CPU_NR_GPRS; i++) {
+		const char *want = cpu_gprs[i].name;
 
 		if (strlen(want) != len)
 			continue;

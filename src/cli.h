@@ -20,9 +20,6 @@ enum cli_action {
 	CLI_USAGE_ERROR,        /* err says why; usage hint, status 125 */
 };
 
-/* General registers --set accepts, in struct kvm_regs order. */
-extern const char *const cli_reg_names[16];
-
 enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			  struct error *err);
 

@@ -28,7 +28,7 @@ struct mem_dump {
 
 /* --set REG=VALUE */
 struct reg_set {
-	unsigned reg;                   /* index into cli_reg_names */
+	unsigned reg;                   /* index into cpu_gprs (cpu.h) */
 	uint64_t value;
 };
 

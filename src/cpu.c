@@ -11,6 +11,26 @@
 #include "ring3/supervisor.h"
 #include "speedups/cpuid_cache.h"
 
+#define GPR(r)  { #r, offsetof(struct kvm_regs, r) }
+const struct cpu_gpr cpu_gprs[CPU_NR_GPRS] = {
+	GPR(rax), GPR(rbx), GPR(rcx), GPR(rdx), GPR(rsi), GPR(rdi), GPR(rsp), GPR(rbp),
+	GPR(r8), GPR(r9), GPR(r10), GPR(r11), GPR(r12), GPR(r13), GPR(r14), GPR(r15),
+};
+#undef GPR
+
+uint64_t cpu_gpr_get(const struct kvm_regs *regs, unsigned i)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)regs + cpu_gprs[i].offset, sizeof(v));
+	return v;
+}
+
+void cpu_gpr_set(struct kvm_regs *regs, unsigned i, uint64_t value)
+{
+	memcpy((char *)regs + cpu_gprs[i].offset, &value, sizeof(value));
+}
+
 #define CPUID_1_ECX_XSAVE       (1U << 26)
 #define CPUID_1_ECX_AVX         (1U << 28)
 #define CPUID_80000001_EDX_NX   (1U << 20)
@@ -198,10 +218,8 @@ static int setup_once(struct kvm *kvm, const struct cpu_entry *entry,
 	regs.rsp = entry->rsp;
 	regs.rdi = entry->rdi;
 	regs.rflags = entry->rflags | X86_RFLAGS_RESERVED;
-	/* --set: struct kvm_regs starts with the 16 general registers in the
-	 * order of cli_reg_names. */
-	for (unsigned i = 0; i < entry->nr_sets; i++)
-		((__u64 *)&regs)[entry->sets[i].reg] = entry->sets[i].value;
+	for (unsigned i = 0; i < entry->nr_sets; i++)  /* --set */
+		cpu_gpr_set(&regs, entry->sets[i].reg, entry->sets[i].value);
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_SET_REGS, &regs, err) < 0)
 		return -1;
 	kvm_explain(kvm, "KVM_SET_REGS: RIP=%#llx RSP=%#llx RDI=%#llx RFLAGS=%#llx",

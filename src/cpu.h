@@ -8,6 +8,7 @@
 #define KVMRUN_CPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <linux/kvm.h>
@@ -92,6 +93,19 @@ int cpu_setup(struct kvm *kvm, const struct cpu_entry *entry,
 
 /* Load the CPL0 (cpl 0) or CPL3 (cpl 3) code and data segments. */
 void cpu_set_ring(struct kvm_sregs *sregs, unsigned cpl);
+
+/* The 16 general registers, by name ("rax" ... "r15"), and where each
+ * lives in struct kvm_regs: --set, the report and the register dump. */
+#define CPU_NR_GPRS             16
+struct cpu_gpr {
+	const char *name;
+	size_t offset;          /* offsetof(struct kvm_regs, ...) */
+};
+extern const struct cpu_gpr cpu_gprs[CPU_NR_GPRS];
+
+/* General register i (an index into cpu_gprs) of regs. */
+uint64_t cpu_gpr_get(const struct kvm_regs *regs, unsigned i);
+void cpu_gpr_set(struct kvm_regs *regs, unsigned i, uint64_t value);
 
 /* Read the registers (for dumps at the end of a run). */
 int cpu_get(struct kvm *kvm, struct kvm_regs *regs, struct kvm_sregs *sregs,

@@ -61,7 +61,7 @@ static void write_options(struct json *j, const struct config *cfg,
 	json_array_begin(j, "set");
 	for (unsigned i = 0; i < cfg->nr_sets; i++) {
 		json_object_begin(j, NULL);
-		json_string(j, "reg", cli_reg_names[cfg->sets[i].reg]);
+		json_string(j, "reg", cpu_gprs[cfg->sets[i].reg].name);
 		json_hex(j, "value", cfg->sets[i].value);
 		json_object_end(j);
 	}
@@ -167,7 +167,6 @@ static void write_segment(struct json *j, const char *name,
 
 static void write_registers(struct json *j, const struct run_result *res)
 {
-	const __u64 *gpr = (const __u64 *)&res->regs;
 	const struct kvm_sregs *s = &res->sregs;
 
 	if (!res->have_regs) {
@@ -175,8 +174,8 @@ static void write_registers(struct json *j, const struct run_result *res)
 		return;
 	}
 	json_object_begin(j, "registers");
-	for (unsigned i = 0; i < 16; i++)
-		json_hex(j, cli_reg_names[i], gpr[i]);
+	for (unsigned i = 0; i < CPU_NR_GPRS; i++)
+		json_hex(j, cpu_gprs[i].name, cpu_gpr_get(&res->regs, i));
 	json_hex(j, "rip", res->regs.rip);
 	json_hex(j, "rflags", res->regs.rflags);
 	json_hex(j, "cr0", s->cr0);

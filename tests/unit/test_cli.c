@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cpu.h"
 #include "kvmrun/abi.h"
 #include "memmap.h"
 #include "test.h"
@@ -385,9 +386,9 @@ TEST(cli_set_values)
 	TEST_EQ(r.cfg.nr_sets, 4);
 	TEST_EQ(r.cfg.sets[0].reg, 0);
 	TEST_EQ(r.cfg.sets[0].value, UINT64_MAX);
-	TEST_STREQ(cli_reg_names[r.cfg.sets[1].reg], "r15");
+	TEST_STREQ(cpu_gprs[r.cfg.sets[1].reg].name, "r15");
 	TEST_EQ(r.cfg.sets[1].value, 0x10);
-	TEST_STREQ(cli_reg_names[r.cfg.sets[2].reg], "rbx");
+	TEST_STREQ(cpu_gprs[r.cfg.sets[2].reg].name, "rbx");
 	TEST_EQ(r.cfg.sets[2].value, 0x8000000000000000ULL);
 	TEST_EQ(r.cfg.sets[3].value, 0);
 	cli_done(&r);
