@@ -49,7 +49,7 @@ SRCS      := $(PURE_SRCS) src/loader.c src/machine.c src/clock.c \
              src/dev/post.c src/dev/testdev.c src/dev/bulk_write.c \
              src/ring3/trap.c \
              src/speedups/coalesce.c src/speedups/lazy_ram.c \
-             src/observe/observe.c src/observe/trace.c src/observe/outcome.c src/observe/report.c
+             src/observe/observe.c src/observe/narrate.c src/observe/trace.c src/observe/outcome.c src/observe/report.c
 OBJS      := $(SRCS:src/%.c=$(BUILD)/%.o)
 PURE_OBJS := $(PURE_SRCS:src/%.c=$(BUILD)/%.o)
 

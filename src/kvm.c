@@ -82,6 +82,9 @@ int kvm_open(struct kvm *kvm, const char *path, struct error *err)
 	}
 	if (kvm_check_api_version(version, err) < 0)
 		goto fail;
+	/* Which KVM this is, asked once: kvm_pvm (a module of its own) runs
+	 * a guest's ring-0 code in its instruction emulator. */
+	kvm->pvm = access("/sys/module/kvm_pvm", F_OK) == 0;
 	kvm_explain(kvm, "KVM_GET_API_VERSION on %s (fd %d): version %d", path,
 		    kvm->dev_fd, version);
 	kvm->vm_fd = kvm_ioctl(kvm->dev_fd, KVM_CREATE_VM, 0, err);

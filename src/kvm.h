@@ -7,6 +7,7 @@
 #ifndef KVMRUN_KVM_H
 #define KVMRUN_KVM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,8 @@ struct kvm {
 	struct kvm_run *run;    /* shared with the kernel, vcpu_mmap_size bytes */
 	size_t run_size;
 	FILE *explain;          /* -v: each setup ioctl is told here, or NULL */
+	bool pvm;               /* the host's KVM is kvm_pvm: ring-0 guest code
+				   is emulated, ring 3 runs natively */
 };
 
 /* -v: one line about an ioctl the setup makes ("kvmrun: ioctl ..."). */

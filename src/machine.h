@@ -112,7 +112,4 @@ int machine_create(struct machine *m, const struct config *cfg,
 
 void machine_destroy(struct machine *m);
 
-/* Print the unclaimed-access summary, if any, to out. */
-void machine_print_unclaimed(const struct machine *m, FILE *out);
-
 #endif

@@ -255,8 +255,7 @@ void outcome_print(FILE *out, const struct machine *m,
 			if (pt_code_at(&m->vm.mem, &res->sregs, res->regs.rip, &byte, 1) == 0)
 				fprintf(out, "kvmrun: note: the guest is executing at an "
 					"address that is not RAM\n");
-			else if (res->sregs.cs.dpl == 0 &&
-				 access("/sys/module/kvm_pvm", F_OK) == 0)
+			else if (res->sregs.cs.dpl == 0 && m->vm.kvm.pvm)
 				fprintf(out, "kvmrun: note: this host's KVM (kvm_pvm) "
 					"emulates ring-0 code and cannot emulate SSE, "
 					"AVX, popcnt, int3 or int n\n");
@@ -312,7 +311,7 @@ void outcome_print(FILE *out, const struct machine *m,
 		cpu_print_decoded(out, &res->regs, &res->sregs);
 	}
 	if (!cfg->quiet)
-		machine_print_unclaimed(m, out);
+		unclaimed_print(&m->obs.unclaimed, out);
 }
 
 static void hexdump(FILE *out, uint64_t addr, const uint8_t *p, uint64_t len)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "observe/unclaimed.h"
 
+#include <stdio.h>
+
 #include <string.h>
 
 void unclaimed_init(struct unclaimed_log *log)
@@ -35,4 +37,25 @@ bool unclaimed_record(struct unclaimed_log *log, enum io_space space,
 const char *io_space_name(enum io_space space)
 {
 	return space == IO_SPACE_PORT ? "port" : "MMIO";
+}
+
+void unclaimed_print(const struct unclaimed_log *log, FILE *out)
+{
+	unsigned i;
+
+	if (!log->total)
+		return;
+	fprintf(out, "kvmrun: unclaimed accesses: %llu in all\n",
+		(unsigned long long)log->total);
+	for (i = 0; i < log->nr; i++) {
+		const struct unclaimed_entry *e = &log->entries[i];
+
+		fprintf(out, "kvmrun:   %s %#llx: %llu read%s, %llu write%s\n",
+			io_space_name(e->space), (unsigned long long)e->addr,
+			(unsigned long long)e->reads, e->reads == 1 ? "" : "s",
+			(unsigned long long)e->writes, e->writes == 1 ? "" : "s");
+	}
+	if (log->other_accesses)
+		fprintf(out, "kvmrun:   %llu more to other addresses\n",
+			(unsigned long long)log->other_accesses);
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define UNCLAIMED_MAX   64      /* distinct addresses tracked one by one */
 
@@ -47,5 +48,8 @@ struct strict_hit {
 	bool write;
 	uint64_t value;
 };
+
+/* Print the summary of unclaimed accesses, if there were any, to out. */
+void unclaimed_print(const struct unclaimed_log *log, FILE *out);
 
 #endif

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/* -v: what the setup built, told once it is built (narrate.h). */
+#include "observe/narrate.h"
+
+#include "gdt.h"
+#include "kvmrun/abi.h"
+#include "paging.h"
+
+static const char *size_unit(uint64_t bytes, uint64_t *value)
+{
+	if (bytes >= (1ULL << 30) && !(bytes % (1ULL << 30))) {
+		*value = bytes >> 30;
+		return "GiB";
+	}
+	if (bytes >= (1ULL << 20) && !(bytes % (1ULL << 20))) {
+		*value = bytes >> 20;
+		return "MiB";
+	}
+	if (bytes >= (1ULL << 10) && !(bytes % (1ULL << 10))) {
+		*value = bytes >> 10;
+		return "KiB";
+	}
+	*value = bytes;
+	return "bytes";
+}
+
+static const char *bootinfo_type_name(uint32_t type)
+{
+	switch (type) {
+	case KVMRUN_MEM_USABLE:   return "usable";
+	case KVMRUN_MEM_RESERVED: return "reserved";
+	case KVMRUN_MEM_IMAGE:    return "image";
+	case KVMRUN_MEM_STACK:    return "stack";
+	}
+	return "?";
+}
+
+static void narrate_memory(const struct machine *m, FILE *out)
+{
+	const struct kvmrun_bootinfo *bi =
+		memmap_gpa(&m->vm.mem, KVMRUN_BOOTINFO_ADDR, sizeof(*bi));
+	uint64_t v;
+	const char *unit = size_unit(m->vm.mem.ram_size, &v);
+	unsigned i;
+
+	fprintf(out, "kvmrun: guest RAM: %llu %s, mapped lazily: host pages are "
+		"allocated when the guest first touches them\n",
+		(unsigned long long)v, unit);
+	for (i = 0; i < m->vm.mem.nr_slots; i++)
+		fprintf(out, "kvmrun:   RAM at guest-physical %#llx-%#llx\n",
+			(unsigned long long)m->vm.mem.slots[i].gpa,
+			(unsigned long long)(m->vm.mem.slots[i].gpa + m->vm.mem.slots[i].size - 1));
+	v = m->vm.mem.chunk_size;
+	unit = size_unit(v, &v);
+	fprintf(out, "kvmrun:   given to KVM as memory slots when first needed: "
+		"%s chunks of %s%llu %s; %u of %u now (those holding what kvmrun "
+		"placed)\n", m->vm.mem.boot_chunk ? "the first 2 MiB, then" : "in",
+		m->vm.mem.boot_chunk ? "" : "up to ", (unsigned long long)v, unit,
+		m->fast.ram.chunks_mapped, m->vm.mem.nr_chunks);
+	fprintf(out, "kvmrun: memory map (also in the boot info block at %#x):\n",
+		KVMRUN_BOOTINFO_ADDR);
+	for (i = 0; bi && i < bi->mem_count; i++) {
+		const struct kvmrun_mem_region *r = &bi->mem[i];
+		const char *name = "";
+		unsigned j;
+
+		for (j = 0; j < m->vm.mem.nr_regions; j++)
+			if (m->vm.mem.regions[j].gpa == r->addr && r->type != KVMRUN_MEM_USABLE)
+				name = m->vm.mem.regions[j].name;
+		if (r->type == KVMRUN_MEM_USABLE)
+			name = r->addr == 0 ? "null page (left alone)" : "free RAM";
+		fprintf(out, "kvmrun:   0x%012llx-0x%012llx  %-8s  %s\n",
+			(unsigned long long)r->addr,
+			(unsigned long long)(r->addr + r->size - 1),
+			bootinfo_type_name(r->type), name);
+	}
+	fprintf(out, "kvmrun:   0x%012llx-0x%012llx  %-8s  accesses exit to the MMIO bus\n",
+		(unsigned long long)KVMRUN_MMIO_WINDOW, 0xffffffffULL, "MMIO");
+	if (memmap_ram_end(&m->vm.mem) < KVMRUN_MMIO_WINDOW)
+		fprintf(out, "kvmrun:   (and everything from the end of RAM at %#llx "
+			"up to it)\n", (unsigned long long)memmap_ram_end(&m->vm.mem));
+}
+
+static void narrate_paging(const struct machine *m, FILE *out)
+{
+	struct pt_walk w;
+	char flags[64];
+	unsigned i;
+
+	fprintf(out, "kvmrun: page tables: CR3 = %#x -> PML4 -> PDPT at %#x -> "
+		"%u page directories of 512 x 2 MiB pages (identity map of %llu GiB)\n",
+		KVMRUN_PML4_ADDR, KVMRUN_PDPT_ADDR, m->vm.mem.nr_pds,
+		(unsigned long long)m->vm.mem.nr_pds);
+	fprintf(out, "kvmrun:   but the first 2 MiB through a page table at %#x, in "
+		"4 KiB pages, so that the guard page %#x-%#x below the stack can "
+		"be left out: running off the stack faults there\n", KVMRUN_PT_ADDR,
+		KVMRUN_STACK_GUARD, KVMRUN_STACK_GUARD + 0xfff);
+	if (pt_walk(&m->vm.mem, KVMRUN_PML4_ADDR, m->vm.entry.rip, &w) < 0)
+		return;
+	fprintf(out, "kvmrun: how the CPU translates the entry address %#llx:\n",
+		(unsigned long long)m->vm.entry.rip);
+	for (i = 0; i < w.levels; i++) {
+		pt_format_flags(w.entry[i], flags, sizeof(flags));
+		fprintf(out, "kvmrun:   %-4s entry at %#llx = %#018llx  [%s]\n",
+			pt_level_name((enum pt_level)i),
+			(unsigned long long)w.entry_gpa[i],
+			(unsigned long long)w.entry[i], flags);
+	}
+	if (w.present)
+		fprintf(out, "kvmrun:   -> %llu KiB page, physical address %#llx\n",
+			(unsigned long long)(w.page_size >> 10),
+			(unsigned long long)w.pa);
+}
+
+static void narrate_gdt(FILE *out)
+{
+	static const struct { const char *use; const struct kvm_segment *(*seg)(void); }
+	rows[] = {
+		{ "CS at CPL0", gdt_code_segment },
+		{ "data at CPL0", gdt_data_segment },
+		{ "TR", gdt_tss_segment },
+		{ "data at CPL3", gdt_user_data_segment },
+		{ "CS at CPL3", gdt_user_code_segment },
+	};
+	char text[160];
+	unsigned i;
+
+	fprintf(out, "kvmrun: GDT at %#x, limit %#x:\n", KVMRUN_GDT_ADDR,
+		gdt_size() - 1);
+	fprintf(out, "kvmrun:   0x00 null descriptor\n");
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct kvm_segment *s = rows[i].seg();
+
+		gdt_describe(s, text, sizeof(text));
+		fprintf(out, "kvmrun:   %#04x %016llx %-12s %s\n", s->selector,
+			(unsigned long long)gdt_encode(s), rows[i].use, text);
+	}
+	fprintf(out, "kvmrun: TSS at %#x: RSP0 and IST1 = %#x (supervisor stack), "
+		"I/O bitmap allowing every port\n", KVMRUN_TSS_ADDR,
+		KVMRUN_SUPER_STACK_TOP);
+	fprintf(out, "kvmrun: IDT at %#x: 256 gates to one-hlt stubs at %#x, so "
+		"kvmrun can name any exception the guest does not handle itself\n",
+		KVMRUN_IDT_ADDR, KVMRUN_STUBS_ADDR);
+}
+
+static void narrate_ring(const struct machine *m, FILE *out)
+{
+	bool pvm = m->vm.kvm.pvm;
+
+	switch (m->cfg->ring) {
+	case RING_0:
+		fprintf(out, "kvmrun: ring: the guest runs at CPL0 (--ring 0)%s\n",
+			pvm ? "; on this kvm_pvm host CPL0 code is emulated, "
+			      "thousands of times slower than native" : "");
+		break;
+	case RING_3:
+		fprintf(out, "kvmrun: ring: the guest runs at CPL3 (--ring 3): an "
+			"instruction that needs CPL0 ends the run\n");
+		break;
+	case RING_AUTO:
+		fprintf(out, "kvmrun: ring: the guest starts at CPL3 and moves to "
+			"CPL0 at its first instruction that needs it (--ring auto)\n");
+		if (pvm)
+			fprintf(out, "kvmrun:   why: this host's KVM (kvm_pvm) runs CPL3 "
+				"code natively but emulates CPL0 code one instruction "
+				"at a time\n");
+		break;
+	}
+}
+
+static void narrate_cpu(const struct machine *m, FILE *out)
+{
+	const struct cpu_entry *e = &m->vm.entry;
+
+	fprintf(out, "kvmrun: CPUID: %u leaves from KVM_GET_SUPPORTED_CPUID "
+		"given to the vCPU, which has %u after KVM's adjustments\n",
+		m->vm.cpu_info.cpuid_offered, m->vm.cpu_info.cpuid_entries);
+	if (m->cfg->cpuid_cache)
+		fprintf(out, "kvmrun:   CPUID cache %s: %s (it spares "
+			"KVM_GET_SUPPORTED_CPUID, which on a nested host traps to "
+			"the outer hypervisor for every leaf)\n",
+			m->cfg->cpuid_cache, m->vm.cpu_info.cpuid_cache_note);
+	else
+		fprintf(out, "kvmrun:   the CPUID cache is off (--no-cpuid-cache, or "
+			"KVMRUN_CACHE_DIR set empty, or no HOME)\n");
+	fprintf(out, "kvmrun: mode: 64-bit long mode; CR0 = PE MP ET NE WP PG, "
+		"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA%s\n",
+		m->vm.cpu_info.xsave ? " OSXSAVE" : "", m->vm.cpu_info.nx ? " NXE" : "");
+	if (m->vm.cpu_info.xsave)
+		fprintf(out, "kvmrun: XCR0 = %#llx (x87 SSE%s)\n",
+			(unsigned long long)m->vm.cpu_info.xcr0,
+			(m->vm.cpu_info.xcr0 & X86_XCR0_AVX) ? " AVX" : "");
+	narrate_ring(m, out);
+	fprintf(out, "kvmrun: entry: rip=%#llx rsp=%#llx rdi=%#llx (boot info) "
+		"rflags=0x2 cs=%#x ss=%#x, other registers 0\n",
+		(unsigned long long)e->rip, (unsigned long long)e->rsp,
+		(unsigned long long)e->rdi,
+		e->cpl ? KVMRUN_SEL_USER_CODE64 : KVMRUN_SEL_CODE64,
+		e->cpl ? KVMRUN_SEL_USER_DATA : KVMRUN_SEL_DATA);
+}
+
+static void narrate_devices(const struct machine *m, FILE *out)
+{
+	const struct bus *buses[] = { &m->dev.pio, &m->dev.mmio };
+	unsigned b, i;
+
+	fprintf(out, "kvmrun: devices:\n");
+	for (b = 0; b < 2; b++)
+		for (i = 0; i < buses[b]->nr_devices; i++) {
+			const struct bus_device *d = &buses[b]->devices[i];
+
+			fprintf(out, "kvmrun:   %-4s %#llx-%#llx  %s\n", buses[b]->name,
+				(unsigned long long)d->base,
+				(unsigned long long)(d->base + d->len - 1), d->name);
+		}
+	fprintf(out, "kvmrun:   other ports and addresses: reads return all ones, "
+		"writes are dropped\n");
+	fprintf(out, "kvmrun: console: after %u byte writes to ports %#x and %#x, "
+		"further ones are coalesced (queued by KVM without an exit)\n",
+		COALESCE_AFTER, KVMRUN_PORT_COM1, KVMRUN_PORT_DEBUGCON);
+}
+
+/* Every --dump-mem range must be RAM: say so before the run, not after. */
+
+void narrate_setup(const struct machine *m, FILE *out)
+{
+	narrate_memory(m, out);
+	narrate_paging(m, out);
+	narrate_gdt(out);
+	narrate_cpu(m, out);
+	narrate_devices(m, out);
+}
