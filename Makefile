@@ -42,14 +42,14 @@ PURE_SRCS := src/error.c src/parse.c src/cli.c src/memmap.c src/paging.c \
              src/ring3/insn.c src/ring3/supervisor.c \
              src/speedups/cpuid_cache.c \
              src/observe/unclaimed.c src/observe/stats.c src/observe/sha256.c \
-             src/observe/json.c
+             src/observe/json.c src/observe/trace.c
 SRCS      := $(PURE_SRCS) src/loader.c src/machine.c src/clock.c \
              src/run.c src/ending.c src/main.c \
              src/dev/output.c src/dev/uart.c src/dev/debugcon.c src/dev/exitdev.c src/dev/stop.c \
              src/dev/post.c src/dev/testdev.c src/dev/bulk_write.c \
              src/ring3/trap.c \
              src/speedups/coalesce.c src/speedups/lazy_ram.c \
-             src/observe/observe.c src/observe/narrate.c src/observe/trace.c src/observe/outcome.c src/observe/report.c
+             src/observe/observe.c src/observe/narrate.c src/observe/outcome.c src/observe/report.c
 OBJS      := $(SRCS:src/%.c=$(BUILD)/%.o)
 PURE_OBJS := $(PURE_SRCS:src/%.c=$(BUILD)/%.o)
 

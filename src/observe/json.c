@@ -98,12 +98,17 @@ static bool json_member(struct json *j, const char *key)
 		json_fail(j, "key missing inside an object");
 		return false;
 	}
-	json_puts(j, j->first[level] ? "\n" : ",\n");
+	if (j->line) {
+		if (!j->first[level])
+			json_put(j, ",", 1);
+	} else {
+		json_puts(j, j->first[level] ? "\n" : ",\n");
+		json_indent(j);
+	}
 	j->first[level] = false;
-	json_indent(j);
 	if (!j->in_array[level]) {
 		json_quote(j, (const uint8_t *)key, strlen(key));
-		json_put(j, ": ", 2);
+		json_puts(j, j->line ? ":" : ": ");
 	}
 	return true;
 }
@@ -145,7 +150,7 @@ static void json_close_level(struct json *j)
 {
 	unsigned level = --j->depth;
 
-	if (!j->first[level]) {
+	if (!j->first[level] && !j->line) {
 		json_put(j, "\n", 1);
 		json_indent(j);
 	}
@@ -173,6 +178,12 @@ void json_init(struct json *j, FILE *out)
 {
 	memset(j, 0, sizeof(*j));
 	j->out = out;
+}
+
+void json_init_line(struct json *j, FILE *out)
+{
+	json_init(j, out);
+	j->line = true;
 }
 
 void json_object_begin(struct json *j, const char *key)

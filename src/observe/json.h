@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A streaming JSON writer (RFC 8259) for the machine-readable run report.
- * Values go straight to a FILE *, pretty-printed with two-space indentation:
+ * A streaming JSON writer (RFC 8259) for the machine-readable run report
+ * and the JSON-lines trace.  Values go straight to a FILE *, pretty-printed
+ * with two-space indentation (json_init) or all on one line with no spaces
+ * (json_init_line, for JSON Lines):
  *
  *	struct json j;
  *
@@ -48,10 +50,12 @@ struct json {
 	bool in_array[JSON_MAX_DEPTH];  /* an array, not an object */
 	unsigned skip;                  /* containers open but left out */
 	bool done;                      /* the top-level value is complete */
+	bool line;                      /* one line, no spaces (JSON Lines) */
 	const char *why;                /* first misuse or write error, or NULL */
 };
 
 void json_init(struct json *j, FILE *out);
+void json_init_line(struct json *j, FILE *out);
 
 void json_object_begin(struct json *j, const char *key);
 void json_object_end(struct json *j);

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <inttypes.h>
 
+#include "observe/json.h"
+
 #define TRACE_MAX_DATA  64      /* bytes of string I/O shown */
 
 static void text_data(FILE *out, const uint8_t *d, unsigned n)
@@ -22,16 +24,57 @@ static void text_data(FILE *out, const uint8_t *d, unsigned n)
 		fputs(" '\\n'", out);
 }
 
-static void json_data(FILE *out, const uint8_t *d, unsigned n)
+/* n bytes as hex digits ("48690a"); buf holds 2n + 1. */
+static void hex_string(char *buf, const uint8_t *d, unsigned n)
 {
-	unsigned i, shown = n < TRACE_MAX_DATA ? n : TRACE_MAX_DATA;
+	static const char digits[] = "0123456789abcdef";
+	unsigned i;
 
-	fputs(",\"data\":\"", out);
-	for (i = 0; i < shown; i++)
-		fprintf(out, "%02x", d[i]);
-	fputc('"', out);
+	for (i = 0; i < n; i++) {
+		buf[2 * i] = digits[d[i] >> 4];
+		buf[2 * i + 1] = digits[d[i] & 0xf];
+	}
+	buf[2 * n] = '\0';
+}
+
+static void json_data(struct json *j, const uint8_t *d, unsigned n)
+{
+	unsigned shown = n < TRACE_MAX_DATA ? n : TRACE_MAX_DATA;
+	char hex[2 * TRACE_MAX_DATA + 1];
+
+	hex_string(hex, d, shown);
+	json_string(j, "data", hex);
 	if (shown < n)
-		fprintf(out, ",\"data_bytes\":%u", n);
+		json_u64(j, "data_bytes", n);
+}
+
+/* One JSON Lines record, written by the JSON writer (escaping included). */
+static void json_exit(struct tracer *t, const struct trace_exit *e, bool io, bool mmio,
+		      unsigned bytes)
+{
+	struct json j;
+
+	json_init_line(&j, t->out);
+	json_object_begin(&j, NULL);
+	json_string(&j, "type", "exit");
+	json_u64(&j, "seq", t->exit_seq);
+	json_string(&j, "kind", exit_kind_name(e->kind));
+	json_bool(&j, "coalesced", e->coalesced);
+	if (e->have_rip)
+		json_hex(&j, "rip", e->rip);
+	if (io || mmio) {
+		json_hex(&j, io ? "port" : "addr", e->addr);
+		json_u64(&j, "size", e->size);
+		json_u64(&j, "count", e->count ? e->count : 1);
+	}
+	if (e->device)
+		json_string(&j, "device", e->device);
+	if (e->data && bytes)
+		json_data(&j, e->data, bytes);
+	if (e->note)
+		json_string(&j, "note", e->note);
+	json_object_end(&j);
+	(void)json_finish(&j);  /* a failed write is seen by check_written */
 }
 
 /* After each line: remember the first write error, for the run loop. */
@@ -52,22 +95,7 @@ void trace_exit(struct tracer *t, const struct trace_exit *e)
 	if (!e->coalesced)
 		t->exit_seq++;
 	if (t->format == TRACE_JSONL) {
-		fprintf(t->out, "{\"type\":\"exit\",\"seq\":%" PRIu64 ",\"kind\":\"%s\","
-			"\"coalesced\":%s", t->exit_seq, exit_kind_name(e->kind),
-			e->coalesced ? "true" : "false");
-		if (e->have_rip)
-			fprintf(t->out, ",\"rip\":\"0x%" PRIx64 "\"", e->rip);
-		if (io || mmio)
-			fprintf(t->out, ",\"%s\":\"0x%" PRIx64 "\",\"size\":%u,\"count\":%u",
-				io ? "port" : "addr", e->addr, e->size,
-				e->count ? e->count : 1);
-		if (e->device)
-			fprintf(t->out, ",\"device\":\"%s\"", e->device);
-		if (e->data && bytes)
-			json_data(t->out, e->data, bytes);
-		if (e->note)
-			fprintf(t->out, ",\"note\":\"%s\"", e->note);
-		fputs("}\n", t->out);
+		json_exit(t, e, io, mmio, bytes);
 		check_written(t);
 		return;
 	}
@@ -103,11 +131,20 @@ void trace_insn(struct tracer *t, uint64_t rip, unsigned cpl,
 		return;
 	t->insn_seq++;
 	if (t->format == TRACE_JSONL) {
-		fprintf(t->out, "{\"type\":\"insn\",\"seq\":%" PRIu64 ",\"rip\":\"0x%"
-			PRIx64 "\",\"ring\":%u,\"bytes\":\"", t->insn_seq, rip, cpl);
-		for (i = 0; i < len; i++)
-			fprintf(t->out, "%02x", bytes[i]);
-		fprintf(t->out, "\",\"length_known\":%s}\n", len_known ? "true" : "false");
+		struct json j;
+		char hex[2 * 15 + 1];   /* an instruction is at most 15 bytes */
+
+		hex_string(hex, bytes, len < 15 ? len : 15);
+		json_init_line(&j, t->out);
+		json_object_begin(&j, NULL);
+		json_string(&j, "type", "insn");
+		json_u64(&j, "seq", t->insn_seq);
+		json_hex(&j, "rip", rip);
+		json_u64(&j, "ring", cpl);
+		json_string(&j, "bytes", hex);
+		json_bool(&j, "length_known", len_known);
+		json_object_end(&j);
+		(void)json_finish(&j);
 		check_written(t);
 		return;
 	}
@@ -123,9 +160,17 @@ void trace_insn(struct tracer *t, uint64_t rip, unsigned cpl,
 
 void trace_note(struct tracer *t, const char *text)
 {
-	if (t->format == TRACE_JSONL)
-		fprintf(t->out, "{\"type\":\"note\",\"text\":\"%s\"}\n", text);
-	else
+	if (t->format == TRACE_JSONL) {
+		struct json j;
+
+		json_init_line(&j, t->out);
+		json_object_begin(&j, NULL);
+		json_string(&j, "type", "note");
+		json_string(&j, "text", text);
+		json_object_end(&j);
+		(void)json_finish(&j);
+	} else {
 		fprintf(t->out, "note  %s\n", text);
+	}
 	check_written(t);
 }

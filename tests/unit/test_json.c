@@ -555,8 +555,35 @@ TEST(json_write_error)
 	fclose(f);
 }
 
+/* JSON Lines: the same document on one line, no spaces, one newline. */
+TEST(json_line_layout)
+{
+	struct memout m;
+	struct json j;
+
+	TEST_REQUIRE(mem_open(&m, &j));
+	json_init_line(&j, m.f);
+	json_object_begin(&j, NULL);
+	json_string(&j, "type", "note");
+	json_object_begin(&j, "empty");
+	json_object_end(&j);
+	json_array_begin(&j, "list");
+	json_u64(&j, NULL, 1);
+	json_hex(&j, NULL, 0x3f8);
+	json_array_end(&j);
+	json_string(&j, "text", "say \"hi\"\n");
+	json_bool(&j, "ok", true);
+	json_object_end(&j);
+	TEST_EQ(json_finish(&j), 0);
+	mem_close(&m);
+	TEST_STREQ(m.text, "{\"type\":\"note\",\"empty\":{},\"list\":[1,\"0x3f8\"],"
+		   "\"text\":\"say \\\"hi\\\"\\n\",\"ok\":true}\n");
+	mem_free(&m);
+}
+
 const struct test tests_json[] = {
 	TEST_ENTRY(json_nesting),
+	TEST_ENTRY(json_line_layout),
 	TEST_ENTRY(json_empty_containers),
 	TEST_ENTRY(json_top_level_scalar),
 	TEST_ENTRY(json_escapes),
