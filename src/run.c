@@ -166,15 +166,24 @@ static int drain_coalesced(struct machine *m, struct run_clock *clk,
 	return 0;
 }
 
-/* KVM_RUN was interrupted by a signal: end the run, or go on (0). */
+/*
+ * KVM_RUN was interrupted by a signal: end the run, or go on (0).  Only
+ * an interruption that ends the run is traced: kvmrun's own tick is not
+ * the guest's doing, and would make traces depend on the host's speed.
+ */
 static int handle_signals(struct machine *m, struct run_clock *clk,
 			  struct run_result *res)
 {
 	int sig = clock_take_signal(clk), r;
+	bool ends = sig || clock_expired(clk);
 
+	if (ends)
+		observe_exit(m, EXIT_INTR, "(KVM_RUN interrupted by a signal)");
+	else
+		m->obs.stats.exits[EXIT_INTR]++;
 	if (sig)
 		return ending_signal(res, sig);
-	if (clock_expired(clk))
+	if (ends)
 		return ending_set(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
 	/* The tick: move output along, without waiting for stdout. */
 	r = console_push(&m->out.console);
@@ -286,7 +295,6 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 		}
 		if (k < 0) {
 			res->exit_reason = KVM_EXIT_INTR;
-			observe_exit(m, EXIT_INTR, "(KVM_RUN interrupted by a signal)");
 			done = handle_signals(m, &clk, res);
 			continue;
 		}
