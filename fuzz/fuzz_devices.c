@@ -141,7 +141,7 @@ static int hook(void *ctx, const struct bus_access *acc)
 	enum io_space space = (enum io_space)(uintptr_t)ctx;
 
 	FUZZ_CHECK(space == probe.space, "the %s hook was called for a %s access",
-		   io_space_name(space), io_space_name(probe.space));
+		   unclaimed_space_name(space), unclaimed_space_name(probe.space));
 	probe_cover(acc, "the unclaimed hook");
 	FUZZ_CHECK(bus_find(space == IO_SPACE_PORT ? &pio : &mmio, acc->addr) == NULL,
 		   "the unclaimed hook got claimed address %#llx",

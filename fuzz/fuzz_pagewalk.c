@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pt_walk (and pt_build) on fuzzed page tables.
+ * pt_walk (and paging_build) on fuzzed page tables.
  *
  * Input: byte 0 picks the mode.
  *
@@ -16,13 +16,13 @@
  *
  * Mode "identity" (bit 0 set): a memory map of a fuzzed size (1 MiB to
  * 256 GiB; a heap buffer up to 16 MiB, else a MAP_NORESERVE mapping) gets
- * kvmrun's identity map from pt_build, and pt_walk from CR3 0x1000 must
+ * kvmrun's identity map from paging_build, and pt_walk from CR3 0x1000 must
  * find every address of the first 4 GiB and of RAM mapped to itself with
  * 2 MiB pages, writable, user-accessible exactly when PTE_US was asked
  * for, executable; nothing at or past the last GiB the map covers.  With
  * a heap buffer (filled with a pattern, but for the table pages, which
- * start out zero as in kvmrun's fresh mapping: pt_build writes only the
- * entries it uses), pt_build must not change RAM outside the tables.
+ * start out zero as in kvmrun's fresh mapping: paging_build writes only the
+ * entries it uses), paging_build must not change RAM outside the tables.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -112,7 +112,7 @@ static void walk_and_check(const struct memmap *mm, uint64_t cr3, uint64_t va)
 	int r;
 
 	memset(&w, 0xa5, sizeof(w));
-	r = pt_walk(mm, cr3, va, &w);
+	r = paging_walk(mm, cr3, va, &w);
 	ref_walk(ram.host, ram.size, cr3, va, &ref);
 	FUZZ_CHECK(r == ref.r, "cr3 %#llx va %#llx: returned %d, reference %d",
 		   (unsigned long long)cr3, (unsigned long long)va, r, ref.r);
@@ -201,7 +201,7 @@ static void check_identity(const struct memmap *mm, uint64_t va, bool user)
 	bool must_map = va < 4 * GIB || (va >= KVMRUN_HIGH_RAM_START &&
 					 va < memmap_ram_end(mm));
 	struct pt_walk w;
-	int r = pt_walk(mm, KVMRUN_PML4_ADDR, va, &w);
+	int r = paging_walk(mm, KVMRUN_PML4_ADDR, va, &w);
 
 	FUZZ_CHECK(r == 0, "RAM %#llx: walk of %#llx returned %d",
 		   (unsigned long long)mm->ram_size, (unsigned long long)va, r);
@@ -249,7 +249,7 @@ static void mode_identity(struct fuzz_in *in, uint8_t flags)
 		if (fuzz_ram_map(&ram, &mm, ram_size, &err) < 0)
 			return;         /* a size memmap_init refuses */
 		memcpy(ram.host, pattern, ram_size);
-		/* pt_build writes only the entries it uses: like kvmrun's fresh
+		/* paging_build writes only the entries it uses: like kvmrun's fresh
 		 * anonymous mapping, the table pages start out zero. */
 		memset(ram.host + KVMRUN_PML4_ADDR, 0, KVMRUN_PD_ADDR + 4 *
 		       MEMMAP_PAGE_SIZE - KVMRUN_PML4_ADDR);
@@ -262,8 +262,8 @@ static void mode_identity(struct fuzz_in *in, uint8_t flags)
 			return;
 		mm.host = map;
 	}
-	r = pt_build(&mm, extra, &err);
-	FUZZ_CHECK(r == 0, "pt_build for RAM %#llx: %s", (unsigned long long)ram_size,
+	r = paging_build(&mm, extra, &err);
+	FUZZ_CHECK(r == 0, "paging_build for RAM %#llx: %s", (unsigned long long)ram_size,
 		   err.msg);
 	if (heap) {
 		/* Only the PML4, PDPT, the four page directories and the
@@ -275,7 +275,7 @@ static void mode_identity(struct fuzz_in *in, uint8_t flags)
 			   !memcmp(ram.host + pds_end, pattern + pds_end,
 				   KVMRUN_PT_ADDR - pds_end) &&
 			   !memcmp(ram.host + pt_end, pattern + pt_end, ram_size - pt_end),
-			   "pt_build wrote outside the page tables");
+			   "paging_build wrote outside the page tables");
 	}
 	/* The edges, then fuzzed addresses. */
 	check_identity(&mm, 0, user);

@@ -17,16 +17,16 @@ int bus_register(struct bus *bus, uint64_t base, uint64_t len,
 	unsigned i, pos;
 
 	if (len == 0)
-		return err_set(err, "%s device %s: empty range", bus->name, name);
+		return error_set(err, "%s device %s: empty range", bus->name, name);
 	if (base + len - 1 < base)
-		return err_set(err, "%s device %s: range wraps around", bus->name, name);
+		return error_set(err, "%s device %s: range wraps around", bus->name, name);
 	if (bus->nr_devices == BUS_MAX_DEVICES)
-		return err_set(err, "%s bus full: cannot add %s", bus->name, name);
+		return error_set(err, "%s bus full: cannot add %s", bus->name, name);
 	for (i = 0; i < bus->nr_devices; i++) {
 		const struct bus_device *d = &bus->devices[i];
 
 		if (base <= d->base + d->len - 1 && d->base <= base + len - 1)
-			return err_set(err, "%s device %s at %#llx-%#llx overlaps %s",
+			return error_set(err, "%s device %s at %#llx-%#llx overlaps %s",
 				       bus->name, name, (unsigned long long)base,
 				       (unsigned long long)(base + len - 1), d->name);
 	}

@@ -88,7 +88,7 @@ void cli_usage(FILE *out)
 static int bad_number(struct error *err, const char *opt, const char *arg,
 		      const char *why)
 {
-	return err_set(err, "%s '%s' %s", opt, arg, why);
+	return error_set(err, "%s '%s' %s", opt, arg, why);
 }
 
 /* A numeric option's argument: a number (size: with a K/M/G/T suffix) >= min. */
@@ -115,14 +115,14 @@ static int parse_trace(const char *arg, struct config *cfg, struct error *err)
 		else if (n == 5 && strncmp(p, "insns", 5) == 0)
 			cfg->trace_insns = true;
 		else
-			return err_set(err, "--trace '%s' must be exits, insns or "
+			return error_set(err, "--trace '%s' must be exits, insns or "
 				       "exits,insns", arg);
 		p += n;
 		if (*p == ',')
 			p++;
 	}
 	if (!cfg->trace_exits && !cfg->trace_insns)
-		return err_set(err, "--trace needs exits or insns");
+		return error_set(err, "--trace needs exits or insns");
 	return 0;
 }
 
@@ -135,28 +135,28 @@ static int parse_dump(const char *arg, struct config *cfg, struct error *err)
 	size_t n;
 
 	if (cfg->nr_dumps == CONFIG_MAX_DUMPS)
-		return err_set(err, "at most %d --dump-mem options", CONFIG_MAX_DUMPS);
+		return error_set(err, "at most %d --dump-mem options", CONFIG_MAX_DUMPS);
 	d = &cfg->dumps[cfg->nr_dumps];
 	if (!colon || (size_t)(colon - arg) >= sizeof(num))
-		return err_set(err, "--dump-mem '%s' must be ADDR:LEN[:FILE]", arg);
+		return error_set(err, "--dump-mem '%s' must be ADDR:LEN[:FILE]", arg);
 	memcpy(num, arg, (size_t)(colon - arg));
 	num[colon - arg] = '\0';
 	if (parse_u64(num, 0, UINT64_MAX, &d->addr, &why) < 0)
-		return err_set(err, "--dump-mem address '%s' %s", num, why);
+		return error_set(err, "--dump-mem address '%s' %s", num, why);
 	file = strchr(colon + 1, ':');
 	n = file ? (size_t)(file - colon - 1) : strlen(colon + 1);
 	if (n >= sizeof(num))
-		return err_set(err, "--dump-mem length in '%s' is not a number", arg);
+		return error_set(err, "--dump-mem length in '%s' is not a number", arg);
 	memcpy(num, colon + 1, n);
 	num[n] = '\0';
 	if (parse_size(num, 1, UINT64_MAX, &d->len, &why) < 0)
-		return err_set(err, "--dump-mem length '%s' %s", num, why);
+		return error_set(err, "--dump-mem length '%s' %s", num, why);
 	if (d->addr + d->len - 1 < d->addr)
-		return err_set(err, "--dump-mem '%s' wraps around", arg);
+		return error_set(err, "--dump-mem '%s' wraps around", arg);
 	d->file = file ? file + 1 : NULL;
 	d->arg = arg;
 	if (d->file && !*d->file)
-		return err_set(err, "--dump-mem '%s' has an empty file name", arg);
+		return error_set(err, "--dump-mem '%s' has an empty file name", arg);
 	cfg->nr_dumps++;
 	return 0;
 }
@@ -191,19 +191,19 @@ static int parse_set(const char *arg, struct config *cfg, struct error *err)
 	int i;
 
 	if (cfg->nr_sets == CONFIG_MAX_SETS)
-		return err_set(err, "at most %d --set options", CONFIG_MAX_SETS);
+		return error_set(err, "at most %d --set options", CONFIG_MAX_SETS);
 	if (!eq)
-		return err_set(err, "--set '%s' must be REG=VALUE", arg);
+		return error_set(err, "--set '%s' must be REG=VALUE", arg);
 	r = &cfg->sets[cfg->nr_sets];
 	i = reg_index(arg, (size_t)(eq - arg));
 	if (i < 0)
-		return err_set(err, "--set '%s': unknown register (rax ... r15)", arg);
+		return error_set(err, "--set '%s': unknown register (rax ... r15)", arg);
 	num = eq + 1;
 	negative = *num == '-';
 	/* -0x8000000000000000 is the most negative 64-bit value. */
 	if (parse_u64(num + negative, 0, negative ? 1ULL << 63 : UINT64_MAX, &v,
 		      &why) < 0)
-		return err_set(err, "--set '%s': value %s", arg,
+		return error_set(err, "--set '%s': value %s", arg,
 			       negative && strcmp(why, "is too large") == 0 ?
 			       "is too small (at least -0x8000000000000000)" : why);
 	r->value = negative ? 0 - v : v;
@@ -241,18 +241,18 @@ static int check_memory_args(struct config *cfg, const char *mem_arg,
 	if (!mem_arg)
 		mem_arg = "64M";
 	if (cfg->mem_size < MEMMAP_MIN_RAM)
-		return err_set(err, "--mem '%s' is too small (at least 1M)", mem_arg);
+		return error_set(err, "--mem '%s' is too small (at least 1M)", mem_arg);
 	if (cfg->mem_size > MEMMAP_MAX_RAM)
-		return err_set(err, "--mem '%s' is too large (at most 256G)", mem_arg);
+		return error_set(err, "--mem '%s' is too large (at most 256G)", mem_arg);
 	if (cfg->mem_size % MEMMAP_PAGE_SIZE)
-		return err_set(err, "--mem '%s' is not a multiple of 4K", mem_arg);
+		return error_set(err, "--mem '%s' is not a multiple of 4K", mem_arg);
 	if (memmap_init(&mm, cfg->mem_size, err) < 0)
 		return -1;
 	describe_ram(&mm, ram, sizeof(ram));
 	if (load_arg && !memmap_is_ram(&mm, cfg->load_addr, 1))
-		return err_set(err, "--load '%s' is outside guest RAM (%s)", load_arg, ram);
+		return error_set(err, "--load '%s' is outside guest RAM (%s)", load_arg, ram);
 	if (entry_arg && !memmap_is_ram(&mm, cfg->entry, 1))
-		return err_set(err, "--entry '%s' is outside guest RAM (%s)", entry_arg, ram);
+		return error_set(err, "--entry '%s' is outside guest RAM (%s)", entry_arg, ram);
 	return 0;
 }
 
@@ -283,7 +283,7 @@ static bool ambiguous_option(const char *prev, const struct option *longopts,
 	}
 	if (!ambiguous)
 		return false;
-	err_set(err, "option --%.*s is ambiguous: it could be %s", (int)n, prev + 2, list);
+	error_set(err, "option --%.*s is ambiguous: it could be %s", (int)n, prev + 2, list);
 	return true;
 }
 
@@ -303,7 +303,7 @@ static void unknown_option(const char *prev, int opt,
 
 	if (strncmp(prev, "--", 2) == 0 && opt == 0) {
 		if (!ambiguous_option(prev, longopts, err))
-			err_set(err, "unknown option %s", prev);
+			error_set(err, "unknown option %s", prev);
 		return;
 	}
 	if (strncmp(prev, "--", 2) == 0 && eq) {
@@ -312,11 +312,11 @@ static void unknown_option(const char *prev, int opt,
 		/* getopt_long accepts unambiguous prefixes: "--reg=1". */
 		for (lo = longopts; lo->name; lo++)
 			if (lo->val == opt && strncmp(lo->name, prev + 2, n) == 0) {
-				err_set(err, "option --%s takes no argument", lo->name);
+				error_set(err, "option --%s takes no argument", lo->name);
 				return;
 			}
 	}
-	err_set(err, "unknown option -%c", opt > ' ' && opt < 0x7f ? opt : '?');
+	error_set(err, "unknown option -%c", opt > ' ' && opt < 0x7f ? opt : '?');
 }
 
 enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
@@ -384,7 +384,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 				cfg->timeout_ns = 0;
 				break;
 			}
-			err_set(err, "--timeout '%s' %s%s", optarg, why,
+			error_set(err, "--timeout '%s' %s%s", optarg, why,
 				strcmp(why, "is too large") == 0 ? " (at most 365d)" : "");
 			return CLI_USAGE_ERROR;
 		case 'v':
@@ -403,7 +403,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			else if (strcmp(optarg, "flat") == 0)
 				cfg->format = IMAGE_FLAT;
 			else {
-				err_set(err, "--format '%s' must be auto or flat", optarg);
+				error_set(err, "--format '%s' must be auto or flat", optarg);
 				return CLI_USAGE_ERROR;
 			}
 			break;
@@ -421,7 +421,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			else if (strcmp(optarg, "auto") == 0)
 				cfg->ring = RING_AUTO;
 			else {
-				err_set(err, "--ring '%s' must be 0, 3 or auto", optarg);
+				error_set(err, "--ring '%s' must be 0, 3 or auto", optarg);
 				return CLI_USAGE_ERROR;
 			}
 			break;
@@ -444,7 +444,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			else if (strcmp(optarg, "jsonl") == 0)
 				cfg->trace_format = TRACE_JSONL;
 			else {
-				err_set(err, "--trace-format '%s' must be text or jsonl", optarg);
+				error_set(err, "--trace-format '%s' must be text or jsonl", optarg);
 				return CLI_USAGE_ERROR;
 			}
 			break;
@@ -472,7 +472,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			cfg->no_cpuid_cache = true;
 			break;
 		case ':':
-			err_set(err, "option %s needs an argument", argv[optind - 1]);
+			error_set(err, "option %s needs an argument", argv[optind - 1]);
 			return CLI_USAGE_ERROR;
 		default:
 			unknown_option(argv[optind - 1], optopt, longopts, err);
@@ -480,20 +480,20 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		}
 	}
 	if (optind >= argc) {
-		err_set(err, "no image given");
+		error_set(err, "no image given");
 		return CLI_USAGE_ERROR;
 	}
 	if (optind + 1 < argc) {
-		err_set(err, "one image only (unexpected '%s')", argv[optind + 1]);
+		error_set(err, "one image only (unexpected '%s')", argv[optind + 1]);
 		return CLI_USAGE_ERROR;
 	}
 	if ((cfg->trace_file || cfg->trace_format != TRACE_TEXT) &&
 	    !cfg->trace_exits && !cfg->trace_insns) {
-		err_set(err, "--trace-file and --trace-format need --trace");
+		error_set(err, "--trace-file and --trace-format need --trace");
 		return CLI_USAGE_ERROR;
 	}
 	if (cfg->max_insns && !cfg->trace_insns) {
-		err_set(err, "--max-insns needs --trace insns");
+		error_set(err, "--max-insns needs --trace insns");
 		return CLI_USAGE_ERROR;
 	}
 	if (check_memory_args(cfg, mem_arg, load_arg, entry_arg, err) < 0)

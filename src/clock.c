@@ -57,7 +57,7 @@ static int clock_arm(struct run_clock *c, struct error *err)
 
 	if (!c->have_timer) {
 		if (timer_create(CLOCK_MONOTONIC, &sev, &c->timer) < 0)
-			return err_errno(err, errno, "timer_create failed");
+			return error_errno(err, errno, "timer_create failed");
 		c->have_timer = true;
 	}
 	if (c->deadline && c->deadline < t)
@@ -66,7 +66,7 @@ static int clock_arm(struct run_clock *c, struct error *err)
 	its.it_value.tv_sec = (time_t)(t / CLOCK_NS_PER_S);
 	its.it_value.tv_nsec = (long)(t % CLOCK_NS_PER_S);
 	if (timer_settime(c->timer, TIMER_ABSTIME, &its, NULL) < 0)
-		return err_errno(err, errno, "timer_settime failed");
+		return error_errno(err, errno, "timer_settime failed");
 	c->armed = true;
 	return 0;
 }
@@ -139,7 +139,7 @@ int clock_vcpu_sigmask(struct kvm *kvm, struct error *err)
 	int sig;
 
 	if (pthread_sigmask(SIG_BLOCK, NULL, &cur) != 0)
-		return err_set(err, "pthread_sigmask failed");
+		return error_set(err, "pthread_sigmask failed");
 	clock_run_signals(&ours);
 	memset(&mask, 0, sizeof(mask));
 	mask.head.len = 8;

@@ -96,7 +96,7 @@ static int setup_cpuid(struct kvm *kvm, const char *cache, bool load,
 
 	c = malloc(sizeof(*c) + cap * sizeof(c->entries[0]));
 	if (!c)
-		return err_set(err, "out of memory for CPUID entries");
+		return error_set(err, "out of memory for CPUID entries");
 	c->padding = 0;
 	if (cache) {
 		if (cpuid_cache_key(kvm->dev_fd, &key, &why) == 0)

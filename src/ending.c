@@ -62,7 +62,7 @@ int ending_errno(struct run_result *res, int r, bool output_failed)
 		return ending_signal(res, SIGXFSZ);
 	if (r == -EDQUOT)
 		return ending_set(res, RUN_END_MAX_OUTPUT, KVMRUN_STATUS_TIMEOUT);
-	err_errno(&res->host_error, -r, output_failed ?
+	error_errno(&res->host_error, -r, output_failed ?
 		  "cannot write guest output" : "a device failed");
 	return ending_set(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 }

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int err_set(struct error *err, const char *fmt, ...)
+int error_set(struct error *err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -17,7 +17,7 @@ int err_set(struct error *err, const char *fmt, ...)
 	return -1;
 }
 
-int err_errno(struct error *err, int errnum, const char *fmt, ...)
+int error_errno(struct error *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 	size_t n;

@@ -14,11 +14,11 @@ struct error {
 };
 
 /* Format a message into err and return -1.  err may be NULL. */
-int err_set(struct error *err, const char *fmt, ...)
+int error_set(struct error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Like err_set, then append ": strerror(errnum)". */
-int err_errno(struct error *err, int errnum, const char *fmt, ...)
+/* Like error_set, then append ": strerror(errnum)". */
+int error_errno(struct error *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -101,7 +101,7 @@ static int write_u64(const struct memmap *mm, uint64_t gpa, uint64_t v,
 	uint8_t *p = memmap_gpa(mm, gpa, 8);
 
 	if (!p)
-		return err_set(err, "GDT at %#llx is outside RAM",
+		return error_set(err, "GDT at %#llx is outside RAM",
 			       (unsigned long long)gpa);
 	memcpy(p, &v, 8);
 	return 0;
@@ -115,7 +115,7 @@ int gdt_write(const struct memmap *mm, struct error *err)
 	unsigned i;
 
 	if (!tss)
-		return err_set(err, "TSS is outside RAM");
+		return error_set(err, "TSS is outside RAM");
 	for (i = GDT_NULL; i < GDT_ENTRIES; i++) {
 		uint64_t d = 0;
 

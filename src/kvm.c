@@ -18,7 +18,7 @@ int kvm_ioctl_named(int fd, unsigned long req, const char *name, void *arg,
 		r = ioctl(fd, req, arg);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
-		return err_errno(err, errno, "%s failed", name);
+		return error_errno(err, errno, "%s failed", name);
 	return r;
 }
 
@@ -38,7 +38,7 @@ void kvm_explain(const struct kvm *kvm, const char *fmt, ...)
 int kvm_check_api_version(int version, struct error *err)
 {
 	if (version != KVM_API_VERSION)
-		return err_set(err, "unsupported KVM API version %d "
+		return error_set(err, "unsupported KVM API version %d "
 			       "(kvmrun needs version %d)", version, KVM_API_VERSION);
 	return 0;
 }
@@ -47,17 +47,17 @@ static int open_error(const char *path, int errnum, struct error *err)
 {
 	switch (errnum) {
 	case ENOENT:
-		return err_set(err, "%s not found: load the KVM module "
+		return error_set(err, "%s not found: load the KVM module "
 			       "(modprobe kvm_intel or kvm_amd) and make sure "
 			       "virtualization is enabled", path);
 	case EACCES:
 	case EPERM:
-		return err_set(err, "%s: permission denied: add your user to "
+		return error_set(err, "%s: permission denied: add your user to "
 			       "the kvm group (sudo usermod -aG kvm $USER, then "
 			       "log in again) or grant access with an ACL "
 			       "(sudo setfacl -m u:$USER:rw %s)", path, path);
 	default:
-		return err_errno(err, errnum, "cannot open %s", path);
+		return error_errno(err, errnum, "cannot open %s", path);
 	}
 }
 
@@ -76,7 +76,7 @@ int kvm_open(struct kvm *kvm, const char *path, struct error *err)
 
 	version = ioctl(kvm->dev_fd, KVM_GET_API_VERSION, 0);
 	if (version < 0) {
-		err_errno(err, errno, "%s is not a KVM device (KVM_GET_API_VERSION "
+		error_errno(err, errno, "%s is not a KVM device (KVM_GET_API_VERSION "
 			  "failed)", path);
 		goto fail;
 	}
@@ -107,7 +107,7 @@ int kvm_create_vcpu(struct kvm *kvm, struct error *err)
 	if (size < 0)
 		return -1;
 	if ((size_t)size < sizeof(struct kvm_run))
-		return err_set(err, "KVM_GET_VCPU_MMAP_SIZE returned %d, "
+		return error_set(err, "KVM_GET_VCPU_MMAP_SIZE returned %d, "
 			       "smaller than struct kvm_run", size);
 	kvm->vcpu_fd = kvm_ioctl(kvm->vm_fd, KVM_CREATE_VCPU, 0, err);
 	if (kvm->vcpu_fd < 0)
@@ -115,7 +115,7 @@ int kvm_create_vcpu(struct kvm *kvm, struct error *err)
 	p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 kvm->vcpu_fd, 0);
 	if (p == MAP_FAILED)
-		return err_errno(err, errno, "mmap of the vCPU's kvm_run failed");
+		return error_errno(err, errno, "mmap of the vCPU's kvm_run failed");
 	kvm->run = p;
 	kvm->run_size = (size_t)size;
 	kvm_explain(kvm, "KVM_CREATE_VCPU: vCPU 0 (fd %d); its struct kvm_run "
@@ -151,7 +151,7 @@ struct kvm_coalesced_mmio_ring *kvm_coalesce_pio(struct kvm *kvm, uint16_t port,
 
 	if (!kvm_check_extension(kvm, KVM_CAP_COALESCED_PIO) || offset <= 0 ||
 	    page <= 0 || (size_t)(offset + 1) * (size_t)page > kvm->run_size) {
-		err_set(err, "KVM cannot coalesce port writes");
+		error_set(err, "KVM cannot coalesce port writes");
 		return NULL;
 	}
 	if (kvm_ioctl(kvm->vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone, err) < 0)
@@ -226,7 +226,7 @@ uint8_t *kvm_io_data(const struct kvm *kvm, struct error *err)
 
 	if (run->io.data_offset > kvm->run_size ||
 	    (uint64_t)run->io.size * run->io.count > kvm->run_size - run->io.data_offset) {
-		err_set(err, "KVM_EXIT_IO data lies outside kvm_run");
+		error_set(err, "KVM_EXIT_IO data lies outside kvm_run");
 		return NULL;
 	}
 	return (uint8_t *)kvm->run + run->io.data_offset;
@@ -237,7 +237,7 @@ int kvm_mmio_check(const struct kvm *kvm, struct error *err)
 	const struct kvm_run *run = kvm->run;
 
 	if (run->mmio.len == 0 || run->mmio.len > sizeof(run->mmio.data))
-		return err_set(err, "KVM_EXIT_MMIO of %u bytes at %#llx",
+		return error_set(err, "KVM_EXIT_MMIO of %u bytes at %#llx",
 			       run->mmio.len, (unsigned long long)run->mmio.phys_addr);
 	return 0;
 }

@@ -21,9 +21,9 @@ static int read_all(int fd, uint8_t *dst, uint64_t size, uint64_t offset,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return err_errno(err, errno, "cannot read image %s", path);
+			return error_errno(err, errno, "cannot read image %s", path);
 		if (n == 0)
-			return err_set(err, "image %s shrank while it was read", path);
+			return error_set(err, "image %s shrank while it was read", path);
 		done += (uint64_t)n;
 	}
 	return 0;
@@ -44,7 +44,7 @@ int loader_check_format(const uint8_t *head, size_t len, const char *name,
 
 	if (file)
 		*file = '\0';
-	return err_set(err, "image %s is %s, not a flat binary: %s%s%s (--format "
+	return error_set(err, "image %s is %s, not a flat binary: %s%s%s (--format "
 		       "flat runs its bytes anyway)", name, f.what, f.advice,
 		       file ? name : "", file ? file + 4 : "");
 }
@@ -56,18 +56,18 @@ static int place(struct memmap *mm, const char *name, uint64_t load,
 	uint64_t room = memmap_ram_left(mm, load);
 
 	if (room == 0)
-		return err_set(err, "load address %#llx is outside guest RAM "
+		return error_set(err, "load address %#llx is outside guest RAM "
 			       "(RAM ends at %#llx)", (unsigned long long)load,
 			       (unsigned long long)memmap_ram_end(mm));
 	if (size > room)
-		return err_set(err, "image %s (%llu bytes) does not fit in RAM at %#llx "
+		return error_set(err, "image %s (%llu bytes) does not fit in RAM at %#llx "
 			       "(only %llu byte%s of RAM from there; use --mem)", name,
 			       (unsigned long long)size, (unsigned long long)load,
 			       (unsigned long long)room, room == 1 ? "" : "s");
 	if (memmap_add(mm, load, size, MEM_KIND_IMAGE, "image", err) < 0)
 		return -1;
 	if (!memmap_gpa(mm, load, size))
-		return err_set(err, "guest RAM is not mapped");
+		return error_set(err, "guest RAM is not mapped");
 	return 0;
 }
 
@@ -91,28 +91,28 @@ int loader_flat(struct memmap *mm, const char *path, uint64_t load,
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return err_set(err, "image %s: no such file", path);
-		return err_errno(err, errno, "cannot open image %s", path);
+			return error_set(err, "image %s: no such file", path);
+		return error_errno(err, errno, "cannot open image %s", path);
 	}
 	if (fstat(fd, &st) < 0) {
-		err_errno(err, errno, "cannot stat image %s", path);
+		error_errno(err, errno, "cannot stat image %s", path);
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		err_set(err, "image %s is a directory", path);
+		error_set(err, "image %s is a directory", path);
 		goto out;
 	}
 	if (S_ISFIFO(st.st_mode)) {
-		err_set(err, "image %s is a FIFO, not a regular file (to read an "
+		error_set(err, "image %s is a FIFO, not a regular file (to read an "
 			"image from a pipe, give it on standard input: kvmrun -)", path);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		err_set(err, "image %s is not a regular file", path);
+		error_set(err, "image %s is not a regular file", path);
 		goto out;
 	}
 	if (st.st_size == 0) {
-		err_set(err, "image %s is empty", path);
+		error_set(err, "image %s is empty", path);
 		goto out;
 	}
 	size = (uint64_t)st.st_size;
@@ -136,7 +136,7 @@ int loader_flat_bytes(struct memmap *mm, const uint8_t *data, size_t size,
 		      struct loaded_image *img, struct error *err)
 {
 	if (size == 0)
-		return err_set(err, "image %s is empty", name);
+		return error_set(err, "image %s is empty", name);
 	if (loader_check_format(data, size < IMAGEFMT_HEAD ? size : IMAGEFMT_HEAD, name,
 			 format, err) < 0 ||
 	    place(mm, name, load, size, err) < 0)

@@ -34,7 +34,7 @@ static int map_ram(struct memmap *mm, struct error *err)
 	uint64_t huge_end;
 
 	if (p == MAP_FAILED)
-		return err_errno(err, errno, "cannot map %llu bytes of guest RAM",
+		return error_errno(err, errno, "cannot map %llu bytes of guest RAM",
 				 (unsigned long long)mm->ram_size);
 	mm->host = p;
 	/*
@@ -114,7 +114,7 @@ static int add_bootinfo_region(struct kvmrun_bootinfo *bi, uint64_t gpa,
 	if (size == 0)
 		return 0;
 	if (bi->mem_count == KVMRUN_BOOTINFO_MAX_MEM)
-		return err_set(err, "boot info: too many memory regions");
+		return error_set(err, "boot info: too many memory regions");
 	bi->mem[bi->mem_count++] = (struct kvmrun_mem_region){
 		.addr = gpa, .size = size, .type = type,
 	};
@@ -130,7 +130,7 @@ static int write_bootinfo(struct machine *m, struct error *err)
 
 	bi = memmap_gpa(&m->vm.mem, KVMRUN_BOOTINFO_ADDR, sizeof(*bi));
 	if (!bi)
-		return err_set(err, "boot info is outside RAM");
+		return error_set(err, "boot info is outside RAM");
 	memset(bi, 0, sizeof(*bi));
 	bi->magic = KVMRUN_BOOTINFO_MAGIC;
 	bi->version = KVMRUN_BOOTINFO_VERSION;
@@ -186,7 +186,7 @@ static int check_dumps(const struct machine *m, struct error *err)
 		const struct mem_dump *d = &m->cfg->dumps[i];
 
 		if (!memmap_is_ram(&m->vm.mem, d->addr, d->len))
-			return err_set(err, "--dump-mem %s is not inside guest RAM "
+			return error_set(err, "--dump-mem %s is not inside guest RAM "
 				       "(RAM ends at %#llx)", d->arg ? d->arg : "?",
 				       (unsigned long long)memmap_ram_end(&m->vm.mem));
 	}
@@ -212,7 +212,7 @@ int machine_create(struct machine *m, const struct config *cfg,
 	m->out.quiet = cfg->quiet;
 	if (output_open(&m->out, io->image_data ? -1 : 0, io->log, io->trace,
 			&m->obs.tracer.error) < 0) {
-		err_set(err, "out of memory for the console buffers");
+		error_set(err, "out of memory for the console buffers");
 		goto fail;
 	}
 	m->obs.tracer.out = m->out.trace;
@@ -260,14 +260,14 @@ int machine_create(struct machine *m, const struct config *cfg,
 	if (check_dumps(m, err) < 0)
 		goto fail;
 	if (!memmap_is_ram(&m->vm.mem, m->vm.entry.rip, 1)) {
-		err_set(err, "entry address %#llx is outside guest RAM (RAM ends at %#llx)",
+		error_set(err, "entry address %#llx is outside guest RAM (RAM ends at %#llx)",
 			(unsigned long long)m->vm.entry.rip,
 			(unsigned long long)memmap_ram_end(&m->vm.mem));
 		goto fail;
 	}
 	/* Ring 3 needs user-accessible pages; --ring 0 keeps them supervisor. */
-	if (pt_build(&m->vm.mem, cfg->ring == RING_0 ? 0 : PTE_US, err) < 0 ||
-	    gdt_write(&m->vm.mem, err) < 0 || sup_write(&m->vm.mem, err) < 0 ||
+	if (paging_build(&m->vm.mem, cfg->ring == RING_0 ? 0 : PTE_US, err) < 0 ||
+	    gdt_write(&m->vm.mem, err) < 0 || supervisor_write(&m->vm.mem, err) < 0 ||
 	    write_bootinfo(m, err) < 0)
 		goto fail;
 

@@ -458,7 +458,7 @@ int main(int argc, char **argv)
 			fprintf(m->out.log, "kvmrun: --trace-file %s: %s\n",
 				cfg.trace_file ? cfg.trace_file : "(stderr)", why);
 		} else {
-			err_set(&res.host_error, "--trace-file %s: %s",
+			error_set(&res.host_error, "--trace-file %s: %s",
 				cfg.trace_file ? cfg.trace_file : "(stderr)", why);
 			res.end = RUN_END_HOST_ERROR;
 			res.status = KVMRUN_STATUS_HOST;

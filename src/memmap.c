@@ -13,13 +13,13 @@ int memmap_init(struct memmap *mm, uint64_t ram_size, struct error *err)
 
 	memset(mm, 0, sizeof(*mm));
 	if (ram_size < MEMMAP_MIN_RAM)
-		return err_set(err, "memory size %#llx is too small (at least 1 MiB)",
+		return error_set(err, "memory size %#llx is too small (at least 1 MiB)",
 			       (unsigned long long)ram_size);
 	if (ram_size > MEMMAP_MAX_RAM)
-		return err_set(err, "memory size %#llx is too large (at most 256 GiB)",
+		return error_set(err, "memory size %#llx is too large (at most 256 GiB)",
 			       (unsigned long long)ram_size);
 	if (ram_size % MEMMAP_PAGE_SIZE)
-		return err_set(err, "memory size %#llx is not a multiple of 4 KiB",
+		return error_set(err, "memory size %#llx is not a multiple of 4 KiB",
 			       (unsigned long long)ram_size);
 
 	low = ram_size < KVMRUN_LOW_RAM_MAX ? ram_size : KVMRUN_LOW_RAM_MAX;
@@ -51,7 +51,7 @@ int memmap_init(struct memmap *mm, uint64_t ram_size, struct error *err)
 		uint64_t size = (uint64_t)(mm->nr_pds - 4) * MEMMAP_PAGE_SIZE;
 
 		if (size > high)
-			return err_set(err, "memory size %#llx leaves no room for "
+			return error_set(err, "memory size %#llx leaves no room for "
 				       "page tables above 4 GiB",
 				       (unsigned long long)ram_size);
 		mm->high_pd_gpa = KVMRUN_HIGH_RAM_START + high - size;
@@ -73,9 +73,9 @@ int memmap_add(struct memmap *mm, uint64_t gpa, uint64_t size,
 	unsigned i;
 
 	if (size == 0)
-		return err_set(err, "%s is empty", name);
+		return error_set(err, "%s is empty", name);
 	if (!memmap_is_ram(mm, gpa, size))
-		return err_set(err, "%s at %#llx-%#llx is not inside guest RAM "
+		return error_set(err, "%s at %#llx-%#llx is not inside guest RAM "
 			       "(RAM ends at %#llx; use --mem)", name,
 			       (unsigned long long)gpa,
 			       (unsigned long long)(gpa + size - 1),
@@ -84,7 +84,7 @@ int memmap_add(struct memmap *mm, uint64_t gpa, uint64_t size,
 		const struct mem_region *r = &mm->regions[i];
 
 		if (ranges_overlap(gpa, size, r->gpa, r->size))
-			return err_set(err, "%s at %#llx-%#llx overlaps %s%s "
+			return error_set(err, "%s at %#llx-%#llx overlaps %s%s "
 				       "at %#llx-%#llx", name,
 				       (unsigned long long)gpa,
 				       (unsigned long long)(gpa + size - 1),
@@ -93,7 +93,7 @@ int memmap_add(struct memmap *mm, uint64_t gpa, uint64_t size,
 				       (unsigned long long)(r->gpa + r->size - 1));
 	}
 	if (mm->nr_regions == MEMMAP_MAX_REGIONS)
-		return err_set(err, "too many memory regions");
+		return error_set(err, "too many memory regions");
 	mm->regions[mm->nr_regions++] = (struct mem_region){
 		.gpa = gpa, .size = size, .kind = kind, .name = name,
 	};
@@ -176,7 +176,7 @@ int memmap_set_chunks(struct memmap *mm, unsigned max_chunks, struct error *err)
 		max_chunks = MEMMAP_MAX_CHUNKS;
 	while (chunks_for(low, chunk) + split + chunks_for(high, chunk) + !!tail > max_chunks) {
 		if (chunk >= (1ULL << 40))
-			return err_set(err, "guest RAM needs more than %u memory slots",
+			return error_set(err, "guest RAM needs more than %u memory slots",
 				       max_chunks);
 		chunk *= 2;
 	}

@@ -15,7 +15,7 @@ static uint64_t *table_at(const struct memmap *mm, uint64_t gpa, struct error *e
 	uint64_t *t = memmap_gpa(mm, gpa, PT_ENTRIES * 8);
 
 	if (!t)
-		err_set(err, "page table at %#llx is outside RAM",
+		error_set(err, "page table at %#llx is outside RAM",
 			(unsigned long long)gpa);
 	return t;
 }
@@ -27,14 +27,14 @@ static uint64_t pd_address(const struct memmap *mm, unsigned gib)
 	return mm->high_pd_gpa + (uint64_t)(gib - 4) * MEMMAP_PAGE_SIZE;
 }
 
-int pt_build(const struct memmap *mm, uint64_t extra_flags, struct error *err)
+int paging_build(const struct memmap *mm, uint64_t extra_flags, struct error *err)
 {
 	const uint64_t table_flags = PTE_P | PTE_RW | extra_flags;
 	uint64_t *pml4, *pdpt, *pd, *pt;
 	unsigned gib, i;
 
 	if (mm->nr_pds > PT_ENTRIES)
-		return err_set(err, "too much memory to map with one PDPT");
+		return error_set(err, "too much memory to map with one PDPT");
 	pml4 = table_at(mm, KVMRUN_PML4_ADDR, err);
 	pdpt = table_at(mm, KVMRUN_PDPT_ADDR, err);
 	if (!pml4 || !pdpt)
@@ -70,7 +70,7 @@ static bool is_canonical(uint64_t va)
 	return top == 0 || top == 0x1ffff;
 }
 
-int pt_walk(const struct memmap *mm, uint64_t cr3, uint64_t va,
+int paging_walk(const struct memmap *mm, uint64_t cr3, uint64_t va,
 	    struct pt_walk *w)
 {
 	static const unsigned shift[PT_LEVELS] = { 39, 30, 21, 12 };
@@ -116,14 +116,14 @@ int pt_walk(const struct memmap *mm, uint64_t cr3, uint64_t va,
 	return 0;
 }
 
-const char *pt_level_name(enum pt_level level)
+const char *paging_level_name(enum pt_level level)
 {
 	static const char *const names[PT_LEVELS] = { "PML4", "PDPT", "PD", "PT" };
 
 	return (unsigned)level < PT_LEVELS ? names[level] : "?";
 }
 
-void pt_format_flags(uint64_t entry, char *buf, unsigned size)
+void paging_format_flags(uint64_t entry, char *buf, unsigned size)
 {
 	static const struct { uint64_t bit; const char *name; } bits[] = {
 		{ PTE_P, "P" }, { PTE_RW, "RW" }, { PTE_US, "US" },
@@ -146,7 +146,7 @@ void pt_format_flags(uint64_t entry, char *buf, unsigned size)
 	}
 }
 
-bool pt_translate(const struct memmap *mm, const struct kvm_sregs *sregs,
+bool paging_translate(const struct memmap *mm, const struct kvm_sregs *sregs,
 		       uint64_t va, uint64_t *pa)
 {
 	struct pt_walk w;
@@ -155,26 +155,26 @@ bool pt_translate(const struct memmap *mm, const struct kvm_sregs *sregs,
 		*pa = va;
 		return true;
 	}
-	if (pt_walk(mm, sregs->cr3, va, &w) < 0 || !w.present)
+	if (paging_walk(mm, sregs->cr3, va, &w) < 0 || !w.present)
 		return false;
 	*pa = w.pa;
 	return true;
 }
 
-void *pt_guest_ptr(const struct memmap *mm, const struct kvm_sregs *sregs,
+void *paging_guest_ptr(const struct memmap *mm, const struct kvm_sregs *sregs,
 			uint64_t va, uint64_t len)
 {
 	uint64_t pa, last;
 
 	/* Both ends in RAM and contiguous: enough for the small, aligned
 	 * things kvmrun reads this way (frames, descriptors, flags). */
-	if (len == 0 || !pt_translate(mm, sregs, va, &pa) ||
-	    !pt_translate(mm, sregs, va + len - 1, &last) || last != pa + len - 1)
+	if (len == 0 || !paging_translate(mm, sregs, va, &pa) ||
+	    !paging_translate(mm, sregs, va + len - 1, &last) || last != pa + len - 1)
 		return NULL;
 	return memmap_gpa(mm, pa, len);
 }
 
-unsigned pt_code_at(const struct memmap *mm, const struct kvm_sregs *sregs,
+unsigned paging_code_at(const struct memmap *mm, const struct kvm_sregs *sregs,
 			 uint64_t rip, uint8_t *buf, unsigned len)
 {
 	/* Outside 64-bit code, RIP is an offset into CS, which has a base
@@ -184,7 +184,7 @@ unsigned pt_code_at(const struct memmap *mm, const struct kvm_sregs *sregs,
 	unsigned n;
 
 	for (n = 0; n < len; n++) {
-		const uint8_t *p = pt_guest_ptr(mm, sregs, flat ? at + n :
+		const uint8_t *p = paging_guest_ptr(mm, sregs, flat ? at + n :
 						     (at + n) & 0xffffffff, 1);
 
 		if (!p)

@@ -38,7 +38,7 @@
  * guard page below the initial stack (KVMRUN_STACK_GUARD).  extra_flags
  * are added to P|RW in every entry (0 for supervisor-only).
  */
-int pt_build(const struct memmap *mm, uint64_t extra_flags, struct error *err);
+int paging_build(const struct memmap *mm, uint64_t extra_flags, struct error *err);
 
 enum pt_level { PT_PML4, PT_PDPT, PT_PD, PT_PT, PT_LEVELS };
 
@@ -59,23 +59,23 @@ struct pt_walk {
  * with w filled in, also when va is not mapped (w->present false, w->fault
  * says why).  Returns -1 if a table lies outside guest RAM.
  */
-int pt_walk(const struct memmap *mm, uint64_t cr3, uint64_t va,
+int paging_walk(const struct memmap *mm, uint64_t cr3, uint64_t va,
 	    struct pt_walk *w);
 
-const char *pt_level_name(enum pt_level level);
+const char *paging_level_name(enum pt_level level);
 
 /* Format the flag bits of an entry ("P RW US PS"), for -v and tests. */
-void pt_format_flags(uint64_t entry, char *buf, unsigned size);
+void paging_format_flags(uint64_t entry, char *buf, unsigned size);
 
 /*
  * The guest-physical address of linear address va under the guest's
  * paging (sregs: its CR0 and CR3); false if va is not mapped.
  */
-bool pt_translate(const struct memmap *mm, const struct kvm_sregs *sregs,
+bool paging_translate(const struct memmap *mm, const struct kvm_sregs *sregs,
 		  uint64_t va, uint64_t *pa);
 
 /* A host pointer to len bytes at linear va, or NULL (not mapped, not RAM). */
-void *pt_guest_ptr(const struct memmap *mm, const struct kvm_sregs *sregs,
+void *paging_guest_ptr(const struct memmap *mm, const struct kvm_sregs *sregs,
 		   uint64_t va, uint64_t len);
 
 /*
@@ -83,7 +83,7 @@ void *pt_guest_ptr(const struct memmap *mm, const struct kvm_sregs *sregs,
  * sregs->cs (its base counts outside 64-bit code), through its page
  * tables.  Returns the number of bytes read (0 if RIP is not in RAM).
  */
-unsigned pt_code_at(const struct memmap *mm, const struct kvm_sregs *sregs,
+unsigned paging_code_at(const struct memmap *mm, const struct kvm_sregs *sregs,
 		    uint64_t rip, uint8_t *buf, unsigned len);
 
 #endif

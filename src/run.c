@@ -242,7 +242,7 @@ static int handle_exit(struct machine *m, struct run_clock *clk, struct run_resu
 	    m->obs.stats.exits[EXIT_FIRST_TOUCH] >= m->cfg->max_exits)
 		return ending_set(res, RUN_END_MAX_EXITS, KVMRUN_STATUS_TIMEOUT);
 	if (m->obs.tracer.error) {
-		err_errno(&res->host_error, m->obs.tracer.error, "--trace-file %s: "
+		error_errno(&res->host_error, m->obs.tracer.error, "--trace-file %s: "
 			  "cannot write the trace", m->cfg->trace_file ?
 			  m->cfg->trace_file : "(stderr)");
 		return ending_set(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
@@ -289,7 +289,7 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 		if (drain_coalesced(m, &clk, res))      /* speedups */
 			break;
 		if (k < 0 && e != EINTR && e != EAGAIN) {
-			err_errno(&res->host_error, e, "KVM_RUN failed");
+			error_errno(&res->host_error, e, "KVM_RUN failed");
 			ending_set(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 			break;
 		}

@@ -95,14 +95,14 @@ static void narrate_paging(const struct machine *m, FILE *out)
 		"4 KiB pages, so that the guard page %#x-%#x below the stack can "
 		"be left out: running off the stack faults there\n", KVMRUN_PT_ADDR,
 		KVMRUN_STACK_GUARD, KVMRUN_STACK_GUARD + 0xfff);
-	if (pt_walk(&m->vm.mem, KVMRUN_PML4_ADDR, m->vm.entry.rip, &w) < 0)
+	if (paging_walk(&m->vm.mem, KVMRUN_PML4_ADDR, m->vm.entry.rip, &w) < 0)
 		return;
 	fprintf(out, "kvmrun: how the CPU translates the entry address %#llx:\n",
 		(unsigned long long)m->vm.entry.rip);
 	for (i = 0; i < w.levels; i++) {
-		pt_format_flags(w.entry[i], flags, sizeof(flags));
+		paging_format_flags(w.entry[i], flags, sizeof(flags));
 		fprintf(out, "kvmrun:   %-4s entry at %#llx = %#018llx  [%s]\n",
-			pt_level_name((enum pt_level)i),
+			paging_level_name((enum pt_level)i),
 			(unsigned long long)w.entry_gpa[i],
 			(unsigned long long)w.entry[i], flags);
 	}

@@ -113,13 +113,13 @@ static int on_unclaimed(struct machine *m, enum io_space space,
 	if (acc->write)
 		output_note(&m->out, "kvmrun: unclaimed %s write: %s %#llx, %u byte%s, "
 			    "value %#llx, rip %#llx (reported once, counted at the end)\n",
-			    io_space_name(space), space == IO_SPACE_PORT ? "port" : "address",
+			    unclaimed_space_name(space), space == IO_SPACE_PORT ? "port" : "address",
 			    (unsigned long long)acc->addr, acc->size, acc->size == 1 ? "" : "s",
 			    (unsigned long long)value, (unsigned long long)regs.rip);
 	else
 		output_note(&m->out, "kvmrun: unclaimed %s read: %s %#llx, %u byte%s, "
 			    "rip %#llx, returned all ones (reported once, counted at the end)\n",
-			    io_space_name(space), space == IO_SPACE_PORT ? "port" : "address",
+			    unclaimed_space_name(space), space == IO_SPACE_PORT ? "port" : "address",
 			    (unsigned long long)acc->addr, acc->size, acc->size == 1 ? "" : "s",
 			    (unsigned long long)regs.rip);
 	return 0;

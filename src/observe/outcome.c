@@ -28,7 +28,7 @@ static void print_code(FILE *out, const struct machine *m,
 		       const struct run_result *res)
 {
 	uint8_t code[16];
-	unsigned n = pt_code_at(&m->vm.mem, &res->sregs, res->regs.rip, code, sizeof(code));
+	unsigned n = paging_code_at(&m->vm.mem, &res->sregs, res->regs.rip, code, sizeof(code));
 	unsigned i;
 
 	if (n == 0) {
@@ -97,18 +97,18 @@ static void print_exception(FILE *out, const struct machine *m,
 						res->sregs.efer & X86_EFER_NXE);
 		char how[120];
 
-		exc_describe_pf(ec, how, sizeof(how));
+		supervisor_describe_pf(ec, how, sizeof(how));
 		snprintf(detail, sizeof(detail), ": address %#llx (CR2), %s",
 			 (unsigned long long)res->sregs.cr2, how);
 	} else if (f->has_error_code) {
 		char how[120];
 
-		exc_describe_selector(f->error_code, how, sizeof(how));
+		supervisor_describe_selector(f->error_code, how, sizeof(how));
 		snprintf(detail, sizeof(detail), ": %s", how);
 	}
 	fprintf(out, "kvmrun: guest crashed: %s%s %s (vector %u) at rip %#llx in "
 		"ring %u%s%s%s\n", outcome_stack_overflow(res) ? "stack overflow: " : "",
-		exc_mnemonic(f->vector), exc_name(f->vector),
+		supervisor_exc_mnemonic(f->vector), supervisor_exc_name(f->vector),
 		f->vector, (unsigned long long)f->rip, (unsigned)(f->cs & 3), detail,
 		outcome_stack_overflow(res) ? " (the guard page 0xb000-0xbfff below "
 		"the initial stack 0xc000-0xffff)" : "", moved(res, buf, sizeof(buf)));
@@ -230,14 +230,14 @@ void outcome_print(FILE *out, const struct machine *m,
 		if (res->strict.write)
 			fprintf(out, "kvmrun: --strict: unclaimed %s write to %#llx "
 				"(%u byte%s, value %#llx) at rip %#llx\n",
-				io_space_name(res->strict.space),
+				unclaimed_space_name(res->strict.space),
 				(unsigned long long)res->strict.addr, res->strict.size,
 				res->strict.size == 1 ? "" : "s",
 				(unsigned long long)res->strict.value, rip);
 		else
 			fprintf(out, "kvmrun: --strict: unclaimed %s read from %#llx "
 				"(%u byte%s) at rip %#llx\n",
-				io_space_name(res->strict.space),
+				unclaimed_space_name(res->strict.space),
 				(unsigned long long)res->strict.addr, res->strict.size,
 				res->strict.size == 1 ? "" : "s", rip);
 		break;
@@ -252,7 +252,7 @@ void outcome_print(FILE *out, const struct machine *m,
 		if (res->suberror == KVM_INTERNAL_ERROR_EMULATION && res->have_regs) {
 			uint8_t byte;
 
-			if (pt_code_at(&m->vm.mem, &res->sregs, res->regs.rip, &byte, 1) == 0)
+			if (paging_code_at(&m->vm.mem, &res->sregs, res->regs.rip, &byte, 1) == 0)
 				fprintf(out, "kvmrun: note: the guest is executing at an "
 					"address that is not RAM\n");
 			else if (res->sregs.cs.dpl == 0 && m->vm.kvm.pvm)
@@ -346,7 +346,7 @@ int outcome_dump_mem(FILE *out, const struct machine *m, FILE *const *files,
 		const uint8_t *p = memmap_gpa(&m->vm.mem, d->addr, d->len);
 
 		if (!p)         /* checked before the run; RAM cannot shrink */
-			return err_set(err, "--dump-mem %s: not inside guest RAM", d->arg);
+			return error_set(err, "--dump-mem %s: not inside guest RAM", d->arg);
 		if (!files[i]) {
 			fprintf(out, "kvmrun: guest memory at %#llx, %llu bytes:\n",
 				(unsigned long long)d->addr, (unsigned long long)d->len);
@@ -354,7 +354,7 @@ int outcome_dump_mem(FILE *out, const struct machine *m, FILE *const *files,
 			continue;
 		}
 		if (fwrite(p, 1, d->len, files[i]) != d->len || fflush(files[i]) != 0)
-			return err_errno(err, errno, "--dump-mem: cannot write %s", d->file);
+			return error_errno(err, errno, "--dump-mem: cannot write %s", d->file);
 	}
 	return 0;
 }

@@ -79,16 +79,16 @@ static void write_exception(struct json *j, const struct machine *m,
 
 	json_object_begin(j, "exception");
 	json_u64(j, "vector", f->vector);
-	json_string(j, "mnemonic", exc_mnemonic(f->vector));
-	json_string(j, "name", exc_name(f->vector));
+	json_string(j, "mnemonic", supervisor_exc_mnemonic(f->vector));
+	json_string(j, "name", supervisor_exc_name(f->vector));
 	if (f->has_error_code) {
 		json_hex(j, "error_code", f->error_code);
 		if (f->vector == EXC_PF)
-			exc_describe_pf(exc_pf_error_code(f->error_code, res->sregs.cr2,
+			supervisor_describe_pf(exc_pf_error_code(f->error_code, res->sregs.cr2,
 							  f->rip, res->sregs.efer & X86_EFER_NXE),
 					text, sizeof(text));
 		else
-			exc_describe_selector(f->error_code, text, sizeof(text));
+			supervisor_describe_selector(f->error_code, text, sizeof(text));
 		json_string(j, "error", text);
 	} else {
 		json_null(j, "error_code");
@@ -100,7 +100,7 @@ static void write_exception(struct json *j, const struct machine *m,
 		json_null(j, "cr2");
 	json_hex(j, "rip", f->rip);
 	json_u64(j, "ring", f->cs & 3);
-	n = pt_code_at(&m->vm.mem, &res->sregs, f->rip, code, sizeof(code));
+	n = paging_code_at(&m->vm.mem, &res->sregs, f->rip, code, sizeof(code));
 	{
 		char hex[2 * sizeof(code) + 1];
 
@@ -249,7 +249,7 @@ static void write_activity(struct json *j, const struct machine *m,
 	json_u64(j, "total", res->exits);
 	json_object_begin(j, "by_kind");
 	for (unsigned k = 0; k < EXIT_KINDS; k++)
-		json_u64(j, exit_kind_name((enum exit_kind)k), m->obs.stats.exits[k]);
+		json_u64(j, stats_exit_kind_name((enum exit_kind)k), m->obs.stats.exits[k]);
 	json_object_end(j);
 	json_object_end(j);
 	write_top(j, "top_ports", &m->obs.stats, IO_SPACE_PORT);

@@ -68,7 +68,7 @@ unsigned stats_top(const struct stats *s, enum io_space space,
 	return found;
 }
 
-const char *exit_kind_name(enum exit_kind kind)
+const char *stats_exit_kind_name(enum exit_kind kind)
 {
 	static const char *const names[EXIT_KINDS] = {
 		[EXIT_IO_IN] = "io_in", [EXIT_IO_OUT] = "io_out",

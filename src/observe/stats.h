@@ -47,6 +47,6 @@ void stats_access(struct stats *s, enum io_space space, uint64_t addr, bool writ
 unsigned stats_top(const struct stats *s, enum io_space space,
 		   const struct addr_count **out, unsigned n);
 
-const char *exit_kind_name(enum exit_kind kind);
+const char *stats_exit_kind_name(enum exit_kind kind);
 
 #endif

@@ -58,7 +58,7 @@ static void json_exit(struct tracer *t, const struct trace_exit *e, bool io, boo
 	json_object_begin(&j, NULL);
 	json_string(&j, "type", "exit");
 	json_u64(&j, "seq", t->exit_seq);
-	json_string(&j, "kind", exit_kind_name(e->kind));
+	json_string(&j, "kind", stats_exit_kind_name(e->kind));
 	json_bool(&j, "coalesced", e->coalesced);
 	if (e->have_rip)
 		json_hex(&j, "rip", e->rip);
@@ -103,7 +103,7 @@ void trace_exit(struct tracer *t, const struct trace_exit *e)
 		fprintf(t->out, "exit  -    %-10s", "coalesced");
 	else
 		fprintf(t->out, "exit  %-4" PRIu64 " %-10s", t->exit_seq,
-			exit_kind_name(e->kind));
+			stats_exit_kind_name(e->kind));
 	if (e->have_rip)
 		fprintf(t->out, " rip=0x%" PRIx64, e->rip);
 	if (io || mmio) {

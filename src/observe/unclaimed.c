@@ -34,7 +34,7 @@ bool unclaimed_record(struct unclaimed_log *log, enum io_space space,
 	return true;
 }
 
-const char *io_space_name(enum io_space space)
+const char *unclaimed_space_name(enum io_space space)
 {
 	return space == IO_SPACE_PORT ? "port" : "MMIO";
 }
@@ -51,7 +51,7 @@ void unclaimed_print(const struct unclaimed_log *log, FILE *out)
 		const struct unclaimed_entry *e = &log->entries[i];
 
 		fprintf(out, "kvmrun:   %s %#llx: %llu read%s, %llu write%s\n",
-			io_space_name(e->space), (unsigned long long)e->addr,
+			unclaimed_space_name(e->space), (unsigned long long)e->addr,
 			(unsigned long long)e->reads, e->reads == 1 ? "" : "s",
 			(unsigned long long)e->writes, e->writes == 1 ? "" : "s");
 	}

@@ -38,7 +38,7 @@ void unclaimed_init(struct unclaimed_log *log);
 bool unclaimed_record(struct unclaimed_log *log, enum io_space space,
 		      uint64_t addr, bool write);
 
-const char *io_space_name(enum io_space space);
+const char *unclaimed_space_name(enum io_space space);
 
 /* --strict: the first unclaimed access, which ends the run. */
 struct strict_hit {

@@ -35,7 +35,7 @@ static const struct {
 	[EXC_CP] = { "#CP", "control protection exception" },
 };
 
-void sup_encode_gate(uint64_t handler, uint16_t selector, unsigned ist,
+void supervisor_encode_gate(uint64_t handler, uint16_t selector, unsigned ist,
 		     unsigned dpl, uint64_t *lo, uint64_t *hi)
 {
 	*lo = (handler & 0xffff) |
@@ -48,14 +48,14 @@ void sup_encode_gate(uint64_t handler, uint16_t selector, unsigned ist,
 	*hi = handler >> 32;
 }
 
-int sup_write(const struct memmap *mm, struct error *err)
+int supervisor_write(const struct memmap *mm, struct error *err)
 {
 	uint8_t *idt = memmap_gpa(mm, KVMRUN_IDT_ADDR, SUP_VECTORS * 16);
 	uint8_t *stubs = memmap_gpa(mm, KVMRUN_STUBS_ADDR, SUP_VECTORS * SUP_STUB_SIZE);
 	unsigned v;
 
 	if (!idt || !stubs)
-		return err_set(err, "the supervisor's IDT or stubs are outside RAM");
+		return error_set(err, "the supervisor's IDT or stubs are outside RAM");
 	for (v = 0; v < SUP_VECTORS; v++) {
 		uint64_t lo, hi;
 		/* int3 and into may be used from CPL3 and report as #BP/#OF;
@@ -63,7 +63,7 @@ int sup_write(const struct memmap *mm, struct error *err)
 		unsigned dpl = (v == EXC_BP || v == EXC_OF) ? 3 : 0;
 
 		memcpy(stubs + v * SUP_STUB_SIZE, stub, SUP_STUB_SIZE);
-		sup_encode_gate(KVMRUN_STUBS_ADDR + (uint64_t)v * SUP_STUB_SIZE,
+		supervisor_encode_gate(KVMRUN_STUBS_ADDR + (uint64_t)v * SUP_STUB_SIZE,
 				KVMRUN_SEL_CODE64, SUP_IST, dpl, &lo, &hi);
 		memcpy(idt + v * 16, &lo, 8);
 		memcpy(idt + v * 16 + 8, &hi, 8);
@@ -71,7 +71,7 @@ int sup_write(const struct memmap *mm, struct error *err)
 	return 0;
 }
 
-bool sup_vector_at(uint64_t rip, unsigned *vector)
+bool supervisor_vector_at(uint64_t rip, unsigned *vector)
 {
 	/* After a stub's hlt, RIP points one byte into the stub: only there. */
 	if (rip <= KVMRUN_STUBS_ADDR ||
@@ -82,7 +82,7 @@ bool sup_vector_at(uint64_t rip, unsigned *vector)
 	return true;
 }
 
-bool exc_has_error_code(unsigned vector)
+bool supervisor_has_error_code(unsigned vector)
 {
 	switch (vector) {
 	case EXC_DF: case EXC_TS: case EXC_NP: case EXC_SS: case EXC_GP:
@@ -92,10 +92,10 @@ bool exc_has_error_code(unsigned vector)
 	return false;
 }
 
-int sup_read_frame(const struct memmap *mm, uint64_t rsp, unsigned vector,
+int supervisor_read_frame(const struct memmap *mm, uint64_t rsp, unsigned vector,
 		   struct exc_frame *f)
 {
-	bool ec = exc_has_error_code(vector);
+	bool ec = supervisor_has_error_code(vector);
 	uint64_t words[6];
 	unsigned n = ec ? 6 : 5;
 	const uint8_t *p = memmap_gpa(mm, rsp, n * 8ULL);
@@ -116,14 +116,14 @@ int sup_read_frame(const struct memmap *mm, uint64_t rsp, unsigned vector,
 	return 0;
 }
 
-const char *exc_mnemonic(unsigned vector)
+const char *supervisor_exc_mnemonic(unsigned vector)
 {
 	if (vector < 32 && vectors[vector].mnemonic)
 		return vectors[vector].mnemonic;
 	return vector < 32 ? "reserved" : "interrupt";
 }
 
-const char *exc_name(unsigned vector)
+const char *supervisor_exc_name(unsigned vector)
 {
 	if (vector < 32 && vectors[vector].name)
 		return vectors[vector].name;
@@ -138,7 +138,7 @@ uint64_t exc_pf_error_code(uint64_t error_code, uint64_t cr2, uint64_t rip,
 	return error_code;
 }
 
-void exc_describe_pf(uint64_t e, char *buf, unsigned size)
+void supervisor_describe_pf(uint64_t e, char *buf, unsigned size)
 {
 	snprintf(buf, size, "%s, %s, %s%s%s",
 		 (e & PF_ERR_I) ? "instruction fetch" : (e & PF_ERR_W) ? "write" : "read",
@@ -148,7 +148,7 @@ void exc_describe_pf(uint64_t e, char *buf, unsigned size)
 		 (e & PF_ERR_PK) ? ", protection key" : "");
 }
 
-void exc_describe_selector(uint64_t e, char *buf, unsigned size)
+void supervisor_describe_selector(uint64_t e, char *buf, unsigned size)
 {
 	static const char *const tables[] = { "GDT", "IDT", "LDT", "IDT" };
 

@@ -49,25 +49,25 @@ struct exc_frame {
 };
 
 /* Write the IDT and the stubs into guest memory at their ABI addresses. */
-int sup_write(const struct memmap *mm, struct error *err);
+int supervisor_write(const struct memmap *mm, struct error *err);
 
 /* Encode one 16-byte interrupt gate; lo and hi are its two halves. */
-void sup_encode_gate(uint64_t handler, uint16_t selector, unsigned ist,
+void supervisor_encode_gate(uint64_t handler, uint16_t selector, unsigned ist,
 		     unsigned dpl, uint64_t *lo, uint64_t *hi);
 
 /* If a hlt exit's RIP lies in a stub, set *vector and return true. */
-bool sup_vector_at(uint64_t rip, unsigned *vector);
+bool supervisor_vector_at(uint64_t rip, unsigned *vector);
 
 /*
  * Read the exception frame for vector from the supervisor stack at rsp
  * (the guest's RSP at the hlt exit).  Returns -1 if it is not in RAM.
  */
-int sup_read_frame(const struct memmap *mm, uint64_t rsp, unsigned vector,
+int supervisor_read_frame(const struct memmap *mm, uint64_t rsp, unsigned vector,
 		   struct exc_frame *f);
 
-bool exc_has_error_code(unsigned vector);
-const char *exc_mnemonic(unsigned vector);     /* "#PF" */
-const char *exc_name(unsigned vector);         /* "page fault" */
+bool supervisor_has_error_code(unsigned vector);
+const char *supervisor_exc_mnemonic(unsigned vector);     /* "#PF" */
+const char *supervisor_exc_name(unsigned vector);         /* "page fault" */
 
 /*
  * The #PF error code as kvmrun reports it.  Without EFER.NXE the CPU does
@@ -78,9 +78,9 @@ uint64_t exc_pf_error_code(uint64_t error_code, uint64_t cr2, uint64_t rip,
 			   bool nxe);
 
 /* "write, user mode, page not present" for a #PF error code. */
-void exc_describe_pf(uint64_t error_code, char *buf, unsigned size);
+void supervisor_describe_pf(uint64_t error_code, char *buf, unsigned size);
 
 /* "selector 0x10 in the GDT" for a selector error code (#GP #TS #NP #SS). */
-void exc_describe_selector(uint64_t error_code, char *buf, unsigned size);
+void supervisor_describe_selector(uint64_t error_code, char *buf, unsigned size);
 
 #endif

@@ -32,7 +32,7 @@ static struct kvm_segment segment_of(const struct machine *m,
 				     const struct kvm_sregs *sregs, uint64_t sel)
 {
 	uint64_t off = sel & 0xfff8, lo, hi = 0;
-	const uint8_t *p = pt_guest_ptr(&m->vm.mem, sregs, sregs->gdt.base + off, 16);
+	const uint8_t *p = paging_guest_ptr(&m->vm.mem, sregs, sregs->gdt.base + off, 16);
 	struct kvm_segment seg = { .selector = (uint16_t)sel, .unusable = 1 };
 
 	/* TI set: the LDT, which kvmrun does not read. */
@@ -76,7 +76,7 @@ static bool ring0_segments(const struct machine *m, const struct exc_frame *f,
 {
 	struct kvm_segment cs = segment_of(m, sregs, f->cs), ss = segment_of(m, sregs, f->ss);
 	size_t gdt_len = (size_t)sregs->gdt.limit + 1;
-	const uint8_t *gdt = pt_guest_ptr(&m->vm.mem, sregs, sregs->gdt.base, gdt_len);
+	const uint8_t *gdt = paging_guest_ptr(&m->vm.mem, sregs, sregs->gdt.base, gdt_len);
 	uint16_t cs0, ss0;
 
 	if (cs.unusable || !gdt) {
@@ -208,7 +208,7 @@ static void trace_stepped(struct machine *m, const struct kvm_sregs *sregs)
 {
 	struct kvm_sregs at = stepped_sregs(m, sregs);
 	uint8_t code[15];
-	unsigned n = pt_code_at(&m->vm.mem, &at, m->step.rip, code, sizeof(code));
+	unsigned n = paging_code_at(&m->vm.mem, &at, m->step.rip, code, sizeof(code));
 	unsigned len = insn_length(code, n, code_bits(&at));
 
 	trace_insn(&m->obs.tracer, m->step.rip, m->step.cpl, code, len ? len : n, len != 0);
@@ -226,7 +226,7 @@ static void trace_last(struct machine *m, const struct kvm_sregs *sregs)
 static void patch_tf(struct machine *m, const struct kvm_sregs *sregs,
 		     uint64_t gva, bool set)
 {
-	uint64_t *p = gva % 8 ? NULL : pt_guest_ptr(&m->vm.mem, sregs, gva, 8);
+	uint64_t *p = gva % 8 ? NULL : paging_guest_ptr(&m->vm.mem, sregs, gva, 8);
 
 	if (p)
 		*p = set ? *p | X86_RFLAGS_TF : *p & ~X86_RFLAGS_TF;
@@ -261,7 +261,7 @@ static int step(struct machine *m, struct run_result *res,
 	uint8_t code[16];
 	unsigned n;
 
-	n = pt_code_at(&m->vm.mem, &at, m->step.rip, code, sizeof(code));
+	n = paging_code_at(&m->vm.mem, &at, m->step.rip, code, sizeof(code));
 	insn_classify(code, n, code_bits(&at), &done);
 	/* f->rip == insn_rip: the trap of an instruction trap_io_step has
 	 * already logged (where the trap was not lost after all). */
@@ -288,7 +288,7 @@ static int step(struct machine *m, struct run_result *res,
 		return 1;
 	}
 
-	n = pt_code_at(&m->vm.mem, sregs, f->rip, code, sizeof(code));
+	n = paging_code_at(&m->vm.mem, sregs, f->rip, code, sizeof(code));
 	insn_classify(code, n, code_bits(sregs), &next);
 	if (next.cls == INSN_PRIVILEGED && strcmp(next.name, "lidt") == 0) {
 		/* lidt: from now on #DB would go to the guest's own IDT. */
@@ -317,9 +317,9 @@ static int read_frame(const struct machine *m, const struct kvm_sregs *sregs,
 {
 	uint64_t pa;
 
-	if (!pt_translate(&m->vm.mem, sregs, rsp, &pa))
+	if (!paging_translate(&m->vm.mem, sregs, rsp, &pa))
 		return -1;
-	return sup_read_frame(&m->vm.mem, pa, vector, f);
+	return supervisor_read_frame(&m->vm.mem, pa, vector, f);
 }
 
 /*
@@ -330,7 +330,7 @@ static int read_frame(const struct machine *m, const struct kvm_sregs *sregs,
  */
 static bool came_from_gate(unsigned vector, const struct kvm_regs *regs)
 {
-	uint64_t frame = (exc_has_error_code(vector) ? 6 : 5) * 8;
+	uint64_t frame = (supervisor_has_error_code(vector) ? 6 : 5) * 8;
 
 	return regs->rsp == KVMRUN_SUPER_STACK_TOP - frame;
 }
@@ -342,7 +342,7 @@ bool trap_in_stub(const struct machine *m, const struct kvm_regs *regs,
 
 	/* Not a stub, or a frame that is not in RAM (the guest jumped into a
 	 * stub itself): the guest's own hlt. */
-	return sup_vector_at(regs->rip, &vector) && sregs->idt.base == KVMRUN_IDT_ADDR &&
+	return supervisor_vector_at(regs->rip, &vector) && sregs->idt.base == KVMRUN_IDT_ADDR &&
 	       came_from_gate(vector, regs) &&
 	       read_frame(m, sregs, regs->rsp, vector, f) == 0;
 }
@@ -366,7 +366,7 @@ int trap_stub(struct machine *m, struct run_result *res, const struct exc_frame 
 		struct kvm_sregs at = *sregs;
 
 		at.cs = segment_of(m, sregs, f.cs);
-		n = pt_code_at(&m->vm.mem, &at, f.rip, code, sizeof(code));
+		n = paging_code_at(&m->vm.mem, &at, f.rip, code, sizeof(code));
 		insn_classify(code, n, code_bits(&at), &insn);
 		if (insn.cls == INSN_HLT) {
 			trace_last(m, sregs);

@@ -19,7 +19,7 @@ int cpuid_cache_key(int kvm_fd, struct cpuid_cache_key *key, struct error *err)
 
 	memset(key, 0, sizeof(*key));
 	if (fstat(kvm_fd, &st) < 0)
-		return err_errno(err, errno, "cannot stat the KVM device");
+		return error_errno(err, errno, "cannot stat the KVM device");
 	key->dev = (uint64_t)st.st_dev;
 	key->ino = (uint64_t)st.st_ino;
 	key->rdev = (uint64_t)st.st_rdev;
@@ -28,12 +28,12 @@ int cpuid_cache_key(int kvm_fd, struct cpuid_cache_key *key, struct error *err)
 
 	fd = open(BOOT_ID_PATH, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return err_errno(err, errno, "cannot open %s", BOOT_ID_PATH);
+		return error_errno(err, errno, "cannot open %s", BOOT_ID_PATH);
 	do
 		n = read(fd, key->boot_id, sizeof(key->boot_id) - 1);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0) {
-		err_errno(err, n < 0 ? errno : EIO, "cannot read %s", BOOT_ID_PATH);
+		error_errno(err, n < 0 ? errno : EIO, "cannot read %s", BOOT_ID_PATH);
 		close(fd);
 		return -1;
 	}
@@ -204,10 +204,10 @@ int cpuid_cache_load(const char *path, const struct cpuid_cache_key *key,
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return err_set(err, "none yet");
+			return error_set(err, "none yet");
 		if (errno == ELOOP)
-			return err_set(err, "it is a symbolic link");
-		return err_errno(err, errno, "cannot open it");
+			return error_set(err, "it is a symbolic link");
+		return error_errno(err, errno, "cannot open it");
 	}
 	if (fstat(fd, &st) < 0)
 		why = "cannot stat it";
@@ -235,7 +235,7 @@ int cpuid_cache_load(const char *path, const struct cpuid_cache_key *key,
 	if (!why && cpuid_cache_decode(buf, got, key, out, cap, nent, &why) == 0)
 		r = 0;
 	else
-		err_set(err, "%s", why);
+		error_set(err, "%s", why);
 	free(buf);
 	return r;
 }
@@ -250,11 +250,11 @@ static int make_dirs(char *dir, struct error *err)
 			continue;
 		dir[i] = '\0';
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			return err_errno(err, errno, "cannot create %s", dir);
+			return error_errno(err, errno, "cannot create %s", dir);
 		dir[i] = '/';
 	}
 	if (dir[0] && mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return err_errno(err, errno, "cannot create %s", dir);
+		return error_errno(err, errno, "cannot create %s", dir);
 	return 0;
 }
 
@@ -269,13 +269,13 @@ static int open_own_dir(const char *dir, struct error *err)
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (dfd < 0)
-		return err_errno(err, errno, "cannot open %s", dir);
+		return error_errno(err, errno, "cannot open %s", dir);
 	if (fstat(dfd, &st) < 0) {
-		err_errno(err, errno, "cannot stat %s", dir);
+		error_errno(err, errno, "cannot stat %s", dir);
 	} else if (st.st_uid != geteuid()) {
-		err_set(err, "%s belongs to another user", dir);
+		error_set(err, "%s belongs to another user", dir);
 	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		err_set(err, "%s is writable by others", dir);
+		error_set(err, "%s is writable by others", dir);
 	} else {
 		return dfd;
 	}
@@ -295,14 +295,14 @@ int cpuid_cache_store(const char *path, const struct cpuid_cache_key *key,
 
 	base = strrchr(path, '/');
 	if (!base || base == path || strlen(path) >= sizeof(dir) || !base[1])
-		return err_set(err, "unusable path %s", path);
+		return error_set(err, "unusable path %s", path);
 	memcpy(dir, path, (size_t)(base - path));
 	dir[base - path] = '\0';
 	base++;
 	if (!(buf = malloc(size)))
-		return err_set(err, "out of memory");
+		return error_set(err, "out of memory");
 	if (cpuid_cache_encode(key, entries, nent, buf, size) != size) {
-		err_set(err, "%u CPUID entries cannot be cached", nent);
+		error_set(err, "%u CPUID entries cannot be cached", nent);
 		goto out;
 	}
 	if (make_dirs(dir, err) < 0 || (dfd = open_own_dir(dir, err)) < 0)
@@ -311,7 +311,7 @@ int cpuid_cache_store(const char *path, const struct cpuid_cache_key *key,
 	snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", base, (long)getpid());
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		err_errno(err, errno, "cannot create %s/%s", dir, tmp);
+		error_errno(err, errno, "cannot create %s/%s", dir, tmp);
 		goto out;
 	}
 	while (done < size) {
@@ -326,13 +326,13 @@ int cpuid_cache_store(const char *path, const struct cpuid_cache_key *key,
 		done += (size_t)n;
 	}
 	if (done < size) {
-		err_errno(err, errno, "cannot write %s/%s", dir, tmp);
+		error_errno(err, errno, "cannot write %s/%s", dir, tmp);
 		close(fd);
 		unlinkat(dfd, tmp, 0);
 		goto out;
 	}
 	if (close(fd) < 0 || renameat(dfd, tmp, dfd, base) < 0) {
-		err_errno(err, errno, "cannot put %s in place", path);
+		error_errno(err, errno, "cannot put %s in place", path);
 		unlinkat(dfd, tmp, 0);
 		goto out;
 	}

@@ -34,7 +34,7 @@ int lazy_ram_map(struct lazy_ram *lr, uint64_t gpa, uint64_t len, struct error *
 
 	if (len == 0 || !memmap_chunk_of(lr->mem, gpa, &first) ||
 	    !memmap_chunk_of(lr->mem, gpa + len - 1, &last))
-		return err_set(err, "%#llx is not guest RAM", (unsigned long long)gpa);
+		return error_set(err, "%#llx is not guest RAM", (unsigned long long)gpa);
 	for (i = first; i <= last; i++)
 		if (map_chunk(lr, i, err) < 0)
 			return -1;
@@ -82,7 +82,7 @@ bool lazy_ram_for_emulation(struct lazy_ram *lr)
 
 	if (cpu_get(lr->kvm, &regs, &sregs, &err) < 0)
 		return false;
-	if (pt_translate(lr->mem, &sregs, regs.rip, &pa) &&
+	if (paging_translate(lr->mem, &sregs, regs.rip, &pa) &&
 	    memmap_chunk_of(lr->mem, pa, &idx) && !memmap_chunk_is_mapped(lr->mem, idx))
 		return lazy_ram_map(lr, pa, 1, &err) == 0;
 	if (lr->all_mapped || lr->chunks_mapped == lr->mem->nr_chunks)

@@ -11,14 +11,14 @@ TEST(error_set_formats_and_returns_minus_one)
 {
 	struct error err;
 
-	TEST_EQ(err_set(&err, "device %s at %#x", "COM1", 0x3f8), -1);
+	TEST_EQ(error_set(&err, "device %s at %#x", "COM1", 0x3f8), -1);
 	TEST_STREQ(err.msg, "device COM1 at 0x3f8");
 }
 
 TEST(error_set_null_is_allowed)
 {
-	TEST_EQ(err_set(NULL, "ignored %d", 1), -1);
-	TEST_EQ(err_errno(NULL, ENOENT, "ignored"), -1);
+	TEST_EQ(error_set(NULL, "ignored %d", 1), -1);
+	TEST_EQ(error_errno(NULL, ENOENT, "ignored"), -1);
 }
 
 TEST(error_set_truncates_long_messages)
@@ -27,7 +27,7 @@ TEST(error_set_truncates_long_messages)
 	struct error err;
 
 	memset(long_text, 'x', sizeof(long_text) - 1);
-	TEST_EQ(err_set(&err, "%s", long_text), -1);
+	TEST_EQ(error_set(&err, "%s", long_text), -1);
 	TEST_EQ(strlen(err.msg), ERROR_MSG_MAX - 1);
 }
 
@@ -37,7 +37,7 @@ TEST(error_errno_appends_strerror)
 	char want[ERROR_MSG_MAX];
 
 	snprintf(want, sizeof(want), "cannot open %s: %s", "img", strerror(ENOENT));
-	TEST_EQ(err_errno(&err, ENOENT, "cannot open %s", "img"), -1);
+	TEST_EQ(error_errno(&err, ENOENT, "cannot open %s", "img"), -1);
 	TEST_STREQ(err.msg, want);
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for paging.c: kvmrun's identity map (pt_build) checked by
+ * Unit tests for paging.c: kvmrun's identity map (paging_build) checked by
  * walking it (pt_walk) the way the CPU would, and the walker itself
  * checked on 4 KiB page tables written by hand.
  */
@@ -37,9 +37,9 @@ TEST(paging_identity_map_translates)
 	unsigned i;
 
 	TEST_REQUIRE(guest_ram_init(&mm, ram) == 0);
-	TEST_REQUIRE(pt_build(&mm, 0, &err) == 0);
+	TEST_REQUIRE(paging_build(&mm, 0, &err) == 0);
 	for (i = 0; i < sizeof(vas) / sizeof(vas[0]); i++) {
-		TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, vas[i], &w) == 0);
+		TEST_REQUIRE(paging_walk(&mm, KVMRUN_PML4_ADDR, vas[i], &w) == 0);
 		TEST_CHECK_MSG(w.present, "va %#llx: %s",
 			       (unsigned long long)vas[i], w.fault);
 		TEST_CHECK_MSG(w.pa == vas[i], "va %#llx -> pa %#llx",
@@ -53,7 +53,7 @@ TEST(paging_identity_map_translates)
 		TEST_CHECK(!w.nx);
 	}
 	/* The last byte of RAM. */
-	TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, ram - 1, &w) == 0);
+	TEST_REQUIRE(paging_walk(&mm, KVMRUN_PML4_ADDR, ram - 1, &w) == 0);
 	TEST_CHECK(w.present);
 	TEST_EQ(w.pa, ram - 1);
 	guest_ram_free(&mm);
@@ -70,16 +70,16 @@ TEST(paging_stack_guard)
 	uint64_t va;
 
 	TEST_REQUIRE(guest_ram_init(&mm, 4 * MIB) == 0);
-	TEST_REQUIRE(pt_build(&mm, PTE_US, &err) == 0);
+	TEST_REQUIRE(paging_build(&mm, PTE_US, &err) == 0);
 	for (va = KVMRUN_STACK_GUARD; va < KVMRUN_STACK_BOTTOM; va += 0x800) {
-		TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, va, &w) == 0);
+		TEST_REQUIRE(paging_walk(&mm, KVMRUN_PML4_ADDR, va, &w) == 0);
 		TEST_CHECK_MSG(!w.present, "va %#llx is mapped", (unsigned long long)va);
 		TEST_EQ(w.levels, 4);
 		TEST_EQ(w.entry_gpa[PT_PT], KVMRUN_PT_ADDR + (va >> 12) * 8);
 	}
-	TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, KVMRUN_STACK_GUARD - 1, &w) == 0);
+	TEST_REQUIRE(paging_walk(&mm, KVMRUN_PML4_ADDR, KVMRUN_STACK_GUARD - 1, &w) == 0);
 	TEST_CHECK(w.present && w.user && w.writable);
-	TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, KVMRUN_STACK_BOTTOM, &w) == 0);
+	TEST_REQUIRE(paging_walk(&mm, KVMRUN_PML4_ADDR, KVMRUN_STACK_BOTTOM, &w) == 0);
 	TEST_CHECK(w.present && w.user && w.writable);
 	TEST_EQ(w.pa, KVMRUN_STACK_BOTTOM);
 	TEST_EQ(w.entry[PT_PD], KVMRUN_PT_ADDR | PTE_P | PTE_RW | PTE_US);
@@ -95,8 +95,8 @@ TEST(paging_identity_map_entries)
 	char flags[64];
 
 	TEST_REQUIRE(guest_ram_init(&mm, 4 * MIB) == 0);
-	TEST_REQUIRE(pt_build(&mm, 0, &err) == 0);
-	TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, va, &w) == 0);
+	TEST_REQUIRE(paging_build(&mm, 0, &err) == 0);
+	TEST_REQUIRE(paging_walk(&mm, KVMRUN_PML4_ADDR, va, &w) == 0);
 	TEST_REQUIRE(w.present);
 
 	/* Where each entry lives: ABI addresses, index from the address. */
@@ -108,7 +108,7 @@ TEST(paging_identity_map_entries)
 	TEST_EQ(w.entry[PT_PDPT], (KVMRUN_PD_ADDR + 3 * 0x1000) | PTE_P | PTE_RW);
 	TEST_EQ(w.entry[PT_PD], (3 * GIB + 5 * PT_LARGE_PAGE) | PTE_P | PTE_RW | PTE_PS);
 	TEST_EQ(w.entry[PT_PD] & ~PTE_ADDR_MASK, PTE_P | PTE_RW | PTE_PS);
-	pt_format_flags(w.entry[PT_PD], flags, sizeof(flags));
+	paging_format_flags(w.entry[PT_PD], flags, sizeof(flags));
 	TEST_STREQ(flags, "P RW PS");
 	TEST_EQ(w.pa, va);
 	guest_ram_free(&mm);
@@ -122,8 +122,8 @@ TEST(paging_identity_map_extra_flags)
 	unsigned level;
 
 	TEST_REQUIRE(guest_ram_init(&mm, 2 * MIB) == 0);
-	TEST_REQUIRE(pt_build(&mm, PTE_US, &err) == 0);
-	TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, 0x400000, &w) == 0);
+	TEST_REQUIRE(paging_build(&mm, PTE_US, &err) == 0);
+	TEST_REQUIRE(paging_walk(&mm, KVMRUN_PML4_ADDR, 0x400000, &w) == 0);
 	TEST_CHECK(w.present);
 	TEST_CHECK(w.user);
 	TEST_CHECK(w.writable);
@@ -139,18 +139,18 @@ TEST(paging_identity_map_stops_at_4g)
 	struct pt_walk w;
 
 	TEST_REQUIRE(guest_ram_init(&mm, 4 * MIB) == 0);
-	TEST_REQUIRE(pt_build(&mm, 0, &err) == 0);
+	TEST_REQUIRE(paging_build(&mm, 0, &err) == 0);
 	/* Small RAM maps exactly the first 4 GiB: PDPT entry 4 is empty. */
-	TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, 4 * GIB, &w) == 0);
+	TEST_REQUIRE(paging_walk(&mm, KVMRUN_PML4_ADDR, 4 * GIB, &w) == 0);
 	TEST_CHECK(!w.present);
 	TEST_EQ(w.levels, 2);
 	TEST_EQ(w.entry[PT_PDPT], 0);
 	TEST_STREQ(w.fault, "entry not present");
-	TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, 512 * GIB, &w) == 0);
+	TEST_REQUIRE(paging_walk(&mm, KVMRUN_PML4_ADDR, 512 * GIB, &w) == 0);
 	TEST_CHECK(!w.present);
 	TEST_EQ(w.levels, 1);                   /* PML4 entry 1 is empty */
 	/* The upper half is canonical, and not mapped. */
-	TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, 0xffff800000000000ULL, &w) == 0);
+	TEST_REQUIRE(paging_walk(&mm, KVMRUN_PML4_ADDR, 0xffff800000000000ULL, &w) == 0);
 	TEST_CHECK(!w.present);
 	TEST_EQ(w.levels, 1);
 	guest_ram_free(&mm);
@@ -170,15 +170,15 @@ TEST(paging_rejects_non_canonical)
 	unsigned i;
 
 	TEST_REQUIRE(guest_ram_init(&mm, 2 * MIB) == 0);
-	TEST_REQUIRE(pt_build(&mm, 0, &err) == 0);
+	TEST_REQUIRE(paging_build(&mm, 0, &err) == 0);
 	for (i = 0; i < sizeof(vas) / sizeof(vas[0]); i++) {
-		TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, vas[i], &w) == 0);
+		TEST_REQUIRE(paging_walk(&mm, KVMRUN_PML4_ADDR, vas[i], &w) == 0);
 		TEST_CHECK_MSG(!w.present, "va %#llx", (unsigned long long)vas[i]);
 		TEST_EQ(w.levels, 0);
 		TEST_CONTAINS(w.fault, "canonical");
 	}
 	/* The last canonical lower-half address is walked (and not mapped). */
-	TEST_REQUIRE(pt_walk(&mm, KVMRUN_PML4_ADDR, 0x00007fffffffffffULL, &w) == 0);
+	TEST_REQUIRE(paging_walk(&mm, KVMRUN_PML4_ADDR, 0x00007fffffffffffULL, &w) == 0);
 	TEST_EQ(w.levels, 1);
 	TEST_STREQ(w.fault, "entry not present");
 	guest_ram_free(&mm);
@@ -190,7 +190,7 @@ TEST(paging_build_fails_without_host)
 	struct error err = { "" };
 
 	TEST_REQUIRE(memmap_init(&mm, 2 * MIB, &err) == 0);
-	TEST_EQ(pt_build(&mm, 0, &err), -1);    /* no RAM to write to */
+	TEST_EQ(paging_build(&mm, 0, &err), -1);    /* no RAM to write to */
 	TEST_CONTAINS(err.msg, "outside RAM");
 }
 
@@ -216,7 +216,7 @@ TEST(paging_walk_4k_pages)
 	guest_write_u64(&mm, PT + 4 * 8, 0x1ab000 | all | PTE_A | PTE_D);
 
 	/* CR3's low bits (PCD, PWT...) are not part of the table address. */
-	TEST_REQUIRE(pt_walk(&mm, CR3 | 0x18, va, &w) == 0);
+	TEST_REQUIRE(paging_walk(&mm, CR3 | 0x18, va, &w) == 0);
 	TEST_CHECK(w.present);
 	TEST_EQ(w.levels, 4);
 	TEST_EQ(w.page_size, 0x1000);
@@ -231,7 +231,7 @@ TEST(paging_walk_4k_pages)
 	TEST_CHECK(!w.nx);
 
 	/* The neighbouring page is not present: the walk stops at the PT. */
-	TEST_REQUIRE(pt_walk(&mm, CR3, va_of(1, 2, 3, 5, 0), &w) == 0);
+	TEST_REQUIRE(paging_walk(&mm, CR3, va_of(1, 2, 3, 5, 0), &w) == 0);
 	TEST_CHECK(!w.present);
 	TEST_EQ(w.levels, 4);
 	TEST_STREQ(w.fault, "entry not present");
@@ -281,7 +281,7 @@ TEST(paging_walk_permissions_accumulate)
 				e = (e & ~rows[i].clear) | rows[i].set;
 			guest_write_u64(&mm, gpa[level], e);
 		}
-		TEST_REQUIRE(pt_walk(&mm, CR3, va, &w) == 0);
+		TEST_REQUIRE(paging_walk(&mm, CR3, va, &w) == 0);
 		TEST_CHECK_MSG(w.present, "row %u", i);
 		TEST_CHECK_MSG(w.pa == 0x100010, "row %u", i);
 		TEST_CHECK_MSG(w.writable == rows[i].writable, "row %u", i);
@@ -305,14 +305,14 @@ TEST(paging_walk_large_pages)
 	guest_write_u64(&mm, PD + 9 * 8, 0x40000000 | PTE_P | PTE_RW | PTE_PS |
 			(1ULL << 12) /* PAT: not an address bit here */);
 
-	TEST_REQUIRE(pt_walk(&mm, CR3, va_of(0, 1, 0x123, 0x45, 0x678), &w) == 0);
+	TEST_REQUIRE(paging_walk(&mm, CR3, va_of(0, 1, 0x123, 0x45, 0x678), &w) == 0);
 	TEST_CHECK(w.present);
 	TEST_EQ(w.levels, 2);
 	TEST_EQ(w.page_size, GIB);
 	TEST_EQ(w.pa, 7 * GIB + va_of(0, 0, 0x123, 0x45, 0x678));
 	TEST_CHECK(!w.writable);                /* no RW in the PDPT entry */
 
-	TEST_REQUIRE(pt_walk(&mm, CR3, va_of(0, 2, 9, 0x1ff, 0xfff), &w) == 0);
+	TEST_REQUIRE(paging_walk(&mm, CR3, va_of(0, 2, 9, 0x1ff, 0xfff), &w) == 0);
 	TEST_CHECK(w.present);
 	TEST_EQ(w.levels, 3);
 	TEST_EQ(w.page_size, PT_LARGE_PAGE);
@@ -330,9 +330,9 @@ TEST(paging_walk_table_outside_ram)
 	/* The PDPT entry points at a page directory beyond RAM. */
 	guest_write_u64(&mm, CR3, PDPT | PTE_P | PTE_RW);
 	guest_write_u64(&mm, PDPT, 0x80000000 | PTE_P | PTE_RW);
-	TEST_EQ(pt_walk(&mm, CR3, 0x1000, &w), -1);
+	TEST_EQ(paging_walk(&mm, CR3, 0x1000, &w), -1);
 	/* So is CR3 itself. */
-	TEST_EQ(pt_walk(&mm, 0x40000000, 0x1000, &w), -1);
+	TEST_EQ(paging_walk(&mm, 0x40000000, 0x1000, &w), -1);
 	guest_ram_free(&mm);
 }
 
@@ -342,14 +342,14 @@ TEST(paging_format_flags)
 {
 	char buf[64];
 
-	pt_format_flags(0, buf, sizeof(buf));
+	paging_format_flags(0, buf, sizeof(buf));
 	TEST_STREQ(buf, "");
-	pt_format_flags(PTE_P | PTE_RW | PTE_PS, buf, sizeof(buf));
+	paging_format_flags(PTE_P | PTE_RW | PTE_PS, buf, sizeof(buf));
 	TEST_STREQ(buf, "P RW PS");
 	/* Address bits are not flags. */
-	pt_format_flags(0x7ffff000ULL | PTE_P | PTE_US | PTE_NX, buf, sizeof(buf));
+	paging_format_flags(0x7ffff000ULL | PTE_P | PTE_US | PTE_NX, buf, sizeof(buf));
 	TEST_STREQ(buf, "P US NX");
-	pt_format_flags(PTE_P | PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_A |
+	paging_format_flags(PTE_P | PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_A |
 			PTE_D | PTE_PS | PTE_G | PTE_NX, buf, sizeof(buf));
 	TEST_STREQ(buf, "P RW US PWT PCD A D PS G NX");
 }
@@ -360,22 +360,22 @@ TEST(paging_format_flags_small_buffer)
 
 	/* Truncated, but always terminated and inside the buffer. */
 	memset(buf, 'z', sizeof(buf));
-	pt_format_flags(PTE_P | PTE_RW | PTE_US | PTE_NX, buf, 4);
+	paging_format_flags(PTE_P | PTE_RW | PTE_US | PTE_NX, buf, 4);
 	TEST_CHECK(memchr(buf, '\0', 4) != NULL);
 	TEST_CHECK(strncmp(buf, "P RW", strlen(buf)) == 0);
 	TEST_EQ(buf[4], 'z');
 	/* Size 0 writes nothing. */
-	pt_format_flags(PTE_P, buf, 0);
+	paging_format_flags(PTE_P, buf, 0);
 	TEST_EQ(buf[0], 'P');
 }
 
 TEST(paging_level_names)
 {
-	TEST_STREQ(pt_level_name(PT_PML4), "PML4");
-	TEST_STREQ(pt_level_name(PT_PDPT), "PDPT");
-	TEST_STREQ(pt_level_name(PT_PD), "PD");
-	TEST_STREQ(pt_level_name(PT_PT), "PT");
-	TEST_STREQ(pt_level_name(PT_LEVELS), "?");
+	TEST_STREQ(paging_level_name(PT_PML4), "PML4");
+	TEST_STREQ(paging_level_name(PT_PDPT), "PDPT");
+	TEST_STREQ(paging_level_name(PT_PD), "PD");
+	TEST_STREQ(paging_level_name(PT_PT), "PT");
+	TEST_STREQ(paging_level_name(PT_LEVELS), "?");
 }
 
 const struct test tests_paging[] = {

@@ -54,9 +54,9 @@ TEST(stats_table_full)
 
 TEST(stats_exit_kind_names)
 {
-	TEST_CHECK(strcmp(exit_kind_name(EXIT_IO_OUT), "io_out") == 0);
-	TEST_CHECK(strcmp(exit_kind_name(EXIT_COALESCED), "coalesced") == 0);
-	TEST_CHECK(strcmp(exit_kind_name(EXIT_KINDS), "?") == 0);
+	TEST_CHECK(strcmp(stats_exit_kind_name(EXIT_IO_OUT), "io_out") == 0);
+	TEST_CHECK(strcmp(stats_exit_kind_name(EXIT_COALESCED), "coalesced") == 0);
+	TEST_CHECK(strcmp(stats_exit_kind_name(EXIT_KINDS), "?") == 0);
 }
 
 const struct test tests_stats[] = {

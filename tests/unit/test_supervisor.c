@@ -80,26 +80,26 @@ TEST(sup_encode_gate_known)
 	uint64_t lo, hi;
 	uint8_t got[16];
 
-	sup_encode_gate(0x123456789abcdef0ULL, 0x08, 1, 0, &lo, &hi);
+	supervisor_encode_gate(0x123456789abcdef0ULL, 0x08, 1, 0, &lo, &hi);
 	TEST_EQ(lo, 0x9abc8e010008def0ULL);
 	TEST_EQ(hi, 0x12345678);
 	gate_bytes(lo, hi, got);
 	TEST_CHECK(memcmp(got, want1, 16) == 0);
 
-	sup_encode_gate(0x740c, KVMRUN_SEL_CODE64, SUP_IST, 3, &lo, &hi);
+	supervisor_encode_gate(0x740c, KVMRUN_SEL_CODE64, SUP_IST, 3, &lo, &hi);
 	TEST_EQ(lo, 0x0000ee010008740cULL);
 	TEST_EQ(hi, 0);
 	gate_bytes(lo, hi, got);
 	TEST_CHECK(memcmp(got, want2, 16) == 0);
 
-	sup_encode_gate(~0ULL, 0xffff, 7, 2, &lo, &hi);
+	supervisor_encode_gate(~0ULL, 0xffff, 7, 2, &lo, &hi);
 	TEST_EQ(lo, 0xffffce07ffffffffULL);
 	TEST_EQ(hi, 0xffffffff);
 	gate_bytes(lo, hi, got);
 	TEST_CHECK(memcmp(got, want3, 16) == 0);
 
 	/* IST 0 (no stack switch), handler 0. */
-	sup_encode_gate(0, 0x10, 0, 0, &lo, &hi);
+	supervisor_encode_gate(0, 0x10, 0, 0, &lo, &hi);
 	TEST_EQ(lo, 0x00008e0000100000ULL);
 	TEST_EQ(hi, 0);
 }
@@ -119,7 +119,7 @@ TEST(sup_encode_gate_round_trip)
 				struct gate g;
 				uint16_t sel = (uint16_t)(0x8 * (i + 1) + dpl);
 
-				sup_encode_gate(handlers[i], sel, ist, dpl, &lo, &hi);
+				supervisor_encode_gate(handlers[i], sel, ist, dpl, &lo, &hi);
 				decode_gate(lo, hi, &g);
 				TEST_CHECK_MSG(g.offset == handlers[i] &&
 					       g.selector == sel && g.ist == ist &&
@@ -141,7 +141,7 @@ TEST(sup_write_to_guest_memory)
 
 	TEST_REQUIRE(guest_ram_init(&mm, MIB) == 0);
 	memset(mm.host, 0xaa, MIB);             /* so stray writes show */
-	TEST_REQUIRE(sup_write(&mm, &err) == 0);
+	TEST_REQUIRE(supervisor_write(&mm, &err) == 0);
 
 	for (v = 0; v < SUP_VECTORS; v++) {
 		uint64_t stub = KVMRUN_STUBS_ADDR + (uint64_t)v * SUP_STUB_SIZE;
@@ -193,9 +193,9 @@ TEST(sup_write_fails_without_ram)
 	struct error err = { "" };
 
 	TEST_REQUIRE(memmap_init(&mm, MIB, &err) == 0);
-	TEST_EQ(sup_write(&mm, &err), -1);      /* host is NULL */
+	TEST_EQ(supervisor_write(&mm, &err), -1);      /* host is NULL */
 	TEST_CHECK(err.msg[0] != '\0');
-	TEST_EQ(sup_write(&mm, NULL), -1);
+	TEST_EQ(supervisor_write(&mm, NULL), -1);
 }
 
 TEST(sup_vector_at_each_stub)
@@ -207,7 +207,7 @@ TEST(sup_vector_at_each_stub)
 		/* After the stub's hlt, RIP is one byte into the stub. */
 		uint64_t rip = KVMRUN_STUBS_ADDR + (uint64_t)v * SUP_STUB_SIZE + 1;
 
-		TEST_CHECK_MSG(sup_vector_at(rip, &got) && got == v,
+		TEST_CHECK_MSG(supervisor_vector_at(rip, &got) && got == v,
 			       "rip %#llx: vector %u, want %u",
 			       (unsigned long long)rip, got, v);
 	}
@@ -227,7 +227,7 @@ TEST(sup_vector_at_outside_stubs)
 	for (i = 0; i < sizeof(rips) / sizeof(rips[0]); i++) {
 		unsigned got = 0xdead;
 
-		TEST_CHECK_MSG(!sup_vector_at(rips[i], &got),
+		TEST_CHECK_MSG(!supervisor_vector_at(rips[i], &got),
 			       "rip %#llx gave vector %u",
 			       (unsigned long long)rips[i], got);
 		TEST_CHECK_MSG(got == 0xdead, "rip %#llx: vector written",
@@ -247,7 +247,7 @@ TEST(sup_vector_at_only_after_a_stub_hlt)
 	unsigned v, got, wrong = 0;
 
 	got = 0xdead;
-	TEST_CHECK_MSG(!sup_vector_at(STUBS_END, &got),
+	TEST_CHECK_MSG(!supervisor_vector_at(STUBS_END, &got),
 		       "rip %#x (past the last stub) gave vector %u",
 		       STUBS_END, got);
 	for (v = 0; v < SUP_VECTORS; v++) {
@@ -256,7 +256,7 @@ TEST(sup_vector_at_only_after_a_stub_hlt)
 
 		/* stub + 2, + 3: inside stub v; stub + 4: the next one's base. */
 		for (off = 2; off <= SUP_STUB_SIZE; off++)
-			if (sup_vector_at(stub + off, &got))
+			if (supervisor_vector_at(stub + off, &got))
 				wrong++;
 	}
 	TEST_CHECK_MSG(wrong == 0, "%u of %u RIPs that follow no stub hlt map "
@@ -292,7 +292,7 @@ TEST(sup_read_frame_with_error_code)
 		struct exc_frame f;
 
 		memset(&f, 0x77, sizeof(f));
-		TEST_REQUIRE(sup_read_frame(&mm, rsp, vectors[i], &f) == 0);
+		TEST_REQUIRE(supervisor_read_frame(&mm, rsp, vectors[i], &f) == 0);
 		TEST_EQ(f.vector, vectors[i]);
 		TEST_EQ(f.has_error_code, true);
 		TEST_EQ(f.error_code, w[0]);
@@ -320,7 +320,7 @@ TEST(sup_read_frame_without_error_code)
 		struct exc_frame f;
 
 		memset(&f, 0x77, sizeof(f));
-		TEST_REQUIRE(sup_read_frame(&mm, rsp, vectors[i], &f) == 0);
+		TEST_REQUIRE(supervisor_read_frame(&mm, rsp, vectors[i], &f) == 0);
 		TEST_EQ(f.vector, vectors[i]);
 		TEST_EQ(f.has_error_code, false);
 		TEST_EQ(f.error_code, 0);
@@ -339,16 +339,16 @@ TEST(sup_read_frame_outside_ram)
 	struct exc_frame f;
 
 	TEST_REQUIRE(guest_ram_init(&mm, MIB) == 0);
-	TEST_EQ(sup_read_frame(&mm, 2 * MIB, 13, &f), -1);
-	TEST_EQ(sup_read_frame(&mm, 2 * MIB, 0, &f), -1);
-	TEST_EQ(sup_read_frame(&mm, KVMRUN_MMIO_WINDOW, 6, &f), -1);
-	TEST_EQ(sup_read_frame(&mm, ~0ULL - 8, 14, &f), -1);   /* wraps */
-	TEST_EQ(sup_read_frame(&mm, ~0ULL - 8, 3, &f), -1);
+	TEST_EQ(supervisor_read_frame(&mm, 2 * MIB, 13, &f), -1);
+	TEST_EQ(supervisor_read_frame(&mm, 2 * MIB, 0, &f), -1);
+	TEST_EQ(supervisor_read_frame(&mm, KVMRUN_MMIO_WINDOW, 6, &f), -1);
+	TEST_EQ(supervisor_read_frame(&mm, ~0ULL - 8, 14, &f), -1);   /* wraps */
+	TEST_EQ(supervisor_read_frame(&mm, ~0ULL - 8, 3, &f), -1);
 	/* Straddling the end of RAM: 40 bytes fit, 48 do not. */
-	TEST_EQ(sup_read_frame(&mm, MIB - 40, 0, &f), 0);
-	TEST_EQ(sup_read_frame(&mm, MIB - 40, 13, &f), -1);
-	TEST_EQ(sup_read_frame(&mm, MIB - 48, 13, &f), 0);
-	TEST_EQ(sup_read_frame(&mm, MIB - 39, 0, &f), -1);
+	TEST_EQ(supervisor_read_frame(&mm, MIB - 40, 0, &f), 0);
+	TEST_EQ(supervisor_read_frame(&mm, MIB - 40, 13, &f), -1);
+	TEST_EQ(supervisor_read_frame(&mm, MIB - 48, 13, &f), 0);
+	TEST_EQ(supervisor_read_frame(&mm, MIB - 39, 0, &f), -1);
 	guest_ram_free(&mm);
 
 	/* No host memory at all. */
@@ -356,7 +356,7 @@ TEST(sup_read_frame_outside_ram)
 		struct error err;
 
 		TEST_REQUIRE(memmap_init(&mm, MIB, &err) == 0);
-		TEST_EQ(sup_read_frame(&mm, KVMRUN_SUPER_STACK_TOP - 48, 13, &f), -1);
+		TEST_EQ(supervisor_read_frame(&mm, KVMRUN_SUPER_STACK_TOP - 48, 13, &f), -1);
 	}
 }
 
@@ -370,77 +370,77 @@ TEST(exc_has_error_code_table)
 	unsigned v;
 
 	for (v = 0; v < 32; v++)
-		TEST_CHECK_MSG(exc_has_error_code(v) == want[v], "vector %u", v);
-	TEST_CHECK(!exc_has_error_code(32));
-	TEST_CHECK(!exc_has_error_code(0x80));
-	TEST_CHECK(!exc_has_error_code(255));
-	TEST_CHECK(!exc_has_error_code(256 + 13));
-	TEST_CHECK(!exc_has_error_code(UINT_MAX));
+		TEST_CHECK_MSG(supervisor_has_error_code(v) == want[v], "vector %u", v);
+	TEST_CHECK(!supervisor_has_error_code(32));
+	TEST_CHECK(!supervisor_has_error_code(0x80));
+	TEST_CHECK(!supervisor_has_error_code(255));
+	TEST_CHECK(!supervisor_has_error_code(256 + 13));
+	TEST_CHECK(!supervisor_has_error_code(UINT_MAX));
 }
 
 TEST(exc_names)
 {
 	unsigned v;
 
-	TEST_STREQ(exc_mnemonic(0), "#DE");
-	TEST_STREQ(exc_name(0), "divide error");
-	TEST_STREQ(exc_mnemonic(6), "#UD");
-	TEST_STREQ(exc_name(6), "invalid opcode");
-	TEST_STREQ(exc_mnemonic(13), "#GP");
-	TEST_STREQ(exc_name(13), "general protection fault");
-	TEST_STREQ(exc_mnemonic(14), "#PF");
-	TEST_STREQ(exc_name(14), "page fault");
-	TEST_STREQ(exc_mnemonic(8), "#DF");
-	TEST_STREQ(exc_mnemonic(2), "NMI");
-	TEST_STREQ(exc_mnemonic(21), "#CP");
+	TEST_STREQ(supervisor_exc_mnemonic(0), "#DE");
+	TEST_STREQ(supervisor_exc_name(0), "divide error");
+	TEST_STREQ(supervisor_exc_mnemonic(6), "#UD");
+	TEST_STREQ(supervisor_exc_name(6), "invalid opcode");
+	TEST_STREQ(supervisor_exc_mnemonic(13), "#GP");
+	TEST_STREQ(supervisor_exc_name(13), "general protection fault");
+	TEST_STREQ(supervisor_exc_mnemonic(14), "#PF");
+	TEST_STREQ(supervisor_exc_name(14), "page fault");
+	TEST_STREQ(supervisor_exc_mnemonic(8), "#DF");
+	TEST_STREQ(supervisor_exc_mnemonic(2), "NMI");
+	TEST_STREQ(supervisor_exc_mnemonic(21), "#CP");
 	/* Reserved vectors. */
-	TEST_STREQ(exc_mnemonic(15), "reserved");
-	TEST_STREQ(exc_name(15), "reserved vector");
-	TEST_STREQ(exc_mnemonic(22), "reserved");
-	TEST_STREQ(exc_name(22), "reserved vector");
-	TEST_STREQ(exc_mnemonic(31), "reserved");
+	TEST_STREQ(supervisor_exc_mnemonic(15), "reserved");
+	TEST_STREQ(supervisor_exc_name(15), "reserved vector");
+	TEST_STREQ(supervisor_exc_mnemonic(22), "reserved");
+	TEST_STREQ(supervisor_exc_name(22), "reserved vector");
+	TEST_STREQ(supervisor_exc_mnemonic(31), "reserved");
 	/* Interrupts. */
-	TEST_STREQ(exc_mnemonic(32), "interrupt");
-	TEST_STREQ(exc_name(32), "external or software interrupt");
-	TEST_STREQ(exc_mnemonic(255), "interrupt");
-	TEST_STREQ(exc_mnemonic(UINT_MAX), "interrupt");
-	TEST_STREQ(exc_name(UINT_MAX), "external or software interrupt");
+	TEST_STREQ(supervisor_exc_mnemonic(32), "interrupt");
+	TEST_STREQ(supervisor_exc_name(32), "external or software interrupt");
+	TEST_STREQ(supervisor_exc_mnemonic(255), "interrupt");
+	TEST_STREQ(supervisor_exc_mnemonic(UINT_MAX), "interrupt");
+	TEST_STREQ(supervisor_exc_name(UINT_MAX), "external or software interrupt");
 	/* Every vector has a non-empty name. */
 	for (v = 0; v < 256; v++)
-		TEST_CHECK_MSG(exc_mnemonic(v) && exc_mnemonic(v)[0] &&
-			       exc_name(v) && exc_name(v)[0], "vector %u", v);
+		TEST_CHECK_MSG(supervisor_exc_mnemonic(v) && supervisor_exc_mnemonic(v)[0] &&
+			       supervisor_exc_name(v) && supervisor_exc_name(v)[0], "vector %u", v);
 }
 
 TEST(exc_describe_pf_text)
 {
 	char buf[160];
 
-	exc_describe_pf(0, buf, sizeof(buf));
+	supervisor_describe_pf(0, buf, sizeof(buf));
 	TEST_STREQ(buf, "read, supervisor mode, page not present");
-	exc_describe_pf(PF_ERR_W, buf, sizeof(buf));
+	supervisor_describe_pf(PF_ERR_W, buf, sizeof(buf));
 	TEST_STREQ(buf, "write, supervisor mode, page not present");
 	TEST_CONTAINS(buf, "write");
 	TEST_CONTAINS(buf, "supervisor mode");
 	TEST_CONTAINS(buf, "page not present");
-	exc_describe_pf(0x15, buf, sizeof(buf));  /* I | U | P */
+	supervisor_describe_pf(0x15, buf, sizeof(buf));  /* I | U | P */
 	TEST_STREQ(buf, "instruction fetch, user mode, protection violation");
-	exc_describe_pf(PF_ERR_P | PF_ERR_W | PF_ERR_U, buf, sizeof(buf));
+	supervisor_describe_pf(PF_ERR_P | PF_ERR_W | PF_ERR_U, buf, sizeof(buf));
 	TEST_STREQ(buf, "write, user mode, protection violation");
-	exc_describe_pf(PF_ERR_U, buf, sizeof(buf));
+	supervisor_describe_pf(PF_ERR_U, buf, sizeof(buf));
 	TEST_STREQ(buf, "read, user mode, page not present");
-	exc_describe_pf(PF_ERR_P | PF_ERR_RSVD, buf, sizeof(buf));
+	supervisor_describe_pf(PF_ERR_P | PF_ERR_RSVD, buf, sizeof(buf));
 	TEST_STREQ(buf, "read, supervisor mode, protection violation, "
 		   "reserved bit set");
-	exc_describe_pf(PF_ERR_P | PF_ERR_U | PF_ERR_W | PF_ERR_PK, buf,
+	supervisor_describe_pf(PF_ERR_P | PF_ERR_U | PF_ERR_W | PF_ERR_PK, buf,
 			sizeof(buf));
 	TEST_STREQ(buf, "write, user mode, protection violation, protection key");
-	exc_describe_pf(0x3f, buf, sizeof(buf));
+	supervisor_describe_pf(0x3f, buf, sizeof(buf));
 	TEST_CONTAINS(buf, "instruction fetch");
 	TEST_CONTAINS(buf, "reserved bit set");
 	TEST_CONTAINS(buf, "protection key");
 	/* A short buffer is truncated and terminated. */
 	memset(buf, 'x', sizeof(buf));
-	exc_describe_pf(PF_ERR_W, buf, 6);
+	supervisor_describe_pf(PF_ERR_W, buf, 6);
 	TEST_STREQ(buf, "write");
 	TEST_EQ(buf[6], 'x');
 }
@@ -449,27 +449,27 @@ TEST(exc_describe_selector_text)
 {
 	char buf[160];
 
-	exc_describe_selector(0, buf, sizeof(buf));
+	supervisor_describe_selector(0, buf, sizeof(buf));
 	TEST_STREQ(buf, "error code 0");
-	exc_describe_selector(0x10, buf, sizeof(buf));      /* GDT */
+	supervisor_describe_selector(0x10, buf, sizeof(buf));      /* GDT */
 	TEST_STREQ(buf, "error code 0x10: selector 0x10 in the GDT");
-	exc_describe_selector(0x11, buf, sizeof(buf));      /* EXT */
+	supervisor_describe_selector(0x11, buf, sizeof(buf));      /* EXT */
 	TEST_CONTAINS(buf, "selector 0x10 in the GDT");
 	TEST_CONTAINS(buf, "external event");
-	exc_describe_selector(0x14, buf, sizeof(buf));      /* TI: LDT */
+	supervisor_describe_selector(0x14, buf, sizeof(buf));      /* TI: LDT */
 	TEST_STREQ(buf, "error code 0x14: selector 0x10 in the LDT");
-	exc_describe_selector(0x2c, buf, sizeof(buf));
+	supervisor_describe_selector(0x2c, buf, sizeof(buf));
 	TEST_CONTAINS(buf, "selector 0x28 in the LDT");
-	exc_describe_selector(0x402, buf, sizeof(buf));     /* IDT, vector 0x80 */
+	supervisor_describe_selector(0x402, buf, sizeof(buf));     /* IDT, vector 0x80 */
 	TEST_STREQ(buf, "error code 0x402: IDT vector 128");
-	exc_describe_selector(0x6a, buf, sizeof(buf));      /* IDT + TI: still IDT */
+	supervisor_describe_selector(0x6a, buf, sizeof(buf));      /* IDT + TI: still IDT */
 	TEST_STREQ(buf, "error code 0x6a: IDT vector 13");
-	exc_describe_selector(0x403, buf, sizeof(buf));
+	supervisor_describe_selector(0x403, buf, sizeof(buf));
 	TEST_CONTAINS(buf, "IDT vector 128");
 	TEST_CONTAINS(buf, "external event");
-	exc_describe_selector(0xfff8, buf, sizeof(buf));
+	supervisor_describe_selector(0xfff8, buf, sizeof(buf));
 	TEST_CONTAINS(buf, "selector 0xfff8 in the GDT");
-	exc_describe_selector(0x7fa, buf, sizeof(buf));     /* vector 255 */
+	supervisor_describe_selector(0x7fa, buf, sizeof(buf));     /* vector 255 */
 	TEST_CONTAINS(buf, "IDT vector 255");
 }
 

@@ -94,8 +94,8 @@ TEST(unclaimed_init_resets)
 
 TEST(unclaimed_space_names)
 {
-	TEST_STREQ(io_space_name(IO_SPACE_PORT), "port");
-	TEST_STREQ(io_space_name(IO_SPACE_MMIO), "MMIO");
+	TEST_STREQ(unclaimed_space_name(IO_SPACE_PORT), "port");
+	TEST_STREQ(unclaimed_space_name(IO_SPACE_MMIO), "MMIO");
 }
 
 const struct test tests_unclaimed[] = {
