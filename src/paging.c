@@ -123,7 +123,7 @@ const char *paging_level_name(enum pt_level level)
 	return (unsigned)level < PT_LEVELS ? names[level] : "?";
 }
 
-void paging_format_flags(uint64_t entry, char *buf, unsigned size)
+void paging_flags_text(uint64_t entry, char *buf, unsigned size)
 {
 	static const struct { uint64_t bit; const char *name; } bits[] = {
 		{ PTE_P, "P" }, { PTE_RW, "RW" }, { PTE_US, "US" },

@@ -65,7 +65,7 @@ int paging_walk(const struct memmap *mm, uint64_t cr3, uint64_t va,
 const char *paging_level_name(enum pt_level level);
 
 /* Format the flag bits of an entry ("P RW US PS"), for -v and tests. */
-void paging_format_flags(uint64_t entry, char *buf, unsigned size);
+void paging_flags_text(uint64_t entry, char *buf, unsigned size);
 
 /*
  * The guest-physical address of linear address va under the guest's

@@ -100,7 +100,7 @@ static void narrate_paging(const struct machine *m, FILE *out)
 	fprintf(out, "kvmrun: how the CPU translates the entry address %#llx:\n",
 		(unsigned long long)m->vm.entry.rip);
 	for (i = 0; i < w.levels; i++) {
-		paging_format_flags(w.entry[i], flags, sizeof(flags));
+		paging_flags_text(w.entry[i], flags, sizeof(flags));
 		fprintf(out, "kvmrun:   %-4s entry at %#llx = %#018llx  [%s]\n",
 			paging_level_name((enum pt_level)i),
 			(unsigned long long)w.entry_gpa[i],

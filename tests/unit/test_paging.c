@@ -108,7 +108,7 @@ TEST(paging_identity_map_entries)
 	TEST_EQ(w.entry[PT_PDPT], (KVMRUN_PD_ADDR + 3 * 0x1000) | PTE_P | PTE_RW);
 	TEST_EQ(w.entry[PT_PD], (3 * GIB + 5 * PT_LARGE_PAGE) | PTE_P | PTE_RW | PTE_PS);
 	TEST_EQ(w.entry[PT_PD] & ~PTE_ADDR_MASK, PTE_P | PTE_RW | PTE_PS);
-	paging_format_flags(w.entry[PT_PD], flags, sizeof(flags));
+	paging_flags_text(w.entry[PT_PD], flags, sizeof(flags));
 	TEST_STREQ(flags, "P RW PS");
 	TEST_EQ(w.pa, va);
 	guest_ram_free(&mm);
@@ -342,14 +342,14 @@ TEST(paging_format_flags)
 {
 	char buf[64];
 
-	paging_format_flags(0, buf, sizeof(buf));
+	paging_flags_text(0, buf, sizeof(buf));
 	TEST_STREQ(buf, "");
-	paging_format_flags(PTE_P | PTE_RW | PTE_PS, buf, sizeof(buf));
+	paging_flags_text(PTE_P | PTE_RW | PTE_PS, buf, sizeof(buf));
 	TEST_STREQ(buf, "P RW PS");
 	/* Address bits are not flags. */
-	paging_format_flags(0x7ffff000ULL | PTE_P | PTE_US | PTE_NX, buf, sizeof(buf));
+	paging_flags_text(0x7ffff000ULL | PTE_P | PTE_US | PTE_NX, buf, sizeof(buf));
 	TEST_STREQ(buf, "P US NX");
-	paging_format_flags(PTE_P | PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_A |
+	paging_flags_text(PTE_P | PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_A |
 			PTE_D | PTE_PS | PTE_G | PTE_NX, buf, sizeof(buf));
 	TEST_STREQ(buf, "P RW US PWT PCD A D PS G NX");
 }
@@ -360,12 +360,12 @@ TEST(paging_format_flags_small_buffer)
 
 	/* Truncated, but always terminated and inside the buffer. */
 	memset(buf, 'z', sizeof(buf));
-	paging_format_flags(PTE_P | PTE_RW | PTE_US | PTE_NX, buf, 4);
+	paging_flags_text(PTE_P | PTE_RW | PTE_US | PTE_NX, buf, 4);
 	TEST_CHECK(memchr(buf, '\0', 4) != NULL);
 	TEST_CHECK(strncmp(buf, "P RW", strlen(buf)) == 0);
 	TEST_EQ(buf[4], 'z');
 	/* Size 0 writes nothing. */
-	paging_format_flags(PTE_P, buf, 0);
+	paging_flags_text(PTE_P, buf, 0);
 	TEST_EQ(buf[0], 'P');
 }
 
