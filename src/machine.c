@@ -55,8 +55,8 @@ static int map_ram(struct memmap *mm, struct error *err)
 		(void)madvise((uint8_t *)p + huge_end, mm->ram_size - huge_end,
 			      MADV_NOHUGEPAGE);
 		/* The page directories above 4 GiB (up to 253 pages) are all
-		 * written at once: one call beats a fault per page (75 us
-		 * less for --mem 64G on kvm_pvm; Linux 5.14 and later). */
+		 * written at once: one call beats a fault per page (Linux
+		 * 5.14 and later; docs/internals.md, "Memory slots"). */
 		(void)madvise((uint8_t *)p + pds, mm->ram_size - pds, MADV_POPULATE_WRITE);
 	}
 	(void)madvise(p, mm->ram_size < HUGE_FROM ? mm->ram_size : HUGE_FROM,
@@ -294,9 +294,9 @@ void machine_destroy(struct machine *m)
 	coalesce_fini(&m->fast.coalesce);
 	/*
 	 * Guest RAM goes before the VM: KVM then destroys a VM whose memory
-	 * is already gone, which on kvm_pvm is 50-100 us faster than the
-	 * other way round (make bench, startup), as it is when a process
-	 * exits without closing anything.  No vCPU runs now.
+	 * is already gone, which is faster than the other way round
+	 * (docs/internals.md, "Memory slots"), as it is when a process exits
+	 * without closing anything.  No vCPU runs now.
 	 */
 	if (m->vm.mem.host)
 		munmap(m->vm.mem.host, m->vm.mem.ram_size);

@@ -49,15 +49,14 @@ struct mem_slot {
 
 /*
  * RAM is handed to KVM in chunks, each its own memory slot, registered
- * when first needed: a slot costs KVM time in proportion to its size (on
- * kvm_pvm about 0.7 ms per GiB), so a large --mem would otherwise make
- * every start slow.  Chunks never span the two RAM ranges.
+ * when first needed: a slot costs KVM time in proportion to its size
+ * (docs/internals.md, "Memory slots and first touch"), so a large --mem
+ * would otherwise make every start slow.  Chunks never span the two RAM ranges.
  *
  * The first chunk of low RAM is split in two: the boot chunk, its first
  * MEMMAP_BOOT_CHUNK bytes, which hold kvmrun's tables, the stack and a
  * small image, and the rest of it.  A guest that never leaves its first
- * 2 MiB then costs KVM one small slot (on kvm_pvm a 64 MiB slot adds about
- * 45 us to every start; memmap_set_chunks).  Likewise RAM above 4 GiB ends
+ * 2 MiB then costs KVM one small slot (memmap_set_chunks).  Likewise RAM above 4 GiB ends
  * in a tail chunk that starts at the 2 MiB boundary below the page
  * directories kvmrun writes there.
  */

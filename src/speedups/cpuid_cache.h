@@ -4,8 +4,8 @@
  *
  * Every CPUID instruction the kernel executes to answer
  * KVM_GET_SUPPORTED_CPUID costs a trap to the outer hypervisor on a nested
- * host: the ioctl takes 70-100 us on kvm_pvm, 5-7 % of a whole kvmrun run
- * of a guest that just halts.  The answer changes only when KVM does:
+ * host, a large part of a whole kvmrun run of a guest that just halts
+ * (docs/internals.md, "The CPUID cache").  The answer changes only when KVM does:
  * after a reboot, or when the KVM modules are reloaded, which removes
  * /dev/kvm and creates a new node.  So kvmrun keeps it in a file whose key
  * is the boot ID and the identity of the device node (device, inode,
