@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Coalesced console writes.  Console bytes written one `out` at a time
- * cost a full exit each (docs/internals.md, "Console output and coalesced
- * PIO").  Coalesced PIO
- * (KVM_REGISTER_COALESCED_MMIO with KVM_COALESCED_PIO) lets KVM queue
- * writes to the transmit ports in a ring instead; the run loop drains the
- * ring before serving any other exit, so the devices see every write, in
- * order.
+ * cost a full exit each.  Coalesced PIO (KVM_REGISTER_COALESCED_MMIO with
+ * KVM_COALESCED_PIO, KVM API document 4.116) lets KVM queue writes to the
+ * transmit ports in a ring instead; the run loop drains the ring before
+ * serving any other exit, so the devices see every write, in order.
  *
- * But a coalesced zone makes tearing the VM down slower (same section).  So kvmrun rents before it buys: the first
- * COALESCE_AFTER console bytes exit one by one, which costs about what the
- * zone would, and only a guest that keeps printing gets the zone.  Without
- * the capability, writes simply keep exiting.
+ * But a coalesced zone makes tearing the VM down slower.  So kvmrun rents
+ * before it buys: the first COALESCE_AFTER console bytes exit one by one,
+ * which costs about what the zone would, and only a guest that keeps
+ * printing gets the zone.  Without the capability, writes simply keep
+ * exiting.  The figures: docs/internals.md, "Console output and coalesced
+ * PIO".
  */
 #ifndef KVMRUN_SPEEDUPS_COALESCE_H
 #define KVMRUN_SPEEDUPS_COALESCE_H
