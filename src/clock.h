@@ -56,7 +56,7 @@ int clock_take_signal(struct run_clock *c);
 void clock_run_signals(sigset_t *set);
 
 /* Let the run-ending signals through while the vCPU runs, and only then
- * (KVM_SET_SIGNAL_MASK, KVM API document 4.36). */
+ * (KVM API document, "KVM_SET_SIGNAL_MASK"). */
 int clock_vcpu_sigmask(struct kvm *kvm, struct error *err);
 
 #endif

@@ -2,7 +2,8 @@
 /*
  * Coalesced console writes.  Console bytes written one `out` at a time
  * cost a full exit each.  Coalesced PIO (KVM_REGISTER_COALESCED_MMIO with
- * KVM_COALESCED_PIO, KVM API document 4.116) lets KVM queue writes to the
+ * KVM_COALESCED_PIO; KVM API document,
+ * "KVM_(UN)REGISTER_COALESCED_MMIO") lets KVM queue writes to the
  * transmit ports in a ring instead; the run loop drains the ring before
  * serving any other exit, so the devices see every write, in order.
  *
