@@ -59,7 +59,7 @@ UNIT_BIN  := $(BUILD)/unit-tests
 JSONLINT  := $(BUILD)/jsonlint
 CACHETOOL := $(BUILD)/cachetool
 
-GUEST_SRCS := $(wildcard guests/*.S guests/hostile/*.S tests/guests/*.S)
+GUEST_SRCS := $(wildcard guests/*.S tests/guests/hostile/*.S tests/guests/*.S)
 GUESTS     := $(GUEST_SRCS:.S=.bin)
 
 .PHONY: all run check unit guests bench clean fixtures man install uninstall clang
@@ -192,6 +192,6 @@ include fuzz/fuzz.mk
 include tests/fixtures.mk
 
 clean:
-	rm -rf build kvmrun guests/*.bin guests/hostile/*.bin tests/guests/*.bin
+	rm -rf build kvmrun guests/*.bin tests/guests/hostile/*.bin tests/guests/*.bin
 
 -include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

@@ -234,7 +234,7 @@ name=report:set
 if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
 else
 	run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --set r15=0xfedcba9876543210 \
-		--set rax=0x1122334455667788 guests/regdump.bin
+		--set rax=0x1122334455667788 tests/guests/regdump.bin
 	report_ending "$name" 0 hlt "options.set=[array 2]" options.set.0.reg=r15 \
 		options.set.0.value=0xfedcba9876543210 options.set.1.reg=rax \
 		options.set.1.value=0x1122334455667788 registers.r15=0xfedcba9876543210 \

@@ -4,7 +4,7 @@
 # "tests/run-tests.sh state" (or "make check TESTS=state").
 
 # ---- --set and --dump-mem --------------------------------------------------
-# guests/regdump.bin stores its 16 entry registers (rax ... r15) at
+# tests/guests/regdump.bin stores its 16 entry registers (rax ... r15) at
 # 0x20000, writes the bytes 0 ... 255 at 0x20080 and prints the registers;
 # tests/cases/regdump*.stdout check the printed values.
 
@@ -24,7 +24,7 @@ name=set:rsp-rdi-repeated
 if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
 else
 	run_kvmrun "$name" /dev/null --set rsp=0x8000 --set rdi=0 --set rax=1 \
-		--set rax=0x2a --ring 0 guests/regdump.bin
+		--set rax=0x2a --ring 0 tests/guests/regdump.bin
 	if check_status "$name" 0; then
 		if grep -qx 'rax=0x000000000000002a' "$tmp/$name.out" &&
 		   grep -qx 'rdi=0x0000000000000000' "$tmp/$name.out" &&
@@ -58,7 +58,7 @@ else
 	rm -f "$tmp/$name.pattern" "$tmp/$name.regs"
 	run_kvmrun "$name" /dev/null --set rax=0x1122334455667788 --set r15=0xfedcba9876543210 \
 		--dump-mem "0x20080:256:$tmp/$name.pattern" --dump-mem "0x20000:0x80:$tmp/$name.regs" \
-		guests/regdump.bin
+		tests/guests/regdump.bin
 	for i in $(seq 0 255); do
 		# shellcheck disable=SC2059
 		printf "\\$(printf '%03o' "$i")"
@@ -84,7 +84,7 @@ fi
 name=dump-mem:hex
 if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
 else
-	run_kvmrun "$name" /dev/null --dump-mem 0x200a0:40 guests/regdump.bin
+	run_kvmrun "$name" /dev/null --dump-mem 0x200a0:40 tests/guests/regdump.bin
 	cat >"$tmp/$name.expected" <<'HEX'
 kvmrun: guest memory at 0x200a0, 40 bytes:
   00000000000200a0  20 21 22 23 24 25 26 27 28 29 2a 2b 2c 2d 2e 2f  | !"#$%&'()*+,-./|

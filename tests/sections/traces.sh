@@ -73,7 +73,7 @@ done
 name=trace:to-stderr
 if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
 else
-	run_kvmrun "$name" /dev/null --trace exits guests/traceme.bin
+	run_kvmrun "$name" /dev/null --trace exits tests/guests/traceme.bin
 	if check_status "$name" 0; then
 		if ! same_trace tests/traces/traceme-exits.trace "$tmp/$name.err"; then
 			fail "$name" "stderr is not the trace: $(head -c 400 "$tmp/$name.err")"

@@ -18,7 +18,7 @@
  *      kvmrun tracks one by one; the claimed ones (0x80, 0xe9, 0xf0,
  *      0xf4, COM1) are not reported
  *
- * Run:    ./kvmrun --set rbx=0 --set rcx=2000 guests/hostile/flood.bin
+ * Run:    ./kvmrun --set rbx=0 --set rcx=2000 tests/guests/hostile/flood.bin
  * Expect: "flood: hammering" and "flood: done" on stdout; on stderr the
  *         first access to each address and the per-address counts (2000
  *         reads, 2000 writes); status 0.  With --set rcx=0 it hammers until

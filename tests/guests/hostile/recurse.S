@@ -7,7 +7,7 @@
  * stack can run on into kvmrun's tables (supervisor stack, IDT, TSS, ...),
  * and kvmrun reports a stack overflow, a #PF at 0xbff8 (status 126).
  *
- * Run:    ./kvmrun guests/hostile/recurse.bin
+ * Run:    ./kvmrun tests/guests/hostile/recurse.bin
  * Expect: "recurse: down we go\n" on stdout (and nothing after it), then
  *         "kvmrun: guest crashed: stack overflow: #PF ..." on stderr,
  *         status 126.

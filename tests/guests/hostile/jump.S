@@ -24,7 +24,7 @@
  *   9  the #PF stub, in ring 0, with the stack 8 bytes below the end of
  *      RAM: no frame fits, so it is the guest's own hlt
  *
- * Run:    ./kvmrun --set rbx=0 guests/hostile/jump.bin
+ * Run:    ./kvmrun --set rbx=0 tests/guests/hostile/jump.bin
  * Expect: "jump: away\n" on stdout, then the ending; see
  *         tests/cases/hostile-jump-*.
  */

@@ -14,7 +14,7 @@
  *      coalesces these writes)
  *   2  the same on COM1's THR (0x3f8)
  *
- * Run:    ./kvmrun --mem 2G --max-output 10M --set rbx=0 guests/hostile/outflood.bin
+ * Run:    ./kvmrun --mem 2G --max-output 10M --set rbx=0 tests/guests/hostile/outflood.bin
  * Expect: exactly 10485760 bytes on stdout, then
  *           kvmrun: output limit of 10485760 bytes reached (--max-output): ...
  *         and status 124.

@@ -8,9 +8,9 @@
  * 255 at 0x20080 (a known pattern for --dump-mem), prints each saved
  * register as "name=0x<16 hex digits>" on the debug console, and halts.
  *
- * Run:    ./kvmrun guests/regdump.bin
- *         ./kvmrun --set rax=0x1234 --set r15=7 guests/regdump.bin
- *         ./kvmrun --dump-mem 0x20000:0x180 guests/regdump.bin
+ * Run:    ./kvmrun tests/guests/regdump.bin
+ *         ./kvmrun --set rax=0x1234 --set r15=7 tests/guests/regdump.bin
+ *         ./kvmrun --dump-mem 0x20000:0x180 tests/guests/regdump.bin
  * Expect: 16 lines, rax first; without --set every register is 0 except
  *         rdi=0x7800 (the boot information block) and rsp=0x10000 (the
  *         initial stack); exit status 0.

@@ -10,7 +10,7 @@
  *   1  cli, then jmp .: interrupts off, and in the default mode the cli
  *      moves the guest to ring 0, where kvm_pvm emulates every instruction
  *
- * Run:    ./kvmrun -t 0.5 --set rbx=1 guests/hostile/spin.bin
+ * Run:    ./kvmrun -t 0.5 --set rbx=1 tests/guests/hostile/spin.bin
  * Expect: "spin: forever\n" on stdout, then
  *           kvmrun: time limit of 0.5 s reached: guest stopped at rip ...
  *         and status 124.

@@ -13,7 +13,7 @@
  *
  * In the default mode the lidt moves the guest to ring 0 first.
  *
- * Run:    ./kvmrun --set rbx=1 guests/hostile/triple.bin
+ * Run:    ./kvmrun --set rbx=1 tests/guests/hostile/triple.bin
  * Expect: "triple: booting\n" once on stdout, then
  *           kvmrun: guest crashed: KVM_EXIT_SHUTDOWN (triple fault: ...)
  *         with the code bytes and registers, and status 126.

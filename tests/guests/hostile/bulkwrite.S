@@ -30,7 +30,7 @@
  *      which write nothing and set `done` to 0; prints "bulkwrite: ok"
  *      and halts
  *
- * Run:    ./kvmrun --set rbx=0 guests/hostile/bulkwrite.bin
+ * Run:    ./kvmrun --set rbx=0 tests/guests/hostile/bulkwrite.bin
  * Expect: "bulkwrite: good\n" (a good call first), then for cases 0-7
  *           kvmrun: guest error: bulk write: ... is not inside guest RAM; ...
  *         and status 126 (never "bulkwrite: survived"); case 8 prints

@@ -11,7 +11,7 @@
  * tests/traces/ holds its exact traces (tests/guests/tracejump.S those of
  * taken forward branches).
  *
- * Run:    ./kvmrun --trace exits,insns guests/traceme.bin
+ * Run:    ./kvmrun --trace exits,insns tests/guests/traceme.bin
  * Expect: "hi" on stdout, exit status 0 (--ring 3: status 126).
  */
 #include <kvmrun/abi.h>

@@ -5,8 +5,8 @@
  * it for the tracer, and setge/setl (0f 9d / 0f 9c, whose second bytes
  * look like popf/pushf) must leave the stack alone.
  *
- * Run:    ./kvmrun guests/traceflags.bin
- *         ./kvmrun --trace insns --trace-file /dev/null guests/traceflags.bin
+ * Run:    ./kvmrun tests/guests/traceflags.bin
+ *         ./kvmrun --trace insns --trace-file /dev/null tests/guests/traceflags.bin
  * Expect: "traceflags ok" from both, status 0; otherwise the number of
  *         the failed check.
  */

@@ -4,7 +4,7 @@
  * store to memory it does not have yet, so kvmrun hands over the rest of
  * RAM and the store is retried.  (Checks CPUID for AVX first.)
  *
- * Run:    ./kvmrun --mem 256M guests/avxtouch.bin
+ * Run:    ./kvmrun --mem 256M tests/guests/avxtouch.bin
  * Expect: "avxtouch ok", status 0.
  */
 #include <kvmrun/abi.h>

@@ -27,7 +27,7 @@
  * GDT fill is reported; hardware KVM may run on from the TLB, and would
  * fault loading CS.  The tests of those cases require kvm_pvm.
  *
- * Run:    ./kvmrun --set rbx=2 --set rcx=0 guests/hostile/garbage.bin
+ * Run:    ./kvmrun --set rbx=2 --set rcx=0 tests/guests/hostile/garbage.bin
  * Expect: "garbage: overwriting\n" on stdout, then the ending; see
  *         tests/cases/hostile-garbage-*.
  */

@@ -27,7 +27,7 @@
  * buffer and no flush timer runs: with --max-exits (and no -t) the run is
  * exactly repeatable.
  *
- * Run:    ./kvmrun --max-output 1000 --set rbx=0 guests/hostile/stringio.bin
+ * Run:    ./kvmrun --max-output 1000 --set rbx=0 tests/guests/hostile/stringio.bin
  * Expect: 1000 zero bytes on stdout, then
  *           kvmrun: output limit of 1000 bytes reached (--max-output): ...
  *         and status 124; the other cases: tests/cases/hostile-stringio-*.
