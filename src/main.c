@@ -323,6 +323,53 @@ static int setup_failed(const struct config *cfg, struct outputs *o,
 	return status;
 }
 
+/*
+ * A trace that failed, or was left unwritten, when the guest ended by
+ * itself is kvmrun's failure; after a limit or a signal, a loss to say.
+ */
+static void trace_outcome(struct machine *m, const struct config *cfg,
+			  struct run_result *res)
+{
+	const char *file = cfg->trace_file ? cfg->trace_file : "(stderr)";
+	char why[200];
+
+	if ((!m->obs.tracer.error && !res->trace_unwritten) || res->end == RUN_END_HOST_ERROR)
+		return;
+	if (m->obs.tracer.error)
+		snprintf(why, sizeof(why), "cannot write the trace: %s",
+			 strerror(m->obs.tracer.error));
+	else
+		snprintf(why, sizeof(why), "%llu bytes of the trace were not "
+			 "written (it stayed blocked)",
+			 (unsigned long long)res->trace_unwritten);
+	if (res->end == RUN_END_TIMEOUT || res->end == RUN_END_SIGNAL) {
+		fprintf(m->out.log, "kvmrun: --trace-file %s: %s\n", file, why);
+	} else {
+		error_set(&res->host_error, "--trace-file %s: %s", file, why);
+		res->end = RUN_END_HOST_ERROR;
+		res->status = KVMRUN_STATUS_HOST;
+	}
+}
+
+/* --report, once the ending's lines are queued: -1 if it cannot be written. */
+static int write_report(struct machine *m, const struct config *cfg, struct outputs *out,
+			const struct report_image *image, const struct run_result *res,
+			int status, const char *first_line, struct report_times times)
+{
+	if (out->report.f == stderr)
+		/* room for it in the queue */
+		output_flush_log(&m->out, res->drain_wait_s, res->drain_signal != 0);
+	if (report_write(out->report.f == stderr ? m->out.log : out->report.f, cfg, m,
+			 image, res, status, &times,
+			 first_line && *first_line ? first_line : NULL) < 0) {
+		fprintf(m->out.log, "kvmrun: --report: cannot write %s: %s\n",
+			cfg->report, strerror(errno ? errno : EIO));
+		out->report.reported = true;
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t t_start = now_us(), t_setup, t_run;
@@ -332,7 +379,6 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct error err = { "" };
 	struct machine_io io;
-	struct report_times times;
 	struct outputs out;
 	char *text, *first_line = NULL;
 	char cache_path[4096];
@@ -441,29 +487,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < cfg.nr_dumps; i++)
 			out.dumps[i].reported = true;   /* the ending says it */
 	}
-	/* A trace that failed, or was left unwritten, when the guest ended
-	 * by itself is kvmrun's failure; after a limit or a signal, a loss
-	 * to say. */
-	if ((m->obs.tracer.error || res.trace_unwritten) && res.end != RUN_END_HOST_ERROR) {
-		char why[200];
-
-		if (m->obs.tracer.error)
-			snprintf(why, sizeof(why), "cannot write the trace: %s",
-				 strerror(m->obs.tracer.error));
-		else
-			snprintf(why, sizeof(why), "%llu bytes of the trace were not "
-				 "written (it stayed blocked)",
-				 (unsigned long long)res.trace_unwritten);
-		if (res.end == RUN_END_TIMEOUT || res.end == RUN_END_SIGNAL) {
-			fprintf(m->out.log, "kvmrun: --trace-file %s: %s\n",
-				cfg.trace_file ? cfg.trace_file : "(stderr)", why);
-		} else {
-			error_set(&res.host_error, "--trace-file %s: %s",
-				cfg.trace_file ? cfg.trace_file : "(stderr)", why);
-			res.end = RUN_END_HOST_ERROR;
-			res.status = KVMRUN_STATUS_HOST;
-		}
-	}
+	trace_outcome(m, &cfg, &res);
 	out.trace.reported = m->obs.tracer.error != 0 || res.trace_unwritten;
 	status = res.status;
 	/* The report quotes the ending's line: capture it then. */
@@ -476,23 +500,12 @@ int main(int argc, char **argv)
 		if ((res.end != RUN_END_HLT && res.end != RUN_END_EXIT_DEVICE) || cfg.verbose)
 			first_line = strndup(text, strcspn(text, "\n"));
 	}
-	if (out.report.f) {
-		times = (struct report_times){
-			.setup_us = t_setup - t_start, .run_us = t_run - t_setup,
-			.total_us = now_us() - t_start,
-		};
-		if (out.report.f == stderr)
-			/* room for it in the queue */
-			output_flush_log(&m->out, res.drain_wait_s, res.drain_signal != 0);
-		if (report_write(out.report.f == stderr ? m->out.log : out.report.f, &cfg, m,
-				 &image, &res, status, &times,
-				 first_line && *first_line ? first_line : NULL) < 0) {
-			fprintf(m->out.log, "kvmrun: --report: cannot write %s: %s\n",
-				cfg.report, strerror(errno ? errno : EIO));
-			out.report.reported = true;
-			status = KVMRUN_STATUS_HOST;
-		}
-	}
+	if (out.report.f &&
+	    write_report(m, &cfg, &out, &image, &res, status, first_line,
+			 (struct report_times){ .setup_us = t_setup - t_start,
+						.run_us = t_run - t_setup,
+						.total_us = now_us() - t_start }) < 0)
+		status = KVMRUN_STATUS_HOST;
 	output_flush_log(&m->out, res.drain_wait_s, res.drain_signal != 0);
 	free(first_line);
 	free(text);
