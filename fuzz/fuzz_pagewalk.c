@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pt_walk (and paging_build) on fuzzed page tables.
+ * paging_walk (and paging_build) on fuzzed page tables.
  *
  * Input: byte 0 picks the mode.
  *
  * Mode "tables" (bit 0 clear): guest RAM of 1-2 MiB holds the rest of the
  * input after a 17-byte header (mode, cr3, va), repeated to fill it, so
- * every page-table entry anywhere is fuzzed.  pt_walk runs for the va and
+ * every page-table entry anywhere is fuzzed.  paging_walk runs for the va and
  * a few relatives (canonical, upper half, next pages).  Checked against a
  * reference walk written from the SDM (Vol. 3A, 4.5): the entries read,
  * where they were read, present or not, the page size, the translation
@@ -16,7 +16,7 @@
  *
  * Mode "identity" (bit 0 set): a memory map of a fuzzed size (1 MiB to
  * 256 GiB; a heap buffer up to 16 MiB, else a MAP_NORESERVE mapping) gets
- * kvmrun's identity map from paging_build, and pt_walk from CR3 0x1000 must
+ * kvmrun's identity map from paging_build, and paging_walk from CR3 0x1000 must
  * find every address of the first 4 GiB and of RAM mapped to itself with
  * 2 MiB pages, writable, user-accessible exactly when PTE_US was asked
  * for, executable; nothing at or past the last GiB the map covers.  With

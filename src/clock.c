@@ -102,9 +102,10 @@ void clock_fini(struct run_clock *c)
 /*
  * A run-ending signal that is pending, or 0.  SIGALRM, kvmrun's own tick,
  * is taken too (the timer is then re-armed before the guest runs again)
- * but never returned: the caller looks at the clock itself.
+ * but never returned: the caller looks at the clock itself.  *ticked (if
+ * not NULL) says whether a tick was taken.
  */
-int clock_take_signal(struct run_clock *clk)
+int clock_take_signal(struct run_clock *clk, bool *ticked)
 {
 	const struct timespec zero = { 0, 0 };
 	siginfo_t info;
@@ -112,11 +113,15 @@ int clock_take_signal(struct run_clock *clk)
 	int sig;
 
 	clock_run_signals(&set);
+	if (ticked)
+		*ticked = false;
 	while ((sig = sigtimedwait(&set, &info, &zero)) > 0) {
 		/* kvmrun's timer says SI_TIMER; kill -ALRM does not. */
 		if (sig != SIGALRM || info.si_code != SI_TIMER)
 			return sig;
 		clk->armed = false;
+		if (ticked)
+			*ticked = true;
 	}
 	return 0;
 }

@@ -47,9 +47,10 @@ bool clock_expired(const struct run_clock *c);
 
 /*
  * A run-ending signal that is pending, or 0.  kvmrun's own tick (a
- * SIGALRM from its timer) is taken too but never returned.
+ * SIGALRM from its timer) is taken too but never returned; *ticked (if
+ * not NULL) says whether one was.
  */
-int clock_take_signal(struct run_clock *c);
+int clock_take_signal(struct run_clock *c, bool *ticked);
 
 /* The signals that end a run (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
  * ...: every catchable one that would kill kvmrun) or time it (SIGALRM). */

@@ -178,6 +178,7 @@ static int add_devices(struct machine *m, struct error *err)
 	return 0;
 }
 
+/* Every --dump-mem range must be RAM: say so before the run, not after. */
 static int check_dumps(const struct machine *m, struct error *err)
 {
 	unsigned i;

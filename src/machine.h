@@ -93,7 +93,7 @@ struct machine {
 /* Where a machine writes what it has to say; the front end decides. */
 struct machine_io {
 	FILE *log;              /* stderr: the machine writes to its descriptor,
-				   through a queue of its own (machine.log) */
+				   through a queue of its own (m->out.log) */
 	FILE *narrate;          /* non-NULL: narrate the setup (-v) on the log */
 	FILE *trace;            /* --trace's file (the log itself for stderr),
 				   written the same way; or NULL */

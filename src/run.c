@@ -167,26 +167,29 @@ static int drain_coalesced(struct machine *m, struct run_clock *clk,
 }
 
 /*
- * KVM_RUN was interrupted by a signal: end the run, or go on (0).  Only
- * an interruption that ends the run is traced: kvmrun's own tick is not
- * the guest's doing, and would make traces depend on the host's speed.
+ * KVM_RUN was interrupted by a signal: end the run, or go on (0).  An
+ * interruption that was only kvmrun's own tick is counted but not traced:
+ * it is not the guest's doing, and how many come depends on the host's
+ * speed.  Every other one is traced, as is a tick that ends the run.
  */
 static int handle_signals(struct machine *m, struct run_clock *clk,
 			  struct run_result *res)
 {
-	int sig = clock_take_signal(clk), r;
-	bool ends = sig || clock_expired(clk);
+	bool ticked;
+	int sig = clock_take_signal(clk, &ticked), r;
 
-	if (ends)
+	if (sig || clock_expired(clk)) {
 		observe_exit(m, EXIT_INTR, "(KVM_RUN interrupted by a signal)");
-	else
-		m->obs.stats.exits[EXIT_INTR]++;
-	if (sig)
-		return ending_signal(res, sig);
-	if (ends)
-		return ending_set(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
+		return sig ? ending_signal(res, sig) :
+		       ending_set(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
+	}
 	/* The tick: move output along, without waiting for stdout. */
 	r = console_push(&m->out.console);
+	if (ticked && (r >= 0 || r == -EAGAIN)) {
+		m->obs.stats.exits[EXIT_INTR]++;
+		return 0;
+	}
+	observe_exit(m, EXIT_INTR, "(KVM_RUN interrupted by a signal)");
 	return r < 0 && r != -EAGAIN ? ending_errno(res, r, m->out.console.out_error) : 0;
 }
 

@@ -129,7 +129,7 @@ static unsigned queues(struct run_output *o, struct console **q)
  * can then be told about. */
 static void side_queue_failed(struct run_output *o, struct console *con, int r)
 {
-	if (con == o->trace_con && !*o->trace_error)
+	if (con == o->trace_con && o->trace_error && !*o->trace_error)
 		*o->trace_error = -r;
 }
 
@@ -180,7 +180,7 @@ static int await_output(struct run_output *o, struct run_clock *clk,
 		}
 		if (!busy)
 			return 0;
-		if ((sig = clock_take_signal(clk)) != 0) {
+		if ((sig = clock_take_signal(clk, NULL)) != 0) {
 			why->signo = sig;
 			return 1;
 		}
@@ -228,7 +228,7 @@ void output_drain(struct run_output *o, struct run_clock *clk, uint64_t until,
 		}
 		if (!pending)
 			return;
-		if ((sig = clock_take_signal(clk)) != 0) {
+		if ((sig = clock_take_signal(clk, NULL)) != 0) {
 			if (d)
 				d->signo = sig;
 			if (++*signals >= 2)

@@ -220,8 +220,6 @@ static void narrate_devices(const struct machine *m, FILE *out)
 		COALESCE_AFTER, KVMRUN_PORT_COM1, KVMRUN_PORT_DEBUGCON);
 }
 
-/* Every --dump-mem range must be RAM: say so before the run, not after. */
-
 void narrate_setup(const struct machine *m, FILE *out)
 {
 	narrate_memory(m, out);

@@ -263,7 +263,7 @@ static int step(struct machine *m, struct run_result *res,
 
 	n = paging_code_at(&m->vm.mem, &at, m->step.rip, code, sizeof(code));
 	insn_classify(code, n, code_bits(&at), &done);
-	/* f->rip == insn_rip: the trap of an instruction trap_io_step has
+	/* f->rip == m->step.rip: the trap of an instruction trap_io_step has
 	 * already logged (where the trap was not lost after all). */
 	if (f->rip != m->step.rip)
 		trace_stepped(m, sregs);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for paging.c: kvmrun's identity map (paging_build) checked by
- * walking it (pt_walk) the way the CPU would, and the walker itself
+ * walking it (paging_walk) the way the CPU would, and the walker itself
  * checked on 4 KiB page tables written by hand.
  */
 #include <string.h>
