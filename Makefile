@@ -38,12 +38,13 @@ endif
 # Modules with no KVM calls: unit-tested on their own.
 PURE_SRCS := src/error.c src/parse.c src/cli.c src/memmap.c src/paging.c \
              src/gdt.c src/kvm.c src/cpu.c src/imagefmt.c src/bus.c \
+             src/loader.c src/load/source.c src/load/elf.c \
              src/dev/console.c \
              src/ring3/insn.c src/ring3/supervisor.c \
              src/speedups/cpuid_cache.c \
              src/observe/unclaimed.c src/observe/stats.c src/observe/sha256.c \
              src/observe/json.c src/observe/trace.c
-SRCS      := $(PURE_SRCS) src/loader.c src/machine.c src/clock.c \
+SRCS      := $(PURE_SRCS) src/machine.c src/clock.c \
              src/run.c src/ending.c src/main.c \
              src/dev/output.c src/dev/uart.c src/dev/debugcon.c src/dev/exitdev.c src/dev/stop.c \
              src/dev/post.c src/dev/testdev.c src/dev/bulk_write.c \

@@ -34,7 +34,7 @@ enum {
 void cli_usage(FILE *out)
 {
 	fputs("usage: kvmrun [-hqVv] [-e addr] [-m size] [-t duration] [--load addr]\n"
-	      "              [--format auto|flat] [--regs] [--ring 0|3|auto] [--strict]\n"
+	      "              [--format auto|flat|elf] [--regs] [--ring 0|3|auto] [--strict]\n"
 	      "              [--report file] [--trace exits|insns] [--trace-file file]\n"
 	      "              [--trace-format text|jsonl] [--dump-mem addr:len[:file]]\n"
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
@@ -49,9 +49,11 @@ void cli_usage(FILE *out)
 	      "  -t, --timeout TIME    stop the guest after TIME: seconds, fractions\n"
 	      "                        allowed, or with a unit: 500ms, 2s, 1.5m, 1h, 1d\n"
 	      "                        (0: no time limit)\n"
-	      "      --format F        auto (default: refuse files that are not flat\n"
-	      "                        binaries, such as ELF or scripts) or flat (run\n"
-	      "                        the file's bytes whatever they are)\n"
+	      "      --format F        auto (default: load an ELF64 executable where it\n"
+	      "                        says, run anything else unrecognised as flat\n"
+	      "                        bytes, refuse what is recognised as neither),\n"
+	      "                        elf (an ELF64 executable or nothing) or flat\n"
+	      "                        (run the file's bytes whatever they are)\n"
 	      "      --ring 0|3|auto   privilege level of the guest (default auto: start\n"
 	      "                        in ring 3, move to ring 0 at the first instruction\n"
 	      "                        that needs it)\n"
@@ -396,14 +398,17 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			if (opt_number("--load", optarg, false, 0, &cfg->load_addr, err) < 0)
 				return CLI_USAGE_ERROR;
 			load_arg = optarg;
+			cfg->load_set = true;
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "auto") == 0)
 				cfg->format = IMAGE_AUTO;
 			else if (strcmp(optarg, "flat") == 0)
 				cfg->format = IMAGE_FLAT;
+			else if (strcmp(optarg, "elf") == 0)
+				cfg->format = IMAGE_ELF;
 			else {
-				error_set(err, "--format '%s' must be auto or flat", optarg);
+				error_set(err, "--format '%s' must be auto, flat or elf", optarg);
 				return CLI_USAGE_ERROR;
 			}
 			break;

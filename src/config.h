@@ -36,9 +36,11 @@ enum trace_format { TRACE_TEXT, TRACE_JSONL };
 
 /* How the image file is read (--format). */
 enum image_format {
-	IMAGE_AUTO,             /* flat bytes, unless the file is recognised as
-				   something else, which is refused by name */
+	IMAGE_AUTO,             /* what the file's first bytes say: an ELF
+				   executable, else flat bytes; anything else
+				   recognised is refused by name */
 	IMAGE_FLAT,             /* flat bytes, whatever the file looks like */
+	IMAGE_ELF,              /* an ELF executable, or refused */
 };
 
 /* The image from standard input: kvmrun - */
@@ -49,6 +51,7 @@ struct config {
 	enum image_format format;
 	uint64_t mem_size;              /* bytes of guest RAM */
 	uint64_t load_addr;             /* guest-physical load address */
+	bool load_set;                  /* --load given */
 	uint64_t entry;                 /* first RIP */
 	bool entry_set;                 /* -e given; else entry = load_addr */
 	uint64_t timeout_ns;            /* 0: no time limit */

@@ -130,10 +130,13 @@ static bool detect_elf(const uint8_t *head, size_t len, struct imagefmt *out)
 		snprintf(out->advice, sizeof(out->advice), "kvmrun starts guests in "
 			 "64-bit long mode: build it for x86-64, then make a flat "
 			 "binary with `objcopy -O binary FILE guest.bin`");
+	else if (out->elf_type == 3)
+		snprintf(out->advice, sizeof(out->advice), "it is position-independent: "
+			 "link it at a fixed address with -no-pie (`ld -T guests/elf.ld`)");
 	else
 		snprintf(out->advice, sizeof(out->advice), "make a flat binary of it "
 			 "with `objcopy -O binary FILE guest.bin`, or link it with "
-			 "`-T guests/guest.ld`");
+			 "`-T guests/elf.ld`");
 	return true;
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/* Images into guest RAM: which loader, from where (loader.h). */
 #include "loader.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -8,36 +10,32 @@
 #include <unistd.h>
 
 #include "imagefmt.h"
+#include "load/elf.h"
 
-static int read_all(int fd, uint8_t *dst, uint64_t size, uint64_t offset,
-		    const char *path, struct error *err)
-{
-	uint64_t done = 0;
+/* How an image is loaded, once its first bytes are known. */
+enum loader_kind { LOAD_FLAT, LOAD_ELF64 };
 
-	while (done < size) {
-		size_t chunk = size - done > (1U << 30) ? (1U << 30) : (size_t)(size - done);
-		ssize_t n = pread(fd, dst + done, chunk, (off_t)(offset + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return error_errno(err, errno, "cannot read image %s", path);
-		if (n == 0)
-			return error_set(err, "image %s shrank while it was read", path);
-		done += (uint64_t)n;
-	}
-	return 0;
-}
-
-int loader_check_format(const uint8_t *head, size_t len, const char *name,
-			enum image_format format, struct error *err)
+/*
+ * Which loader the image's first bytes (head, len of them) call for under
+ * --format; or -1, refusing the image by name with what to do.
+ */
+static int choose(const uint8_t *head, size_t len, const char *name,
+		  enum image_format format, enum loader_kind *kind, struct error *err)
 {
 	struct imagefmt f;
 
+	*kind = LOAD_FLAT;
 	if (format == IMAGE_FLAT)
 		return 0;
 	imagefmt_detect(head, len, &f);
-	if (f.kind == IMAGEFMT_FLAT)
+	if (f.kind == IMAGEFMT_ELF && f.elf_class == ELFCLASS64 &&
+	    f.elf_machine == EM_X86_64 && f.elf_type == ET_EXEC) {
+		*kind = LOAD_ELF64;
+		return 0;
+	}
+	if (format == IMAGE_ELF && f.kind != IMAGEFMT_ELF)
+		return error_set(err, "image %s is not an ELF file (--format elf)", name);
+	if (f.kind == IMAGEFMT_FLAT && format == IMAGE_AUTO)
 		return 0;
 	/* The advice says FILE where the image's name goes. */
 	char *file = strstr(f.advice, "FILE");
@@ -45,8 +43,16 @@ int loader_check_format(const uint8_t *head, size_t len, const char *name,
 	if (file)
 		*file = '\0';
 	return error_set(err, "image %s is %s, not a flat binary: %s%s%s (--format "
-		       "flat runs its bytes anyway)", name, f.what, f.advice,
-		       file ? name : "", file ? file + 4 : "");
+			 "flat runs its bytes anyway)", name, f.what, f.advice,
+			 file ? name : "", file ? file + 4 : "");
+}
+
+int loader_check_format(const uint8_t *head, size_t len, const char *name,
+			enum image_format format, struct error *err)
+{
+	enum loader_kind kind;
+
+	return choose(head, len, name, format, &kind, err);
 }
 
 /* Is there room at load for size bytes?  Then record the region. */
@@ -71,20 +77,64 @@ static int place(struct memmap *mm, const char *name, uint64_t load,
 	return 0;
 }
 
-static void loaded(struct loaded_image *img, uint64_t load, uint64_t size)
+/* A flat binary: its bytes, as they are, at the load address. */
+static int load_flat(struct memmap *mm, const struct image_source *src,
+		     uint64_t load, struct loaded_image *img, struct error *err)
 {
-	img->addr = load;
-	img->size = size;
-	img->entry = load;
+	if (place(mm, src->name, load, src->size, err) < 0 ||
+	    source_read(src, 0, memmap_gpa(mm, load, src->size), src->size,
+			"the image", err) < 0)
+		return -1;
+	*img = (struct loaded_image){
+		.addr = load, .size = src->size, .entry = load, .format = "flat",
+	};
+	return 0;
 }
 
-int loader_flat(struct memmap *mm, const char *path, uint64_t load,
-		enum image_format format, struct loaded_image *img,
-		struct error *err)
+/* An ELF64 executable: its segments where its program headers say. */
+static int load_elf64(struct memmap *mm, const struct image_source *src,
+		      const struct load_request *req, struct loaded_image *img,
+		      struct error *err)
+{
+	struct elf_image elf;
+
+	if (req->load_set)
+		return error_set(err, "--load is for flat images: image %s is an ELF "
+				 "executable, whose program headers say where it goes",
+				 src->name);
+	if (elf_parse(src, ELFCLASS64, &elf, err) < 0 || elf_load(mm, src, &elf, err) < 0)
+		return -1;
+	*img = (struct loaded_image){
+		.addr = elf.lowest, .size = elf.end - elf.lowest, .entry = elf.entry,
+		.format = "elf64",
+	};
+	return 0;
+}
+
+/* The format first: "is an ELF file" says more than "does not fit". */
+static int load_source(struct memmap *mm, const struct image_source *src,
+		       const struct load_request *req, struct loaded_image *img,
+		       struct error *err)
 {
 	uint8_t head[IMAGEFMT_HEAD];
+	size_t len = src->size < sizeof(head) ? (size_t)src->size : sizeof(head);
+	enum loader_kind kind;
+
+	if (src->size == 0)
+		return error_set(err, "image %s is empty", src->name);
+	if (source_read(src, 0, head, len, "its first bytes", err) < 0 ||
+	    choose(head, len, src->name, req->format, &kind, err) < 0)
+		return -1;
+	if (kind == LOAD_ELF64)
+		return load_elf64(mm, src, req, img, err);
+	return load_flat(mm, src, req->load, img, err);
+}
+
+int loader_file(struct memmap *mm, const char *path, const struct load_request *req,
+		struct loaded_image *img, struct error *err)
+{
+	struct image_source src;
 	struct stat st;
-	uint64_t size;
 	int fd, r = -1;
 
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
@@ -115,33 +165,20 @@ int loader_flat(struct memmap *mm, const char *path, uint64_t load,
 		error_set(err, "image %s is empty", path);
 		goto out;
 	}
-	size = (uint64_t)st.st_size;
-	/* The format first: "is an ELF file" says more than "does not fit". */
-	if (read_all(fd, head, size < sizeof(head) ? size : sizeof(head), 0, path,
-		     err) < 0 ||
-	    loader_check_format(head, size < sizeof(head) ? (size_t)size : sizeof(head),
-			 path, format, err) < 0 ||
-	    place(mm, path, load, size, err) < 0 ||
-	    read_all(fd, memmap_gpa(mm, load, size), size, 0, path, err) < 0)
-		goto out;
-	loaded(img, load, size);
-	r = 0;
+	src = (struct image_source){
+		.name = path, .size = (uint64_t)st.st_size, .fd = fd,
+	};
+	r = load_source(mm, &src, req, img, err);
 out:
 	close(fd);
 	return r;
 }
 
-int loader_flat_bytes(struct memmap *mm, const uint8_t *data, size_t size,
-		      const char *name, uint64_t load, enum image_format format,
-		      struct loaded_image *img, struct error *err)
+int loader_bytes(struct memmap *mm, const uint8_t *data, size_t size, const char *name,
+		 const struct load_request *req, struct loaded_image *img,
+		 struct error *err)
 {
-	if (size == 0)
-		return error_set(err, "image %s is empty", name);
-	if (loader_check_format(data, size < IMAGEFMT_HEAD ? size : IMAGEFMT_HEAD, name,
-			 format, err) < 0 ||
-	    place(mm, name, load, size, err) < 0)
-		return -1;
-	memcpy(memmap_gpa(mm, load, size), data, size);
-	loaded(img, load, size);
-	return 0;
+	struct image_source src = source_bytes(data, size, name);
+
+	return load_source(mm, &src, req, img, err);
 }

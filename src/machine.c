@@ -226,11 +226,13 @@ int machine_create(struct machine *m, const struct config *cfg,
 	if (memmap_init(&m->vm.mem, cfg->mem_size, err) < 0 ||
 	    map_ram(&m->vm.mem, err) < 0)
 		goto fail;
+	struct load_request req = {
+		.format = cfg->format, .load = cfg->load_addr, .load_set = cfg->load_set,
+	};
 	if (io->image_data ?
-	    loader_flat_bytes(&m->vm.mem, io->image_data, io->image_size, "(standard input)",
-			      cfg->load_addr, cfg->format, &m->vm.image, err) < 0 :
-	    loader_flat(&m->vm.mem, cfg->image, cfg->load_addr, cfg->format, &m->vm.image,
-			err) < 0)
+	    loader_bytes(&m->vm.mem, io->image_data, io->image_size, "(standard input)",
+			 &req, &m->vm.image, err) < 0 :
+	    loader_file(&m->vm.mem, cfg->image, &req, &m->vm.image, err) < 0)
 		goto fail;
 	if (cfg->report) {
 		/* The report names the bytes the guest was given, hashed now:

@@ -5,7 +5,8 @@ FIX     := build/fixtures
 FIX_LD  := $(LD) -z noexecstack --no-warn-rwx-segments
 FIXTURES := $(FIX)/multiboot-elf32 $(FIX)/multiboot-elf64 $(FIX)/multiboot.raw \
             $(FIX)/multiboot2-elf32 $(FIX)/hello.o $(FIX)/hello.elf \
-            $(FIX)/i386.elf $(FIX)/hello.bin.gz
+            $(FIX)/i386.elf $(FIX)/hello.bin.gz $(FIX)/hello-elf.elf \
+            $(FIX)/hello-high.elf $(FIX)/hello-pie.elf $(FIX)/hello-truncated.elf
 
 $(FIX):
 	mkdir -p $@
@@ -28,6 +29,16 @@ $(FIX)/hello.o: build/guests/hello.o | $(FIX)
 	cp $< $@
 $(FIX)/hello.elf: build/guests/hello.o | $(FIX)
 	$(FIX_LD) -Ttext=0x10000 -e _start -o $@ $<
+# ELF64 executables: linked with guests/elf.ld (they run), at 2 MiB, as a
+# position-independent executable, and cut short in its second segment.
+$(FIX)/hello-elf.elf: build/guests/hello.o guests/elf.ld | $(FIX)
+	$(FIX_LD) -T guests/elf.ld -o $@ $<
+$(FIX)/hello-high.elf: build/guests/hello.o guests/elf.ld | $(FIX)
+	$(FIX_LD) --defsym __load_addr=0x200000 -T guests/elf.ld -o $@ $<
+$(FIX)/hello-pie.elf: build/guests/hello.o | $(FIX)
+	$(FIX_LD) -pie -e _start -o $@ $<
+$(FIX)/hello-truncated.elf: $(FIX)/hello-elf.elf
+	head -c 4200 $< >$@
 $(FIX)/hello.bin.gz: guests/hello.bin | $(FIX)
 	gzip -9 -n -c $< >$@
 

@@ -451,8 +451,15 @@ TEST(cli_quiet_format_and_stdin)
 	TEST_EQ(r.cfg.format, IMAGE_AUTO);
 	TEST_CHECK(r.cfg.quiet);
 	cli_done(&r);
-	TEST_EQ(cli_args(&r, "--format", "elf", "img", NULL), CLI_USAGE_ERROR);
-	TEST_CONTAINS(r.err.msg, "--format 'elf' must be auto or flat");
+	TEST_EQ(cli_args(&r, "--format", "elf", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.format, IMAGE_ELF);
+	TEST_CHECK(!r.cfg.load_set);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--load", "0x20000", "img", NULL), CLI_RUN);
+	TEST_CHECK(r.cfg.load_set);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--format", "coff", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "--format 'coff' must be auto, flat or elf");
 	cli_done(&r);
 }
 
