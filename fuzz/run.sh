@@ -31,6 +31,7 @@ harness_opts() {
 	insn)     echo -max_len=64 ;;
 	pagewalk) echo -max_len=4096 ;;
 	cpuidcache) echo -max_len=12288 ;;
+	elf)      echo -max_len=16384 ;;
 	esac
 }
 
