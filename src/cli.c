@@ -18,6 +18,7 @@ enum {
 	OPT_STRICT,
 	OPT_KVM_DEVICE,
 	OPT_RING,
+	OPT_MODE,
 	OPT_REPORT,
 	OPT_TRACE,
 	OPT_TRACE_FILE,
@@ -34,7 +35,8 @@ enum {
 void cli_usage(FILE *out)
 {
 	fputs("usage: kvmrun [-hqVv] [-e addr] [-m size] [-t duration] [--load addr]\n"
-	      "              [--format auto|flat|elf] [--regs] [--ring 0|3|auto] [--strict]\n"
+	      "              [--format auto|flat|elf] [--mode long|protected|real]\n"
+	      "              [--regs] [--ring 0|3|auto] [--strict]\n"
 	      "              [--report file] [--trace exits|insns] [--trace-file file]\n"
 	      "              [--trace-format text|jsonl] [--dump-mem addr:len[:file]]\n"
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
@@ -54,6 +56,9 @@ void cli_usage(FILE *out)
 	      "                        bytes, refuse what is recognised as neither),\n"
 	      "                        elf (an ELF64 executable or nothing) or flat\n"
 	      "                        (run the file's bytes whatever they are)\n"
+	      "      --mode M          the CPU mode a flat image starts in: long (default:\n"
+	      "                        64-bit, paging on), protected (32-bit, paging\n"
+	      "                        off) or real (16-bit; CS:IP from the entry)\n"
 	      "      --ring 0|3|auto   privilege level of the guest (default auto: start\n"
 	      "                        in ring 3, move to ring 0 at the first instruction\n"
 	      "                        that needs it)\n"
@@ -341,6 +346,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "report",     required_argument, NULL, OPT_REPORT },
 		{ "quiet",      no_argument,       NULL, 'q' },
 		{ "ring",       required_argument, NULL, OPT_RING },
+		{ "mode",       required_argument, NULL, OPT_MODE },
 		{ "set",        required_argument, NULL, OPT_SET },
 		{ "strict",     no_argument,       NULL, OPT_STRICT },
 		{ "timeout",    required_argument, NULL, 't' },
@@ -417,6 +423,18 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			break;
 		case OPT_STRICT:
 			cfg->strict = true;
+			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "long") == 0)
+				cfg->mode = MODE_LONG;
+			else if (strcmp(optarg, "protected") == 0)
+				cfg->mode = MODE_PROTECTED;
+			else if (strcmp(optarg, "real") == 0)
+				cfg->mode = MODE_REAL;
+			else {
+				error_set(err, "--mode '%s' must be long, protected or real", optarg);
+				return CLI_USAGE_ERROR;
+			}
 			break;
 		case OPT_RING:
 			if (strcmp(optarg, "0") == 0)
@@ -499,6 +517,17 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 	}
 	if (cfg->max_insns && !cfg->trace_insns) {
 		error_set(err, "--max-insns needs --trace insns");
+		return CLI_USAGE_ERROR;
+	}
+	/* Rings and the trap-flag stepper are the long-mode supervisor's. */
+	if (cfg->mode != MODE_LONG && cfg->ring == RING_3) {
+		error_set(err, "--ring 3 needs --mode long: in %s mode the guest runs in "
+			  "ring 0", cfg->mode == MODE_REAL ? "real" : "protected");
+		return CLI_USAGE_ERROR;
+	}
+	if (cfg->mode != MODE_LONG && cfg->trace_insns) {
+		error_set(err, "--trace insns needs --mode long (its stepper is the "
+			  "long-mode supervisor's)");
 		return CLI_USAGE_ERROR;
 	}
 	if (check_memory_args(cfg, mem_arg, load_arg, entry_arg, err) < 0)

@@ -34,6 +34,13 @@ struct reg_set {
 
 enum trace_format { TRACE_TEXT, TRACE_JSONL };
 
+/* The CPU mode the guest starts in (--mode; README "State at entry"). */
+enum start_mode {
+	MODE_LONG,              /* 64-bit long mode, paging on (the default) */
+	MODE_PROTECTED,         /* 32-bit protected mode, paging off */
+	MODE_REAL,              /* 16-bit real mode */
+};
+
 /* How the image file is read (--format). */
 enum image_format {
 	IMAGE_AUTO,             /* what the file's first bytes say: an ELF
@@ -60,6 +67,7 @@ struct config {
 	bool print_regs;                /* registers at the end (--regs) */
 	bool strict;                    /* unclaimed access ends the run */
 	enum ring_mode ring;
+	enum start_mode mode;           /* --mode */
 	uint64_t max_exits;             /* 0: no limit */
 	uint64_t max_insns;             /* 0: no limit (needs --trace insns) */
 	uint64_t max_output;            /* 0: no limit; bytes of guest output */

@@ -169,6 +169,89 @@ static int setup_xcr0(struct kvm *kvm, uint32_t ecx1, uint64_t supported,
 	return 0;
 }
 
+/* 64-bit long mode at entry->cpl, paging on: kvmrun's GDT, IDT and page
+ * tables (README "State at entry"). */
+static void set_long_mode(struct kvm_sregs *sregs, const struct cpu_entry *entry,
+			  const struct cpu_setup_info *info)
+{
+	cpu_set_ring(sregs, entry->cpl);
+	sregs->tr = *gdt_tss_segment();
+	memset(&sregs->ldt, 0, sizeof(sregs->ldt));
+	sregs->ldt.unusable = 1;
+	sregs->gdt.base = KVMRUN_GDT_ADDR;
+	sregs->gdt.limit = (uint16_t)(gdt_size() - 1);
+	/* The supervisor's IDT: every exception stops at a stub (supervisor.h). */
+	sregs->idt.base = KVMRUN_IDT_ADDR;
+	sregs->idt.limit = SUP_VECTORS * 16 - 1;
+
+	sregs->cr3 = KVMRUN_PML4_ADDR;
+	sregs->cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
+		    (info->xsave ? X86_CR4_OSXSAVE : 0);
+	sregs->cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
+		    X86_CR0_WP | X86_CR0_PG;
+	/* NXE as an OS sets it: the NX bit works, and a #PF says whether it
+	 * was an instruction fetch (SDM Vol. 3A, 4.7). */
+	sregs->efer = X86_EFER_LME | X86_EFER_LMA | (info->nx ? X86_EFER_NXE : 0);
+}
+
+/* The 16-bit segment state of real mode: base selector * 16, 64 KiB. */
+static void real_segment(struct kvm_segment *s, uint16_t selector, uint8_t type)
+{
+	*s = (struct kvm_segment){
+		.base = (uint64_t)selector << 4, .limit = 0xffff, .selector = selector,
+		.type = type, .present = 1, .s = 1,
+	};
+}
+
+/*
+ * Set the special registers for entry->mode, starting from the vCPU's
+ * reset state (KVM_GET_SREGS of a new vCPU: real mode, SDM Vol. 3A, 9.1).
+ */
+static void set_mode(struct kvm_sregs *sregs, const struct cpu_entry *entry,
+		     const struct cpu_setup_info *info)
+{
+	switch (entry->mode) {
+	case MODE_LONG:
+		set_long_mode(sregs, entry, info);
+		return;
+	case MODE_PROTECTED:
+		/* Flat 32-bit segments from kvmrun's protected-mode GDT, paging
+		 * off, no IDT (an exception is a triple fault).  SSE is enabled,
+		 * so that compiled code runs. */
+		sregs->cs = *gdt_code32_segment();
+		sregs->ss = *gdt_data_segment();
+		sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss;
+		sregs->tr = *gdt_tss32_segment();
+		memset(&sregs->ldt, 0, sizeof(sregs->ldt));
+		sregs->ldt.unusable = 1;
+		sregs->gdt.base = KVMRUN_GDT_ADDR;
+		sregs->gdt.limit = GDT_PROTECTED_ENTRIES * 8 - 1;
+		sregs->idt.base = 0;
+		sregs->idt.limit = 0;
+		sregs->cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE;
+		sregs->cr3 = 0;
+		sregs->cr4 = X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
+			     (info->xsave ? X86_CR4_OSXSAVE : 0);
+		sregs->efer = 0;
+		return;
+	case MODE_REAL:
+		/* CS:IP from the entry (CS = entry / 16 rounded down to 64 KiB),
+		 * the other segments 0, the real-mode IVT at 0.  CR0 without the
+		 * reset value's CD and NW: caching on. */
+		real_segment(&sregs->cs, (uint16_t)((entry->rip >> 4) & 0xf000),
+			     SEG_TYPE_CODE_XR_A);
+		real_segment(&sregs->ds, 0, SEG_TYPE_DATA_RW_A);
+		sregs->es = sregs->fs = sregs->gs = sregs->ss = sregs->ds;
+		sregs->idt.base = 0;
+		sregs->idt.limit = 0x3ff;
+		sregs->cr0 = X86_CR0_ET;
+		sregs->cr3 = 0;
+		sregs->cr4 = 0;
+		sregs->efer = 0;
+		return;
+	}
+}
+
 static int setup_once(struct kvm *kvm, const struct cpu_entry *entry,
 		      const char *cpuid_cache, bool load, struct cpu_setup_info *info,
 		      struct error *err)
@@ -185,24 +268,7 @@ static int setup_once(struct kvm *kvm, const struct cpu_entry *entry,
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_GET_SREGS, &sregs, err) < 0)
 		return -1;
 
-	cpu_set_ring(&sregs, entry->cpl);
-	sregs.tr = *gdt_tss_segment();
-	memset(&sregs.ldt, 0, sizeof(sregs.ldt));
-	sregs.ldt.unusable = 1;
-	sregs.gdt.base = KVMRUN_GDT_ADDR;
-	sregs.gdt.limit = (uint16_t)(gdt_size() - 1);
-	/* The supervisor's IDT: every exception stops at a stub (supervisor.h). */
-	sregs.idt.base = KVMRUN_IDT_ADDR;
-	sregs.idt.limit = SUP_VECTORS * 16 - 1;
-
-	sregs.cr3 = KVMRUN_PML4_ADDR;
-	sregs.cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
-		    (info->xsave ? X86_CR4_OSXSAVE : 0);
-	sregs.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
-		    X86_CR0_WP | X86_CR0_PG;
-	/* NXE as an OS sets it: the NX bit works, and a #PF says whether it
-	 * was an instruction fetch (SDM Vol. 3A, 4.7). */
-	sregs.efer = X86_EFER_LME | X86_EFER_LMA | (info->nx ? X86_EFER_NXE : 0);
+	set_mode(&sregs, entry, info);
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_SET_SREGS, &sregs, err) < 0)
 		return -1;
 	kvm_explain(kvm, "KVM_SET_SREGS: CR0=%#llx CR3=%#llx CR4=%#llx EFER=%#llx "
@@ -214,7 +280,8 @@ static int setup_once(struct kvm *kvm, const struct cpu_entry *entry,
 		    (unsigned long long)sregs.idt.base, sregs.idt.limit);
 
 	memset(&regs, 0, sizeof(regs));
-	regs.rip = entry->rip;
+	/* In real mode RIP is IP, an offset into CS (set_mode). */
+	regs.rip = entry->mode == MODE_REAL ? entry->rip & 0xffff : entry->rip;
 	regs.rsp = entry->rsp;
 	regs.rdi = entry->rdi;
 	regs.rflags = entry->rflags | X86_RFLAGS_RESERVED;

@@ -53,7 +53,8 @@
 
 /* Where the guest starts. */
 struct cpu_entry {
-	uint64_t rip;
+	enum start_mode mode;   /* long, protected or real (config.h) */
+	uint64_t rip;           /* real mode: the linear entry, below 1 MiB */
 	uint64_t rsp;
 	uint64_t rdi;           /* boot information block */
 	unsigned cpl;           /* 0, or 3: user code and data segments */

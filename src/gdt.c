@@ -36,6 +36,27 @@ static const struct kvm_segment segments[] = {
 	},
 };
 
+/* --mode protected (GDT_PROTECTED_ENTRIES: null, code32, data, TSS). */
+static const struct kvm_segment protected_segments[GDT_PROTECTED_ENTRIES] = {
+	[1] = {
+		.base = 0, .limit = 0xffffffff, .selector = KVMRUN_SEL_CODE64,
+		.type = SEG_TYPE_CODE_XR_A, .present = 1, .dpl = 0, .db = 1,
+		.s = 1, .l = 0, .g = 1,
+	},
+	[2] = {
+		.base = 0, .limit = 0xffffffff, .selector = KVMRUN_SEL_DATA,
+		.type = SEG_TYPE_DATA_RW_A, .present = 1, .dpl = 0, .db = 1,
+		.s = 1, .l = 0, .g = 1,
+	},
+	[3] = {
+		.base = KVMRUN_TSS_ADDR, .limit = TSS32_SIZE - 1,
+		.selector = KVMRUN_SEL_TSS, .type = SEG_TYPE_TSS32_BUSY,
+		.present = 1, .dpl = 0, .s = 0, .g = 0,
+	},
+};
+
+const struct kvm_segment *gdt_code32_segment(void) { return &protected_segments[1]; }
+const struct kvm_segment *gdt_tss32_segment(void) { return &protected_segments[3]; }
 const struct kvm_segment *gdt_code_segment(void) { return &segments[GDT_CODE64]; }
 const struct kvm_segment *gdt_data_segment(void) { return &segments[GDT_DATA]; }
 const struct kvm_segment *gdt_user_code_segment(void) { return &segments[GDT_USER_CODE64]; }
@@ -132,6 +153,21 @@ int gdt_write(const struct memmap *mm, struct error *err)
 	memcpy(tss + TSS64_IST1, &stack, sizeof(stack));
 	memcpy(tss + TSS64_IOMAP_BASE, &iomap, sizeof(iomap));
 	tss[TSS_TOTAL_SIZE - 1] = 0xff;
+	return 0;
+}
+
+int gdt_write_protected(const struct memmap *mm, struct error *err)
+{
+	uint8_t *tss = memmap_gpa(mm, KVMRUN_TSS_ADDR, TSS32_SIZE);
+	unsigned i;
+
+	if (!tss)
+		return error_set(err, "TSS is outside RAM");
+	for (i = 0; i < GDT_PROTECTED_ENTRIES; i++)
+		if (write_u64(mm, KVMRUN_GDT_ADDR + 8ULL * i,
+			      i ? gdt_encode(&protected_segments[i]) : 0, err) < 0)
+			return -1;
+	memset(tss, 0, TSS32_SIZE);
 	return 0;
 }
 

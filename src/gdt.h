@@ -22,6 +22,12 @@
 #define SEG_TYPE_CODE_XR_A      0xb     /* execute/read, accessed */
 #define SEG_TYPE_TSS64_AVAIL    0x9
 #define SEG_TYPE_TSS64_BUSY     0xb
+#define SEG_TYPE_TSS32_BUSY     0xb     /* the same type outside IA-32e mode */
+#define TSS32_SIZE              104     /* SDM Vol. 3A, Figure 8-2 */
+
+/* --mode protected: kvmrun's GDT then holds a null descriptor, 32-bit
+ * flat code at 0x08, flat data at 0x10 and a 32-bit TSS at 0x18. */
+#define GDT_PROTECTED_ENTRIES   4
 
 #define TSS64_SIZE              104     /* SDM Vol. 3A, Figure 8-11 */
 #define TSS64_RSP0              4       /* stack for CPL3 -> CPL0 */
@@ -49,6 +55,10 @@ const struct kvm_segment *gdt_data_segment(void);
 const struct kvm_segment *gdt_user_code_segment(void);
 const struct kvm_segment *gdt_user_data_segment(void);
 const struct kvm_segment *gdt_tss_segment(void);
+/* --mode protected: 32-bit flat code (0x08) and the 32-bit TSS (0x18);
+ * data is gdt_data_segment(), as in long mode. */
+const struct kvm_segment *gdt_code32_segment(void);
+const struct kvm_segment *gdt_tss32_segment(void);
 
 /* Size of the GDT in bytes (its limit is this minus one). */
 unsigned gdt_size(void);
@@ -58,6 +68,10 @@ unsigned gdt_size(void);
  * TSS gives RSP0 and IST1 the supervisor stack and allows every port.
  */
 int gdt_write(const struct memmap *mm, struct error *err);
+
+/* --mode protected: write the protected-mode GDT (GDT_PROTECTED_ENTRIES
+ * descriptors) at KVMRUN_GDT_ADDR and an empty 32-bit TSS. */
+int gdt_write_protected(const struct memmap *mm, struct error *err);
 
 /*
  * Encode a segment as an 8-byte descriptor.  For a system segment (s == 0)

@@ -194,6 +194,54 @@ static int check_dumps(const struct machine *m, struct error *err)
 	return 0;
 }
 
+/* In real mode, SS:SP = 0000:7c00: the stack grows down below where a
+ * boot sector goes, as BIOSes leave it. */
+#define REAL_MODE_SP            0x7c00
+
+/* What the start mode allows: an entry it can reach, an image it can run. */
+static int check_mode(const struct machine *m, struct error *err)
+{
+	const struct config *cfg = m->cfg;
+	uint64_t entry = cfg->entry_set ? cfg->entry : m->vm.image.entry;
+
+	if (cfg->mode != MODE_LONG && strcmp(m->vm.image.format, "flat") != 0)
+		return error_set(err, "--mode %s is for flat images: image %s is an ELF64 "
+				 "executable, which starts in long mode",
+				 cfg->mode == MODE_REAL ? "real" : "protected", cfg->image);
+	if (cfg->mode == MODE_REAL && entry >= 0x100000)
+		return error_set(err, "entry address %#llx is above 1 MiB, beyond real "
+				 "mode's reach (--mode real: --load or -e below 0x100000)",
+				 (unsigned long long)entry);
+	if (cfg->mode == MODE_PROTECTED && entry >= 0x100000000ULL)
+		return error_set(err, "entry address %#llx is above 4 GiB, beyond 32-bit "
+				 "protected mode's reach", (unsigned long long)entry);
+	return 0;
+}
+
+/*
+ * kvmrun's tables for the start mode: long mode gets the page tables, the
+ * GDT, the supervisor's IDT and stubs and the boot information; protected
+ * mode a 32-bit GDT and the boot information; real mode nothing.
+ */
+static int write_tables(struct machine *m, struct error *err)
+{
+	switch (m->cfg->mode) {
+	case MODE_LONG:
+		/* Ring 3 needs user-accessible pages; --ring 0 keeps them
+		 * supervisor. */
+		return paging_build(&m->vm.mem, m->cfg->ring == RING_0 ? 0 : PTE_US, err) < 0 ||
+		       gdt_write(&m->vm.mem, err) < 0 ||
+		       supervisor_write(&m->vm.mem, err) < 0 ||
+		       write_bootinfo(m, err) < 0 ? -1 : 0;
+	case MODE_PROTECTED:
+		return gdt_write_protected(&m->vm.mem, err) < 0 ||
+		       write_bootinfo(m, err) < 0 ? -1 : 0;
+	case MODE_REAL:
+		break;
+	}
+	return 0;
+}
+
 int machine_create(struct machine *m, const struct config *cfg,
 		   const struct machine_io *io, struct error *err)
 {
@@ -226,6 +274,10 @@ int machine_create(struct machine *m, const struct config *cfg,
 	if (memmap_init(&m->vm.mem, cfg->mem_size, err) < 0 ||
 	    map_ram(&m->vm.mem, err) < 0)
 		goto fail;
+	/* Real mode has no use for kvmrun's tables: all low RAM is the
+	 * guest's, so a boot sector can go to 0x7c00. */
+	if (cfg->mode == MODE_REAL)
+		memmap_clear_regions(&m->vm.mem);
 	struct load_request req = {
 		.format = cfg->format, .load = cfg->load_addr, .load_set = cfg->load_set,
 	};
@@ -246,11 +298,14 @@ int machine_create(struct machine *m, const struct config *cfg,
 		sha256_final(&h, digest);
 		sha256_hex(digest, m->vm.image_sha256);
 	}
-	m->vm.cpl = cfg->ring == RING_0 ? 0 : 3;
+	if (check_mode(m, err) < 0)
+		goto fail;
+	m->vm.cpl = cfg->ring == RING_0 || cfg->mode != MODE_LONG ? 0 : 3;
 	m->vm.entry = (struct cpu_entry){
+		.mode = cfg->mode,
 		.rip = cfg->entry_set ? cfg->entry : m->vm.image.entry,
-		.rsp = KVMRUN_STACK_TOP,
-		.rdi = KVMRUN_BOOTINFO_ADDR,
+		.rsp = cfg->mode == MODE_REAL ? REAL_MODE_SP : KVMRUN_STACK_TOP,
+		.rdi = cfg->mode == MODE_REAL ? 0 : KVMRUN_BOOTINFO_ADDR,
 		.cpl = m->vm.cpl,
 		.rflags = cfg->trace_insns ? X86_RFLAGS_TF : 0,
 		.sets = cfg->sets,
@@ -268,10 +323,7 @@ int machine_create(struct machine *m, const struct config *cfg,
 			(unsigned long long)memmap_ram_end(&m->vm.mem));
 		goto fail;
 	}
-	/* Ring 3 needs user-accessible pages; --ring 0 keeps them supervisor. */
-	if (paging_build(&m->vm.mem, cfg->ring == RING_0 ? 0 : PTE_US, err) < 0 ||
-	    gdt_write(&m->vm.mem, err) < 0 || supervisor_write(&m->vm.mem, err) < 0 ||
-	    write_bootinfo(m, err) < 0)
+	if (write_tables(m, err) < 0)
 		goto fail;
 
 	/* The VM: KVM, memory slots, the vCPU and its registers. */

@@ -255,3 +255,9 @@ void memmap_chunk_set_mapped(struct memmap *mm, unsigned index)
 	if (index < mm->nr_chunks)
 		mm->chunk_mapped[index / 64] |= 1ULL << (index % 64);
 }
+
+void memmap_clear_regions(struct memmap *mm)
+{
+	mm->nr_regions = 0;
+	mm->high_pd_gpa = 0;
+}

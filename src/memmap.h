@@ -88,6 +88,10 @@ int memmap_init(struct memmap *mm, uint64_t ram_size, struct error *err);
  * Record a region.  It must lie entirely in RAM and must not overlap any
  * region already recorded; err names both regions otherwise.
  */
+/* Forget every region memmap_init recorded (kvmrun's reserved area, the
+ * stack): for a guest that needs none of kvmrun's tables (real mode). */
+void memmap_clear_regions(struct memmap *mm);
+
 int memmap_add(struct memmap *mm, uint64_t gpa, uint64_t size,
 	       enum mem_kind kind, const char *name, struct error *err);
 

@@ -57,9 +57,17 @@ static void narrate_memory(const struct machine *m, FILE *out)
 		"placed)\n", m->vm.mem.boot_chunk ? "the first 2 MiB, then" : "in",
 		m->vm.mem.boot_chunk ? "" : "up to ", (unsigned long long)v, unit,
 		m->fast.ram.chunks_mapped, m->vm.mem.nr_chunks);
+	if (m->cfg->mode == MODE_REAL) {
+		/* No boot info, no tables: only the image is kvmrun's doing. */
+		fprintf(out, "kvmrun: memory map: the image at %#llx-%#llx; the rest of "
+			"RAM is the guest's (in real mode kvmrun writes no tables and no "
+			"boot info)\n", (unsigned long long)m->vm.image.addr,
+			(unsigned long long)(m->vm.image.addr + m->vm.image.size - 1));
+		return;
+	}
 	fprintf(out, "kvmrun: memory map (also in the boot info block at %#x):\n",
 		KVMRUN_BOOTINFO_ADDR);
-	for (i = 0; bi && i < bi->mem_count; i++) {
+	for (i = 0; bi && i < bi->mem_count && i < KVMRUN_BOOTINFO_MAX_MEM; i++) {
 		const struct kvmrun_mem_region *r = &bi->mem[i];
 		const char *name = "";
 		unsigned j;
@@ -110,6 +118,26 @@ static void narrate_paging(const struct machine *m, FILE *out)
 		fprintf(out, "kvmrun:   -> %llu KiB page, physical address %#llx\n",
 			(unsigned long long)(w.page_size >> 10),
 			(unsigned long long)w.pa);
+}
+
+/* --mode protected: the 32-bit GDT. */
+static void narrate_gdt_protected(FILE *out)
+{
+	const struct kvm_segment *rows[] = {
+		gdt_code32_segment(), gdt_data_segment(), gdt_tss32_segment(),
+	};
+	const char *use[] = { "CS", "data", "TR" };
+	char text[160];
+	unsigned i;
+
+	fprintf(out, "kvmrun: GDT at %#x, limit %#x (protected mode):\n", KVMRUN_GDT_ADDR,
+		GDT_PROTECTED_ENTRIES * 8 - 1);
+	fprintf(out, "kvmrun:   0x00 null descriptor\n");
+	for (i = 0; i < 3; i++) {
+		gdt_describe(rows[i], text, sizeof(text));
+		fprintf(out, "kvmrun:   %#04x %016llx %-12s %s\n", rows[i]->selector,
+			(unsigned long long)gdt_encode(rows[i]), use[i], text);
+	}
 }
 
 static void narrate_gdt(FILE *out)
@@ -183,13 +211,41 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 	else
 		fprintf(out, "kvmrun:   the CPUID cache is off (--no-cpuid-cache, or "
 			"KVMRUN_CACHE_DIR set empty, or no HOME)\n");
-	fprintf(out, "kvmrun: mode: 64-bit long mode; CR0 = PE MP ET NE WP PG, "
-		"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA%s\n",
-		m->vm.cpu_info.xsave ? " OSXSAVE" : "", m->vm.cpu_info.nx ? " NXE" : "");
+	if (m->cfg->mode == MODE_LONG) {
+		fprintf(out, "kvmrun: mode: 64-bit long mode; CR0 = PE MP ET NE WP PG, "
+			"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA%s\n",
+			m->vm.cpu_info.xsave ? " OSXSAVE" : "", m->vm.cpu_info.nx ? " NXE" : "");
+	} else if (m->cfg->mode == MODE_PROTECTED) {
+		fprintf(out, "kvmrun: mode: 32-bit protected mode (--mode protected), "
+			"paging off; CR0 = PE MP ET NE, CR4 = OSFXSR OSXMMEXCPT%s, EFER = 0; "
+			"no IDT: an exception the guest does not catch with its own IDT "
+			"is a triple fault\n", m->vm.cpu_info.xsave ? " OSXSAVE" : "");
+	} else {
+		fprintf(out, "kvmrun: mode: 16-bit real mode (--mode real); CR0 = ET; "
+			"the interrupt vector table at 0 is the guest's (there is no "
+			"BIOS: an int n calls whatever is there)\n");
+	}
 	if (m->vm.cpu_info.xsave)
 		fprintf(out, "kvmrun: XCR0 = %#llx (x87 SSE%s)\n",
 			(unsigned long long)m->vm.cpu_info.xcr0,
 			(m->vm.cpu_info.xcr0 & X86_XCR0_AVX) ? " AVX" : "");
+	if (m->cfg->mode == MODE_REAL) {
+		fprintf(out, "kvmrun: entry: cs:ip=%04llx:%04llx ss:sp=0000:%04llx, "
+			"ds=es=fs=gs=0, flags=0x2, other registers 0\n",
+			(unsigned long long)((e->rip >> 4) & 0xf000),
+			(unsigned long long)(e->rip & 0xffff), (unsigned long long)e->rsp);
+		return;
+	}
+	if (m->cfg->mode == MODE_PROTECTED) {
+		fprintf(out, "kvmrun: ring: the guest runs at CPL0%s\n", m->vm.kvm.pvm ?
+			"; on this kvm_pvm host CPL0 code is emulated, thousands of "
+			"times slower than native" : "");
+		fprintf(out, "kvmrun: entry: eip=%#llx esp=%#llx edi=%#llx (boot info) "
+			"eflags=0x2 cs=%#x ds=es=fs=gs=ss=%#x, other registers 0\n",
+			(unsigned long long)e->rip, (unsigned long long)e->rsp,
+			(unsigned long long)e->rdi, KVMRUN_SEL_CODE64, KVMRUN_SEL_DATA);
+		return;
+	}
 	narrate_ring(m, out);
 	fprintf(out, "kvmrun: entry: rip=%#llx rsp=%#llx rdi=%#llx (boot info) "
 		"rflags=0x2 cs=%#x ss=%#x, other registers 0\n",
@@ -223,8 +279,12 @@ static void narrate_devices(const struct machine *m, FILE *out)
 void narrate_setup(const struct machine *m, FILE *out)
 {
 	narrate_memory(m, out);
-	narrate_paging(m, out);
-	narrate_gdt(out);
+	if (m->cfg->mode == MODE_LONG) {
+		narrate_paging(m, out);
+		narrate_gdt(out);
+	} else if (m->cfg->mode == MODE_PROTECTED) {
+		narrate_gdt_protected(out);
+	}
 	narrate_cpu(m, out);
 	narrate_devices(m, out);
 }

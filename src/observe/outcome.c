@@ -63,15 +63,42 @@ static const char *moved(const struct run_result *res, char *buf, size_t len)
 	return buf;
 }
 
+/* The CPU mode at the end, when it is not long mode: " in real mode ...". */
+static const char *legacy_mode(const struct run_result *res, char *buf, size_t len)
+{
+	const struct kvm_sregs *s = &res->sregs;
+
+	if (!res->have_regs || (s->efer & X86_EFER_LMA))
+		return "";
+	if (!(s->cr0 & X86_CR0_PE))
+		snprintf(buf, len, " in real mode (cs:ip %04x:%04llx)", s->cs.selector,
+			 (unsigned long long)(res->regs.rip & 0xffff));
+	else
+		snprintf(buf, len, " in %s-bit protected mode%s", s->cs.db ? "32" : "16",
+			 (s->cr0 & X86_CR0_PG) ? " with paging" : "");
+	return buf;
+}
+
 static void print_crash(FILE *out, const struct machine *m,
 			const struct run_result *res, const char *what)
 {
-	char buf[160];
+	char buf[160], mode[80];
 
-	fprintf(out, "kvmrun: guest crashed: %s (%s) at rip %#llx%s\n",
+	fprintf(out, "kvmrun: guest crashed: %s (%s) at rip %#llx%s%s\n",
 		kvm_exit_name(res->exit_reason), what,
-		(unsigned long long)res->regs.rip, moved(res, buf, sizeof(buf)));
+		(unsigned long long)res->regs.rip, legacy_mode(res, mode, sizeof(mode)),
+		moved(res, buf, sizeof(buf)));
 	print_state(out, m, res);
+}
+
+/* The CPU mode the registers say: for -v's note on a guest that switched. */
+static const char *mode_name(const struct kvm_sregs *s)
+{
+	if (!(s->cr0 & X86_CR0_PE))
+		return "real mode";
+	if (!(s->efer & X86_EFER_LMA))
+		return (s->cr0 & X86_CR0_PG) ? "protected mode with paging" : "protected mode";
+	return s->cs.l ? "64-bit long mode" : "compatibility mode";
 }
 
 bool outcome_stack_overflow(const struct run_result *res)
@@ -184,6 +211,12 @@ void outcome_print(FILE *out, const struct machine *m,
 	const struct config *cfg = m->cfg;
 	char what[160], name[16];
 
+	if (cfg->verbose && res->have_regs && cfg->mode != MODE_LONG &&
+	    strcmp(mode_name(&res->sregs), cfg->mode == MODE_REAL ? "real mode" :
+		   "protected mode") != 0)
+		fprintf(out, "kvmrun: the guest started in %s (--mode %s) and switched "
+			"itself to %s\n", cfg->mode == MODE_REAL ? "real mode" : "protected mode",
+			cfg->mode == MODE_REAL ? "real" : "protected", mode_name(&res->sregs));
 	switch (res->end) {
 	case RUN_END_HLT:
 		if (!cfg->verbose)
@@ -244,6 +277,12 @@ void outcome_print(FILE *out, const struct machine *m,
 	case RUN_END_SHUTDOWN:
 		print_crash(out, m, res, "triple fault: the CPU hit an exception "
 			    "it could not deliver");
+		/* shared/docs: kvm_pvm runs paging only in long mode. */
+		if (res->have_regs && m->vm.kvm.pvm && (res->sregs.cr0 & X86_CR0_PG) &&
+		    !(res->sregs.efer & X86_EFER_LMA))
+			fprintf(out, "kvmrun: note: the guest turned on paging without long "
+				"mode, which this host's KVM (kvm_pvm) cannot run: it "
+				"supports paging only in long mode\n");
 		break;
 	case RUN_END_INTERNAL_ERROR:
 		snprintf(what, sizeof(what), "suberror %u: %s", res->suberror,
