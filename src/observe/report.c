@@ -33,6 +33,7 @@ static void write_image(struct json *j, const struct config *cfg,
 		json_null(j, "size");
 		json_null(j, "sha256");
 	}
+	json_string(j, "format", image && image->sha256[0] ? image->format : NULL);
 	json_object_end(j);
 }
 
@@ -49,6 +50,8 @@ static void write_options(struct json *j, const struct config *cfg,
 	else
 		json_hex(j, "entry", cfg->load_addr);
 	json_string(j, "ring", ring_name(cfg->ring));
+	json_string(j, "mode", cfg->mode == MODE_REAL ? "real" :
+		    cfg->mode == MODE_PROTECTED ? "protected" : "long");
 	if (cfg->timeout_ns)
 		json_double(j, "timeout_s", (double)cfg->timeout_ns / 1e9);
 	else

@@ -23,6 +23,7 @@ struct report_times {
 struct report_image {
 	uint64_t size;
 	char sha256[65];
+	const char *format;     /* "flat", "elf64"; NULL: never loaded */
 };
 
 /*

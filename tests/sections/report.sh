@@ -111,6 +111,16 @@ name=report:end-setup-kvm-missing
 run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --kvm-device /nonexistent/kvm guests/hello.bin
 report_ending "$name" 125 setup_failed registers=null ring=null \
 	image.sha256="$(sha256sum guests/hello.bin | cut -d ' ' -f 1)"
+# The image's format and the start mode (loaded before KVM is opened).
+name=report:image-format-elf64
+run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --kvm-device /nonexistent/kvm \
+	build/fixtures/hello-elf.elf
+report_ending "$name" 125 setup_failed image.format=elf64 image.size=4124 options.mode=long
+name=report:mode-real
+run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --kvm-device /nonexistent/kvm \
+	--mode real --load 0x1000 tests/guests/lwn.bin
+report_ending "$name" 125 setup_failed image.format=flat image.size=12 options.mode=real \
+	options.load=0x1000
 name=report:end-setup-dump-mem-outside-ram
 run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --dump-mem 0x4000000:16 guests/hello.bin
 report_ending "$name" 125 setup_failed registers=null options.mem=67108864
