@@ -38,7 +38,7 @@ endif
 # Modules with no KVM calls: unit-tested on their own.
 PURE_SRCS := src/error.c src/parse.c src/cli.c src/memmap.c src/paging.c \
              src/gdt.c src/kvm.c src/cpu.c src/imagefmt.c src/bus.c \
-             src/loader.c src/load/source.c src/load/elf.c \
+             src/loader.c src/load/source.c src/load/elf.c src/load/multiboot.c \
              src/dev/console.c \
              src/ring3/insn.c src/ring3/supervisor.c \
              src/speedups/cpuid_cache.c \

@@ -9,8 +9,9 @@
  *    below 4 GiB for ELF32), no overlap with another segment, and the
  *    extent [lowest, end) covers them all;
  *  - elf_load (2 MiB of pattern-filled RAM, kvmrun's memory map) succeeds
- *    exactly when every segment is RAM and clear of every region already
- *    in the map (kvmrun's reserved area and stack); on success each
+ *    exactly when every segment is RAM and clear of kvmrun's reserved
+ *    area, and their whole extent is RAM clear of every region already in
+ *    the map; on success each
  *    segment holds its file bytes then zeros, and every byte outside the
  *    segments still holds the pattern; on failure RAM is untouched.
  */
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "kvmrun/abi.h"
 #include "load/elf.h"
 #include "memmap.h"
 
@@ -74,18 +76,24 @@ static void check_load(const struct elf_image *elf, const uint8_t *file, uint64_
 	for (i = 0; i < elf->nr_segments; i++) {
 		const struct elf_segment *s = &elf->seg[i];
 
-		if (!memmap_is_ram(&mm, s->addr, s->memsz))
+		if (!memmap_is_ram(&mm, s->addr, s->memsz) ||
+		    overlaps(s->addr, s->memsz, KVMRUN_RESERVED_START,
+			     KVMRUN_RESERVED_END - KVMRUN_RESERVED_START))
 			want = false;
-		for (j = 0; j < regions; j++)
-			if (overlaps(s->addr, s->memsz, mm.regions[j].gpa, mm.regions[j].size))
-				want = false;
 	}
+	/* One region for the whole extent: RAM, clear of the others. */
+	if (!memmap_is_ram(&mm, elf->lowest, elf->end - elf->lowest))
+		want = false;
+	for (j = 0; j < regions; j++)
+		if (overlaps(elf->lowest, elf->end - elf->lowest, mm.regions[j].gpa,
+			     mm.regions[j].size))
+			want = false;
 	r = elf_load(&mm, &src, elf, &err);
 	FUZZ_CHECK(r == 0 || r == -1, "elf_load returned %d", r);
 	FUZZ_CHECK((r == 0) == want, "elf_load returned %d, the model says %s: %s", r,
 		   want ? "ok" : "fail", r ? err.msg : "-");
 	if (r == 0) {
-		FUZZ_CHECK(mm.nr_regions == regions + elf->nr_segments, "regions");
+		FUZZ_CHECK(mm.nr_regions == regions + 1, "regions");
 		for (i = 0; i < elf->nr_segments; i++) {
 			const struct elf_segment *s = &elf->seg[i];
 			const uint8_t *p = mm.host + s->addr;

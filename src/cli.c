@@ -19,6 +19,8 @@ enum {
 	OPT_KVM_DEVICE,
 	OPT_RING,
 	OPT_MODE,
+	OPT_APPEND,
+	OPT_MODULE,
 	OPT_REPORT,
 	OPT_TRACE,
 	OPT_TRACE_FILE,
@@ -36,13 +38,15 @@ void cli_usage(FILE *out)
 {
 	fputs("usage: kvmrun [-hqVv] [-e addr] [-m size] [-t duration] [--load addr]\n"
 	      "              [--format auto|flat|elf] [--mode long|protected|real]\n"
+	      "              [--append string] [--module file[,string]]\n"
 	      "              [--regs] [--ring 0|3|auto] [--strict]\n"
 	      "              [--report file] [--trace exits|insns] [--trace-file file]\n"
 	      "              [--trace-format text|jsonl] [--dump-mem addr:len[:file]]\n"
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
 	      "              [--max-output bytes] [--no-cpuid-cache] image\n"
 	      "\n"
-	      "Run a flat 64-bit x86 binary in a new KVM virtual machine (image -:\n"
+	      "Run an x86 guest (a flat binary, an ELF64 executable or a multiboot\n"
+	      "kernel) in a new KVM virtual machine (image -:\n"
 	      "read it from standard input).\n"
 	      "\n"
 	      "  -m, --mem SIZE        guest RAM, e.g. 64M, 2G (default 64M, at most 256G)\n"
@@ -59,6 +63,9 @@ void cli_usage(FILE *out)
 	      "      --mode M          the CPU mode a flat image starts in: long (default:\n"
 	      "                        64-bit, paging on), protected (32-bit, paging\n"
 	      "                        off) or real (16-bit; CS:IP from the entry)\n"
+	      "      --append S        a multiboot kernel's command line (after its name)\n"
+	      "      --module F[,S]    a multiboot module: file F, its string S\n"
+	      "                        (repeatable, at most 16)\n"
 	      "      --ring 0|3|auto   privilege level of the guest (default auto: start\n"
 	      "                        in ring 3, move to ring 0 at the first instruction\n"
 	      "                        that needs it)\n"
@@ -347,6 +354,8 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "quiet",      no_argument,       NULL, 'q' },
 		{ "ring",       required_argument, NULL, OPT_RING },
 		{ "mode",       required_argument, NULL, OPT_MODE },
+		{ "append",     required_argument, NULL, OPT_APPEND },
+		{ "module",     required_argument, NULL, OPT_MODULE },
 		{ "set",        required_argument, NULL, OPT_SET },
 		{ "strict",     no_argument,       NULL, OPT_STRICT },
 		{ "timeout",    required_argument, NULL, 't' },
@@ -424,7 +433,29 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		case OPT_STRICT:
 			cfg->strict = true;
 			break;
+		case OPT_APPEND:
+			cfg->append = optarg;
+			break;
+		case OPT_MODULE: {
+			const char *comma = strchr(optarg, ',');
+			struct config_module *mod;
+
+			if (cfg->nr_modules == CONFIG_MAX_MODULES) {
+				error_set(err, "--module: at most %d modules", CONFIG_MAX_MODULES);
+				return CLI_USAGE_ERROR;
+			}
+			mod = &cfg->modules[cfg->nr_modules++];
+			mod->path = optarg;
+			mod->path_len = comma ? (size_t)(comma - optarg) : strlen(optarg);
+			mod->string = comma ? comma + 1 : "";
+			if (mod->path_len == 0) {
+				error_set(err, "--module '%s' needs a file name", optarg);
+				return CLI_USAGE_ERROR;
+			}
+			break;
+		}
 		case OPT_MODE:
+			cfg->mode_set = true;
 			if (strcmp(optarg, "long") == 0)
 				cfg->mode = MODE_LONG;
 			else if (strcmp(optarg, "protected") == 0)
@@ -432,6 +463,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			else if (strcmp(optarg, "real") == 0)
 				cfg->mode = MODE_REAL;
 			else {
+				cfg->mode_set = false;
 				error_set(err, "--mode '%s' must be long, protected or real", optarg);
 				return CLI_USAGE_ERROR;
 			}

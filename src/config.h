@@ -7,6 +7,7 @@
 #define KVMRUN_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The privilege level the guest runs at (--ring). */
@@ -50,6 +51,14 @@ enum image_format {
 	IMAGE_ELF,              /* an ELF executable, or refused */
 };
 
+/* --module FILE[,STRING]: a multiboot module. */
+#define CONFIG_MAX_MODULES      16
+struct config_module {
+	const char *path;               /* the argument; the file name is ... */
+	size_t path_len;                /* ... its first path_len bytes */
+	const char *string;             /* what the kernel is told; "" if none */
+};
+
 /* The image from standard input: kvmrun - */
 #define CONFIG_IMAGE_STDIN      "-"
 
@@ -68,6 +77,10 @@ struct config {
 	bool strict;                    /* unclaimed access ends the run */
 	enum ring_mode ring;
 	enum start_mode mode;           /* --mode */
+	bool mode_set;                  /* --mode given */
+	const char *append;             /* --append: a multiboot command line */
+	struct config_module modules[CONFIG_MAX_MODULES];
+	unsigned nr_modules;
 	uint64_t max_exits;             /* 0: no limit */
 	uint64_t max_insns;             /* 0: no limit (needs --trace insns) */
 	uint64_t max_output;            /* 0: no limit; bytes of guest output */

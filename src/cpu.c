@@ -284,6 +284,8 @@ static int setup_once(struct kvm *kvm, const struct cpu_entry *entry,
 	regs.rip = entry->mode == MODE_REAL ? entry->rip & 0xffff : entry->rip;
 	regs.rsp = entry->rsp;
 	regs.rdi = entry->rdi;
+	regs.rax = entry->rax;
+	regs.rbx = entry->rbx;
 	regs.rflags = entry->rflags | X86_RFLAGS_RESERVED;
 	for (unsigned i = 0; i < entry->nr_sets; i++)  /* --set */
 		cpu_gpr_set(&regs, entry->sets[i].reg, entry->sets[i].value);

@@ -57,6 +57,7 @@ struct cpu_entry {
 	uint64_t rip;           /* real mode: the linear entry, below 1 MiB */
 	uint64_t rsp;
 	uint64_t rdi;           /* boot information block */
+	uint64_t rax, rbx;      /* multiboot: the magic and the information */
 	unsigned cpl;           /* 0, or 3: user code and data segments */
 	uint64_t rflags;        /* X86_RFLAGS_RESERVED, plus TF when tracing */
 	const struct reg_set *sets;     /* --set */

@@ -253,8 +253,8 @@ void imagefmt_detect(const uint8_t *head, size_t len, struct imagefmt *out)
 		out->elf_type = elf.elf_type;
 		out->elf_machine = elf.elf_machine;
 		out->header_offset = at;
-		snprintf(out->advice, sizeof(out->advice), "kvmrun cannot boot "
-			 "multiboot kernels yet; QEMU's -kernel can");
+		snprintf(out->advice, sizeof(out->advice), "kvmrun boots it as a "
+			 "multiboot kernel with --format auto");
 		return;
 	}
 	if (find_header(head, len, IMAGEFMT_MB2_MAGIC, IMAGEFMT_HEAD, 8, 4, &at)) {

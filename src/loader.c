@@ -5,45 +5,55 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "imagefmt.h"
 #include "load/elf.h"
+#include "load/multiboot.h"
 
 /* How an image is loaded, once its first bytes are known. */
-enum loader_kind { LOAD_FLAT, LOAD_ELF64 };
+enum loader_kind { LOAD_FLAT, LOAD_ELF64, LOAD_MULTIBOOT };
 
 /*
  * Which loader the image's first bytes (head, len of them) call for under
  * --format; or -1, refusing the image by name with what to do.
  */
 static int choose(const uint8_t *head, size_t len, const char *name,
-		  enum image_format format, enum loader_kind *kind, struct error *err)
+		  enum image_format format, enum loader_kind *kind, struct imagefmt *fmt,
+		  struct error *err)
 {
-	struct imagefmt f;
+	struct imagefmt local, *f = fmt ? fmt : &local;
 
 	*kind = LOAD_FLAT;
 	if (format == IMAGE_FLAT)
 		return 0;
-	imagefmt_detect(head, len, &f);
-	if (f.kind == IMAGEFMT_ELF && f.elf_class == ELFCLASS64 &&
-	    f.elf_machine == EM_X86_64 && f.elf_type == ET_EXEC) {
+	imagefmt_detect(head, len, f);
+	if (f->kind == IMAGEFMT_MULTIBOOT && format == IMAGE_AUTO) {
+		*kind = LOAD_MULTIBOOT;
+		return 0;
+	}
+	/* A multiboot ELF64 kernel under --format elf loads as plain ELF. */
+	if ((f->kind == IMAGEFMT_ELF || (f->kind == IMAGEFMT_MULTIBOOT &&
+					 format == IMAGE_ELF)) &&
+	    f->elf_class == ELFCLASS64 && f->elf_machine == EM_X86_64 &&
+	    f->elf_type == ET_EXEC) {
 		*kind = LOAD_ELF64;
 		return 0;
 	}
-	if (format == IMAGE_ELF && f.kind != IMAGEFMT_ELF)
+	if (format == IMAGE_ELF && f->kind != IMAGEFMT_ELF && !f->elf_class)
 		return error_set(err, "image %s is not an ELF file (--format elf)", name);
-	if (f.kind == IMAGEFMT_FLAT && format == IMAGE_AUTO)
+	if (f->kind == IMAGEFMT_FLAT && format == IMAGE_AUTO)
 		return 0;
 	/* The advice says FILE where the image's name goes. */
-	char *file = strstr(f.advice, "FILE");
+	char *file = strstr(f->advice, "FILE");
 
 	if (file)
 		*file = '\0';
 	return error_set(err, "image %s is %s, not a flat binary: %s%s%s (--format "
-			 "flat runs its bytes anyway)", name, f.what, f.advice,
+			 "flat runs its bytes anyway)", name, f->what, f->advice,
 			 file ? name : "", file ? file + 4 : "");
 }
 
@@ -52,7 +62,7 @@ int loader_check_format(const uint8_t *head, size_t len, const char *name,
 {
 	enum loader_kind kind;
 
-	return choose(head, len, name, format, &kind, err);
+	return choose(head, len, name, format, &kind, NULL, err);
 }
 
 /* Is there room at load for size bytes?  Then record the region. */
@@ -111,6 +121,34 @@ static int load_elf64(struct memmap *mm, const struct image_source *src,
 	return 0;
 }
 
+/* A multiboot kernel, its modules and its information structure. */
+static int load_multiboot(struct memmap *mm, const struct image_source *src,
+			  const struct imagefmt *f, const struct load_request *req,
+			  struct loaded_image *img, struct error *err)
+{
+	struct multiboot_header h;
+	struct multiboot_boot boot;
+	char cmdline[4096];
+
+	if (req->load_set)
+		return error_set(err, "--load is for flat images: image %s is a multiboot "
+				 "kernel, whose header says where it goes", src->name);
+	if ((size_t)snprintf(cmdline, sizeof(cmdline), "%s%s%s", src->name,
+			     req->append ? " " : "", req->append ? req->append : "") >=
+	    sizeof(cmdline))
+		return error_set(err, "--append: the command line is longer than %zu bytes",
+				 sizeof(cmdline) - 1);
+	if (multiboot_header(src, f->header_offset, &h, err) < 0 ||
+	    multiboot_load(mm, src, &h, f->elf_type == ET_EXEC ? f->elf_class : 0,
+			   cmdline, req->modules, req->nr_modules, &boot, err) < 0)
+		return -1;
+	*img = (struct loaded_image){
+		.addr = boot.kernel_start, .size = boot.kernel_end - boot.kernel_start,
+		.entry = boot.entry, .format = "multiboot", .multiboot_info = boot.info,
+	};
+	return 0;
+}
+
 /* The format first: "is an ELF file" says more than "does not fit". */
 static int load_source(struct memmap *mm, const struct image_source *src,
 		       const struct load_request *req, struct loaded_image *img,
@@ -119,12 +157,18 @@ static int load_source(struct memmap *mm, const struct image_source *src,
 	uint8_t head[IMAGEFMT_HEAD];
 	size_t len = src->size < sizeof(head) ? (size_t)src->size : sizeof(head);
 	enum loader_kind kind;
+	struct imagefmt f;
 
 	if (src->size == 0)
 		return error_set(err, "image %s is empty", src->name);
 	if (source_read(src, 0, head, len, "its first bytes", err) < 0 ||
-	    choose(head, len, src->name, req->format, &kind, err) < 0)
+	    choose(head, len, src->name, req->format, &kind, &f, err) < 0)
 		return -1;
+	if (kind != LOAD_MULTIBOOT && (req->append || req->nr_modules))
+		return error_set(err, "--append and --module are for multiboot kernels: "
+				 "image %s is not one", src->name);
+	if (kind == LOAD_MULTIBOOT)
+		return load_multiboot(mm, src, &f, req, img, err);
 	if (kind == LOAD_ELF64)
 		return load_elf64(mm, src, req, img, err);
 	return load_flat(mm, src, req->load, img, err);

@@ -3,7 +3,8 @@
  * Image loading.  The loader tells from an image's first bytes what it is
  * (imagefmt.h) and hands it to the loader for that format (load/): a flat
  * binary is copied as is to the load address; an ELF64 executable's
- * segments go where its program headers say (load/elf.h).  Anything else
+ * segments go where its program headers say (load/elf.h); a multiboot
+ * kernel as its header says, with its modules (load/multiboot.h).  Anything else
  * it recognises is refused by name, with what to do, unless --format
  * flat forces raw bytes.  Every image is recorded in the memory map, so it
  * can never overlap kvmrun's reserved area.
@@ -24,13 +25,17 @@ struct load_request {
 	enum image_format format;       /* --format */
 	uint64_t load;                  /* --load: a flat image's address */
 	bool load_set;                  /* --load was given */
+	const char *append;             /* --append (multiboot) */
+	const struct config_module *modules;    /* --module (multiboot) */
+	unsigned nr_modules;
 };
 
 struct loaded_image {
 	uint64_t addr;          /* guest-physical address of the first byte */
 	uint64_t size;          /* bytes from there to the end of the last */
 	uint64_t entry;         /* where the image says execution starts */
-	const char *format;     /* "flat", "elf64" */
+	const char *format;     /* "flat", "elf64", "multiboot" */
+	uint32_t multiboot_info;        /* multiboot: EBX, its information */
 };
 
 /*

@@ -15,6 +15,7 @@
 
 #include "gdt.h"
 #include "kvmrun/abi.h"
+#include "load/multiboot.h"
 #include "observe/narrate.h"
 #include "observe/sha256.h"
 #include "paging.h"
@@ -198,21 +199,30 @@ static int check_dumps(const struct machine *m, struct error *err)
  * boot sector goes, as BIOSes leave it. */
 #define REAL_MODE_SP            0x7c00
 
-/* What the start mode allows: an entry it can reach, an image it can run. */
-static int check_mode(const struct machine *m, struct error *err)
+/*
+ * The start mode: --mode, or 32-bit protected mode for a multiboot kernel.
+ * What it allows: an entry it can reach, an image it can run.
+ */
+static int check_mode(struct machine *m, struct error *err)
 {
 	const struct config *cfg = m->cfg;
 	uint64_t entry = cfg->entry_set ? cfg->entry : m->vm.image.entry;
+	bool multiboot = strcmp(m->vm.image.format, "multiboot") == 0;
 
-	if (cfg->mode != MODE_LONG && strcmp(m->vm.image.format, "flat") != 0)
+	m->vm.mode = multiboot ? MODE_PROTECTED : cfg->mode;
+	if (multiboot && cfg->mode_set && cfg->mode != MODE_PROTECTED)
+		return error_set(err, "image %s is a multiboot kernel, which starts in "
+				 "protected mode (--mode %s does not apply)", cfg->image,
+				 cfg->mode == MODE_REAL ? "real" : "long");
+	if (!multiboot && cfg->mode != MODE_LONG && strcmp(m->vm.image.format, "flat") != 0)
 		return error_set(err, "--mode %s is for flat images: image %s is an ELF64 "
 				 "executable, which starts in long mode",
 				 cfg->mode == MODE_REAL ? "real" : "protected", cfg->image);
-	if (cfg->mode == MODE_REAL && entry >= 0x100000)
+	if (m->vm.mode == MODE_REAL && entry >= 0x100000)
 		return error_set(err, "entry address %#llx is above 1 MiB, beyond real "
 				 "mode's reach (--mode real: --load or -e below 0x100000)",
 				 (unsigned long long)entry);
-	if (cfg->mode == MODE_PROTECTED && entry >= 0x100000000ULL)
+	if (m->vm.mode == MODE_PROTECTED && entry >= 0x100000000ULL)
 		return error_set(err, "entry address %#llx is above 4 GiB, beyond 32-bit "
 				 "protected mode's reach", (unsigned long long)entry);
 	return 0;
@@ -225,7 +235,7 @@ static int check_mode(const struct machine *m, struct error *err)
  */
 static int write_tables(struct machine *m, struct error *err)
 {
-	switch (m->cfg->mode) {
+	switch (m->vm.mode) {
 	case MODE_LONG:
 		/* Ring 3 needs user-accessible pages; --ring 0 keeps them
 		 * supervisor. */
@@ -234,8 +244,10 @@ static int write_tables(struct machine *m, struct error *err)
 		       supervisor_write(&m->vm.mem, err) < 0 ||
 		       write_bootinfo(m, err) < 0 ? -1 : 0;
 	case MODE_PROTECTED:
+		/* A multiboot kernel gets its information structure instead
+		 * of kvmrun's boot info (the loader wrote it). */
 		return gdt_write_protected(&m->vm.mem, err) < 0 ||
-		       write_bootinfo(m, err) < 0 ? -1 : 0;
+		       (!m->vm.image.multiboot_info && write_bootinfo(m, err) < 0) ? -1 : 0;
 	case MODE_REAL:
 		break;
 	}
@@ -280,6 +292,7 @@ int machine_create(struct machine *m, const struct config *cfg,
 		memmap_clear_regions(&m->vm.mem);
 	struct load_request req = {
 		.format = cfg->format, .load = cfg->load_addr, .load_set = cfg->load_set,
+		.append = cfg->append, .modules = cfg->modules, .nr_modules = cfg->nr_modules,
 	};
 	if (io->image_data ?
 	    loader_bytes(&m->vm.mem, io->image_data, io->image_size, "(standard input)",
@@ -300,12 +313,16 @@ int machine_create(struct machine *m, const struct config *cfg,
 	}
 	if (check_mode(m, err) < 0)
 		goto fail;
-	m->vm.cpl = cfg->ring == RING_0 || cfg->mode != MODE_LONG ? 0 : 3;
+	m->vm.cpl = cfg->ring == RING_0 || m->vm.mode != MODE_LONG ? 0 : 3;
 	m->vm.entry = (struct cpu_entry){
-		.mode = cfg->mode,
+		.mode = m->vm.mode,
 		.rip = cfg->entry_set ? cfg->entry : m->vm.image.entry,
-		.rsp = cfg->mode == MODE_REAL ? REAL_MODE_SP : KVMRUN_STACK_TOP,
-		.rdi = cfg->mode == MODE_REAL ? 0 : KVMRUN_BOOTINFO_ADDR,
+		.rsp = m->vm.mode == MODE_REAL ? REAL_MODE_SP : KVMRUN_STACK_TOP,
+		.rdi = m->vm.mode == MODE_REAL || m->vm.image.multiboot_info ? 0 :
+		       KVMRUN_BOOTINFO_ADDR,
+		/* Multiboot: EAX says who booted it, EBX where its information is. */
+		.rax = m->vm.image.multiboot_info ? MULTIBOOT_BOOTLOADER_MAGIC : 0,
+		.rbx = m->vm.image.multiboot_info,
 		.cpl = m->vm.cpl,
 		.rflags = cfg->trace_insns ? X86_RFLAGS_TF : 0,
 		.sets = cfg->sets,

@@ -56,6 +56,7 @@ struct machine {
 		struct cpu_entry entry;
 		struct cpu_setup_info cpu_info;
 		unsigned cpl;           /* the guest's current ring */
+		enum start_mode mode;   /* the mode it started in */
 	} vm;
 	/* The buses and the devices on them. */
 	struct machine_devices {

@@ -189,12 +189,12 @@ int elf_parse(const struct image_source *src, unsigned elf_class,
 int elf_load(struct memmap *mm, const struct image_source *src,
 	     const struct elf_image *elf, struct error *err)
 {
+	struct error why;
 	unsigned i;
 
 	/* Every segment checked before any is written. */
 	for (i = 0; i < elf->nr_segments; i++) {
 		const struct elf_segment *s = &elf->seg[i];
-		struct error why;
 
 		if (!memmap_is_ram(mm, s->addr, s->memsz))
 			return error_set(err, "image %s: segment %u (%#llx-%#llx) is not in "
@@ -212,10 +212,14 @@ int elf_load(struct memmap *mm, const struct image_source *src,
 					 (unsigned long long)(s->addr + s->memsz - 1),
 					 KVMRUN_RESERVED_START, KVMRUN_RESERVED_END - 1,
 					 KVMRUN_RESERVED_END);
-		if (memmap_add(mm, s->addr, s->memsz, MEM_KIND_IMAGE, "image", &why) < 0)
-			return error_set(err, "image %s: segment %u: %s", src->name, s->index,
-					 why.msg);
 	}
+	/* The whole extent is the image's, gaps and .bss included: the boot
+	 * information never offers it as free RAM. */
+	if (memmap_add(mm, elf->lowest, elf->end - elf->lowest, MEM_KIND_IMAGE, "image",
+		       &why) < 0)
+		return error_set(err, "image %s: its segments (%#llx-%#llx): %s", src->name,
+				 (unsigned long long)elf->lowest,
+				 (unsigned long long)(elf->end - 1), why.msg);
 	for (i = 0; i < elf->nr_segments; i++) {
 		const struct elf_segment *s = &elf->seg[i];
 		uint8_t *to = memmap_gpa(mm, s->addr, s->memsz);

@@ -57,7 +57,7 @@ static void narrate_memory(const struct machine *m, FILE *out)
 		"placed)\n", m->vm.mem.boot_chunk ? "the first 2 MiB, then" : "in",
 		m->vm.mem.boot_chunk ? "" : "up to ", (unsigned long long)v, unit,
 		m->fast.ram.chunks_mapped, m->vm.mem.nr_chunks);
-	if (m->cfg->mode == MODE_REAL) {
+	if (m->vm.mode == MODE_REAL) {
 		/* No boot info, no tables: only the image is kvmrun's doing. */
 		fprintf(out, "kvmrun: memory map: the image at %#llx-%#llx; the rest of "
 			"RAM is the guest's (in real mode kvmrun writes no tables and no "
@@ -211,11 +211,11 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 	else
 		fprintf(out, "kvmrun:   the CPUID cache is off (--no-cpuid-cache, or "
 			"KVMRUN_CACHE_DIR set empty, or no HOME)\n");
-	if (m->cfg->mode == MODE_LONG) {
+	if (m->vm.mode == MODE_LONG) {
 		fprintf(out, "kvmrun: mode: 64-bit long mode; CR0 = PE MP ET NE WP PG, "
 			"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA%s\n",
 			m->vm.cpu_info.xsave ? " OSXSAVE" : "", m->vm.cpu_info.nx ? " NXE" : "");
-	} else if (m->cfg->mode == MODE_PROTECTED) {
+	} else if (m->vm.mode == MODE_PROTECTED) {
 		fprintf(out, "kvmrun: mode: 32-bit protected mode (--mode protected), "
 			"paging off; CR0 = PE MP ET NE, CR4 = OSFXSR OSXMMEXCPT%s, EFER = 0; "
 			"no IDT: an exception the guest does not catch with its own IDT "
@@ -229,21 +229,29 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 		fprintf(out, "kvmrun: XCR0 = %#llx (x87 SSE%s)\n",
 			(unsigned long long)m->vm.cpu_info.xcr0,
 			(m->vm.cpu_info.xcr0 & X86_XCR0_AVX) ? " AVX" : "");
-	if (m->cfg->mode == MODE_REAL) {
+	if (m->vm.mode == MODE_REAL) {
 		fprintf(out, "kvmrun: entry: cs:ip=%04llx:%04llx ss:sp=0000:%04llx, "
 			"ds=es=fs=gs=0, flags=0x2, other registers 0\n",
 			(unsigned long long)((e->rip >> 4) & 0xf000),
 			(unsigned long long)(e->rip & 0xffff), (unsigned long long)e->rsp);
 		return;
 	}
-	if (m->cfg->mode == MODE_PROTECTED) {
+	if (m->vm.mode == MODE_PROTECTED) {
 		fprintf(out, "kvmrun: ring: the guest runs at CPL0%s\n", m->vm.kvm.pvm ?
 			"; on this kvm_pvm host CPL0 code is emulated, thousands of "
 			"times slower than native" : "");
-		fprintf(out, "kvmrun: entry: eip=%#llx esp=%#llx edi=%#llx (boot info) "
-			"eflags=0x2 cs=%#x ds=es=fs=gs=ss=%#x, other registers 0\n",
-			(unsigned long long)e->rip, (unsigned long long)e->rsp,
-			(unsigned long long)e->rdi, KVMRUN_SEL_CODE64, KVMRUN_SEL_DATA);
+		if (e->rbx)
+			fprintf(out, "kvmrun: entry (multiboot): eip=%#llx eax=%#llx (the "
+				"boot loader's magic) ebx=%#llx (the multiboot information) "
+				"esp=%#llx eflags=0x2 cs=%#x ds=es=fs=gs=ss=%#x, other "
+				"registers 0\n", (unsigned long long)e->rip,
+				(unsigned long long)e->rax, (unsigned long long)e->rbx,
+				(unsigned long long)e->rsp, KVMRUN_SEL_CODE64, KVMRUN_SEL_DATA);
+		else
+			fprintf(out, "kvmrun: entry: eip=%#llx esp=%#llx edi=%#llx (boot info) "
+				"eflags=0x2 cs=%#x ds=es=fs=gs=ss=%#x, other registers 0\n",
+				(unsigned long long)e->rip, (unsigned long long)e->rsp,
+				(unsigned long long)e->rdi, KVMRUN_SEL_CODE64, KVMRUN_SEL_DATA);
 		return;
 	}
 	narrate_ring(m, out);
@@ -279,10 +287,10 @@ static void narrate_devices(const struct machine *m, FILE *out)
 void narrate_setup(const struct machine *m, FILE *out)
 {
 	narrate_memory(m, out);
-	if (m->cfg->mode == MODE_LONG) {
+	if (m->vm.mode == MODE_LONG) {
 		narrate_paging(m, out);
 		narrate_gdt(out);
-	} else if (m->cfg->mode == MODE_PROTECTED) {
+	} else if (m->vm.mode == MODE_PROTECTED) {
 		narrate_gdt_protected(out);
 	}
 	narrate_cpu(m, out);

@@ -211,12 +211,12 @@ void outcome_print(FILE *out, const struct machine *m,
 	const struct config *cfg = m->cfg;
 	char what[160], name[16];
 
-	if (cfg->verbose && res->have_regs && cfg->mode != MODE_LONG &&
-	    strcmp(mode_name(&res->sregs), cfg->mode == MODE_REAL ? "real mode" :
+	if (cfg->verbose && res->have_regs && m->vm.mode != MODE_LONG &&
+	    strcmp(mode_name(&res->sregs), m->vm.mode == MODE_REAL ? "real mode" :
 		   "protected mode") != 0)
 		fprintf(out, "kvmrun: the guest started in %s (--mode %s) and switched "
-			"itself to %s\n", cfg->mode == MODE_REAL ? "real mode" : "protected mode",
-			cfg->mode == MODE_REAL ? "real" : "protected", mode_name(&res->sregs));
+			"itself to %s\n", m->vm.mode == MODE_REAL ? "real mode" : "protected mode",
+			m->vm.mode == MODE_REAL ? "real" : "protected", mode_name(&res->sregs));
 	switch (res->end) {
 	case RUN_END_HLT:
 		if (!cfg->verbose)

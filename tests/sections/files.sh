@@ -34,10 +34,10 @@ if check_status "$name" 125; then
 	else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
 fi
 name=stdin-image:refused
-"$KVMRUN" - <build/fixtures/multiboot-elf32 >"$tmp/$name.out" 2>"$tmp/$name.err"
+"$KVMRUN" - <build/fixtures/i386.elf >"$tmp/$name.out" 2>"$tmp/$name.err"
 status=$?
 if check_status "$name" 125; then
-	if grep -q "^kvmrun: image (standard input) is a multiboot kernel" "$tmp/$name.err"; then pass "$name"
+	if grep -q "^kvmrun: image (standard input) is an ELF 32-bit executable for i386" "$tmp/$name.err"; then pass "$name"
 	else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
 fi
 name=stdin-image:too-large
