@@ -216,10 +216,12 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 			"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA%s\n",
 			m->vm.cpu_info.xsave ? " OSXSAVE" : "", m->vm.cpu_info.nx ? " NXE" : "");
 	} else if (m->vm.mode == MODE_PROTECTED) {
-		fprintf(out, "kvmrun: mode: 32-bit protected mode (--mode protected), "
+		fprintf(out, "kvmrun: mode: 32-bit protected mode (%s), "
 			"paging off; CR0 = PE MP ET NE, CR4 = OSFXSR OSXMMEXCPT%s, EFER = 0; "
 			"no IDT: an exception the guest does not catch with its own IDT "
-			"is a triple fault\n", m->vm.cpu_info.xsave ? " OSXSAVE" : "");
+			"is a triple fault\n", m->vm.image.multiboot_info ?
+			"a multiboot kernel starts so" : "--mode protected",
+			m->vm.cpu_info.xsave ? " OSXSAVE" : "");
 	} else {
 		fprintf(out, "kvmrun: mode: 16-bit real mode (--mode real); CR0 = ET; "
 			"the interrupt vector table at 0 is the guest's (there is no "

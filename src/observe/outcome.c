@@ -214,9 +214,11 @@ void outcome_print(FILE *out, const struct machine *m,
 	if (cfg->verbose && res->have_regs && m->vm.mode != MODE_LONG &&
 	    strcmp(mode_name(&res->sregs), m->vm.mode == MODE_REAL ? "real mode" :
 		   "protected mode") != 0)
-		fprintf(out, "kvmrun: the guest started in %s (--mode %s) and switched "
-			"itself to %s\n", m->vm.mode == MODE_REAL ? "real mode" : "protected mode",
-			m->vm.mode == MODE_REAL ? "real" : "protected", mode_name(&res->sregs));
+		fprintf(out, "kvmrun: the guest started in %s (%s) and switched itself "
+			"to %s\n", m->vm.mode == MODE_REAL ? "real mode" : "protected mode",
+			m->vm.image.multiboot_info ? "multiboot" :
+			m->vm.mode == MODE_REAL ? "--mode real" : "--mode protected",
+			mode_name(&res->sregs));
 	switch (res->end) {
 	case RUN_END_HLT:
 		if (!cfg->verbose)
