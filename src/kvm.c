@@ -241,3 +241,10 @@ int kvm_mmio_check(const struct kvm *kvm, struct error *err)
 			       run->mmio.len, (unsigned long long)run->mmio.phys_addr);
 	return 0;
 }
+
+uint64_t kvm_tsc_khz(const struct kvm *kvm)
+{
+	int khz = ioctl(kvm->vcpu_fd, KVM_GET_TSC_KHZ, 0);
+
+	return khz > 0 ? (uint64_t)khz : 0;
+}

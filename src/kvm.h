@@ -83,6 +83,10 @@ const char *kvm_exit_name(uint32_t reason);
  */
 uint8_t *kvm_io_data(const struct kvm *kvm, struct error *err);
 
+/* The vCPU's TSC frequency in kHz (KVM_GET_TSC_KHZ), or 0 if KVM does not
+ * say. */
+uint64_t kvm_tsc_khz(const struct kvm *kvm);
+
 /* A KVM_EXIT_MMIO's length is one struct kvm_run can hold (1 to 8);
  * otherwise -1, with err saying so. */
 int kvm_mmio_check(const struct kvm *kvm, struct error *err);

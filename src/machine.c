@@ -351,6 +351,13 @@ int machine_create(struct machine *m, const struct config *cfg,
 	    cpu_setup(&m->vm.kvm, &m->vm.entry, cfg->cpuid_cache, &m->vm.cpu_info, err) < 0 ||
 	    add_devices(m, err) < 0)
 		goto fail;
+	/* The TSC's frequency, for the guest's clock: known only now. */
+	if (m->vm.entry.rdi) {
+		struct kvmrun_bootinfo *bi = memmap_gpa(&m->vm.mem, KVMRUN_BOOTINFO_ADDR,
+							sizeof(*bi));
+
+		bi->tsc_khz = kvm_tsc_khz(&m->vm.kvm);
+	}
 
 	if (narrate)
 		narrate_setup(m, narrate);      /* -v */

@@ -100,7 +100,7 @@
 
 /* ---- Boot information block (RDI at entry) ---------------------------- */
 #define KVMRUN_BOOTINFO_MAGIC   0x524d564b  /* "KVMR" in memory order */
-#define KVMRUN_BOOTINFO_VERSION 1
+#define KVMRUN_BOOTINFO_VERSION 2           /* 2: tsc_khz */
 #define KVMRUN_BOOTINFO_MAX_MEM 8
 
 /* Byte offsets, for assembly guests. */
@@ -114,6 +114,7 @@
 #define BOOTINFO_STACK_TOP      40          /* u64 */
 #define BOOTINFO_MEM_COUNT      48          /* u32: entries in mem[] */
 #define BOOTINFO_MEM            56          /* struct kvmrun_mem_region[] */
+#define BOOTINFO_TSC_KHZ        248         /* u64, version 2: TSC frequency, 0 if unknown */
 
 /* Byte offsets in struct kvmrun_write, for assembly guests. */
 #define WRITE_ADDR              0
@@ -167,12 +168,15 @@ struct kvmrun_bootinfo {
 	uint32_t mem_count;
 	uint32_t pad;
 	struct kvmrun_mem_region mem[KVMRUN_BOOTINFO_MAX_MEM];
+	uint64_t tsc_khz;                   /* version 2: rdtsc ticks per ms; 0: unknown */
 };
 
 _Static_assert(__builtin_offsetof(struct kvmrun_bootinfo, mem) == BOOTINFO_MEM,
 	       "BOOTINFO_MEM offset");
 _Static_assert(__builtin_offsetof(struct kvmrun_bootinfo, mem_count) ==
 	       BOOTINFO_MEM_COUNT, "BOOTINFO_MEM_COUNT offset");
+_Static_assert(__builtin_offsetof(struct kvmrun_bootinfo, tsc_khz) == BOOTINFO_TSC_KHZ,
+	       "BOOTINFO_TSC_KHZ offset");
 _Static_assert(sizeof(struct kvmrun_bootinfo) <=
 	       KVMRUN_TSS_ADDR - KVMRUN_BOOTINFO_ADDR, "boot info fits");
 #endif /* __ASSEMBLER__ */

@@ -227,6 +227,17 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 			"the interrupt vector table at 0 is the guest's (there is no "
 			"BIOS: an int n calls whatever is there)\n");
 	}
+	if (m->vm.entry.rdi) {
+		const struct kvmrun_bootinfo *bi = memmap_gpa(&m->vm.mem, KVMRUN_BOOTINFO_ADDR,
+							      sizeof(*bi));
+
+		if (bi && bi->tsc_khz)
+			fprintf(out, "kvmrun: TSC: %llu kHz (KVM_GET_TSC_KHZ), in the boot "
+				"info for the guest's clock\n", (unsigned long long)bi->tsc_khz);
+		else
+			fprintf(out, "kvmrun: TSC: KVM_GET_TSC_KHZ gave no frequency: the "
+				"boot info says 0\n");
+	}
 	if (m->vm.cpu_info.xsave)
 		fprintf(out, "kvmrun: XCR0 = %#llx (x87 SSE%s)\n",
 			(unsigned long long)m->vm.cpu_info.xcr0,
