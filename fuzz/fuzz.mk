@@ -15,7 +15,7 @@
 
 FUZZ_CC        ?= clang
 FUZZ_SECONDS   ?= 60
-FUZZ_HARNESSES ?= parse cli loader devices insn pagewalk cpuidcache elf
+FUZZ_HARNESSES ?= parse cli loader devices insn pagewalk cpuidcache elf multiboot
 FUZZ_FLAGS     ?=
 # Random guests after the harnesses (make check runs 300).
 FUZZ_GUESTS    ?= 5000
@@ -39,6 +39,7 @@ FUZZ_SRCS_insn     := ring3/insn
 FUZZ_SRCS_pagewalk := paging memmap error
 FUZZ_SRCS_cpuidcache := speedups/cpuid_cache error
 FUZZ_SRCS_elf      := load/elf load/source memmap error
+FUZZ_SRCS_multiboot := load/multiboot load/elf load/source imagefmt memmap error
 
 FUZZ_BINS := $(FUZZ_HARNESSES:%=$(FUZZ_OUT)/fuzz_%)
 

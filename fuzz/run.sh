@@ -32,6 +32,7 @@ harness_opts() {
 	pagewalk) echo -max_len=4096 ;;
 	cpuidcache) echo -max_len=12288 ;;
 	elf)      echo -max_len=16384 ;;
+	multiboot) echo -max_len=16384 ;;
 	esac
 }
 
