@@ -100,7 +100,7 @@ $(BUILD) $(BUILD)/unit build/guests:
 guests: $(GUESTS)
 
 # Guests: preprocess and assemble with gcc, link flat with ld.
-build/guests/%.o: guests/%.S include/kvmrun/abi.h | build/guests
+build/guests/%.o: guests/%.S include/kvmrun/abi.h include/kvmrun/puts.h | build/guests
 	@mkdir -p $(dir $@)
 	$(AS_GUEST) -Iinclude -o $@ $<
 
@@ -108,7 +108,7 @@ guests/%.bin: build/guests/%.o guests/guest.ld
 	$(LD) -T guests/guest.ld -o $@ $<
 
 # Guests that exist for the tests (tests/guests/), built the same way.
-build/tests/guests/%.o: tests/guests/%.S include/kvmrun/abi.h
+build/tests/guests/%.o: tests/guests/%.S include/kvmrun/abi.h include/kvmrun/puts.h
 	@mkdir -p $(dir $@)
 	$(AS_GUEST) -Iinclude -o $@ $<
 
@@ -181,11 +181,12 @@ install: $(KVMRUN) $(MANPAGE)
 	$(if $(filter 1,$(SANITIZE)),$(error make install: not with SANITIZE=1, which builds a test binary))
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR)/kvmrun $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(KVMRUN) $(DESTDIR)$(BINDIR)/kvmrun
-	install -m 644 include/kvmrun/abi.h $(DESTDIR)$(INCLUDEDIR)/kvmrun/abi.h
+	install -m 644 include/kvmrun/abi.h include/kvmrun/puts.h $(DESTDIR)$(INCLUDEDIR)/kvmrun/
 	install -m 644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/kvmrun.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kvmrun $(DESTDIR)$(INCLUDEDIR)/kvmrun/abi.h \
+		$(DESTDIR)$(INCLUDEDIR)/kvmrun/puts.h \
 		$(DESTDIR)$(MANDIR)/man1/kvmrun.1
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/kvmrun 2>/dev/null
 

@@ -24,6 +24,7 @@
  *         "avx2: not available" and exits with status 2.
  */
 #include <kvmrun/abi.h>
+#include <kvmrun/puts.h>
 
 #define CPUID1_ECX_OSXSAVE	(1 << 27)
 #define CPUID1_ECX_AVX		(1 << 28)
@@ -144,14 +145,7 @@ putc:
 
 /* puts: write the NUL-terminated string at RSI to COM1's THR (kvmrun's
  * UART always has THRE set, so no polling is needed).  Clobbers AL, DX. */
-puts:
-	mov	$KVMRUN_PORT_COM1 + UART_THR, %dx
-1:	lodsb
-	test	%al, %al
-	jz	2f
-	out	%al, %dx
-	jmp	1b
-2:	ret
+puts:	KVMRUN_PUTS KVMRUN_PORT_COM1 + UART_THR
 
 	.section .rodata
 	.balign	32

@@ -37,6 +37,7 @@
  *         A bulk write whose `done` is not its length exits with status 3.
  */
 #include <kvmrun/abi.h>
+#include <kvmrun/puts.h>
 
 #define THR	(KVMRUN_PORT_COM1 + UART_THR)
 
@@ -152,14 +153,7 @@ eof:
 thr_puts:
 	mov	$THR, %dx
 	jmp	1f
-e9_puts:
-	mov	$KVMRUN_PORT_DEBUGCON, %dx
-1:	lodsb
-	test	%al, %al
-	jz	2f
-	out	%al, %dx
-	jmp	1b
-2:	ret
+e9_puts:	KVMRUN_PUTS KVMRUN_PORT_DEBUGCON
 
 /* bulk_puts: write the NUL-terminated string at RSI with one bulk write,
  * and check that kvmrun reports all of it done.  Clobbers RAX. */

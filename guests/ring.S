@@ -18,6 +18,7 @@
  *         "ring: running in ring 0 (cs 0x08)" with --ring 0; status 0.
  */
 #include <kvmrun/abi.h>
+#include <kvmrun/puts.h>
 
 	.code64
 	.section .text.entry, "ax"
@@ -43,14 +44,7 @@ _start:
 
 /* puts: write the NUL-terminated string at RSI to COM1's THR (kvmrun's
  * UART always has THRE set, so no polling is needed). */
-puts:
-	mov	$KVMRUN_PORT_COM1 + UART_THR, %dx
-1:	lodsb
-	test	%al, %al
-	jz	2f
-	out	%al, %dx
-	jmp	1b
-2:	ret
+puts:	KVMRUN_PUTS KVMRUN_PORT_COM1 + UART_THR
 
 	.section .rodata
 cs3:	.asciz	" (cs 0x33)\n"

@@ -26,6 +26,7 @@
  *         and status 0.
  */
 #include <kvmrun/abi.h>
+#include <kvmrun/puts.h>
 
 	.code64
 	.section .text.entry, "ax"
@@ -113,14 +114,7 @@ putc:
 
 /* puts: write the NUL-terminated string at RSI to COM1's THR (kvmrun's
  * UART always has THRE set, so no polling is needed).  Clobbers AL, DX. */
-puts:
-	mov	$KVMRUN_PORT_COM1 + UART_THR, %dx
-1:	lodsb
-	test	%al, %al
-	jz	2f
-	out	%al, %dx
-	jmp	1b
-2:	ret
+puts:	KVMRUN_PUTS KVMRUN_PORT_COM1 + UART_THR
 
 	.section .rodata
 	.balign	16			/* movdqa/movaps need 16-byte alignment */

@@ -26,6 +26,7 @@
  *         status 126.
  */
 #include <kvmrun/abi.h>
+#include <kvmrun/puts.h>
 
 #define RSP_VALUE	0xfe58		/* a known, odd-looking stack pointer */
 #define RFLAGS_CF	0x001
@@ -149,14 +150,7 @@ fail:
 
 /* puts: write the NUL-terminated string at RSI to COM1's THR (kvmrun's
  * UART always has THRE set, so no polling is needed). */
-puts:
-	mov	$KVMRUN_PORT_COM1 + UART_THR, %dx
-1:	lodsb
-	test	%al, %al
-	jz	2f
-	out	%al, %dx
-	jmp	1b
-2:	ret
+puts:	KVMRUN_PUTS KVMRUN_PORT_COM1 + UART_THR
 
 	.section .rodata
 	.balign	8
