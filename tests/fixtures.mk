@@ -7,7 +7,8 @@ FIXTURES := $(FIX)/multiboot-elf32 $(FIX)/multiboot-elf64 $(FIX)/multiboot.raw \
             $(FIX)/multiboot2-elf32 $(FIX)/hello.o $(FIX)/hello.elf \
             $(FIX)/i386.elf $(FIX)/hello.bin.gz $(FIX)/hello-elf.elf \
             $(FIX)/hello-high.elf $(FIX)/hello-pie.elf $(FIX)/hello-truncated.elf \
-            $(FIX)/mbkernel-elf32 $(FIX)/mbkernel-elf64 $(FIX)/mbkernel-aout
+            $(FIX)/mbkernel-elf32 $(FIX)/mbkernel-elf64 $(FIX)/mbkernel-aout \
+            $(FIX)/multiboot-video
 
 $(FIX):
 	mkdir -p $@
@@ -51,6 +52,10 @@ $(FIX)/mbkernel-aout.o: tests/fixtures/mbkernel.S include/kvmrun/abi.h | $(FIX)
 $(FIX)/mbkernel-aout: $(FIX)/mbkernel-aout.o
 	$(FIX_LD) -m elf_i386 -Ttext=0x100000 -e _start -o $@.elf $<
 	objcopy -O binary $@.elf $@
+$(FIX)/multiboot-video.o: tests/fixtures/multiboot.S | $(FIX)
+	$(CC) -m32 -DMB_FLAGS=4 -c -o $@ $<
+$(FIX)/multiboot-video: $(FIX)/multiboot-video.o
+	$(FIX_LD) -m elf_i386 -Ttext=0x100000 -e _start -o $@ $<
 $(FIX)/hello.bin.gz: guests/hello.bin | $(FIX)
 	gzip -9 -n -c $< >$@
 
