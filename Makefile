@@ -66,7 +66,10 @@ GUESTS     := $(GUEST_SRCS:.S=.bin)
 .PHONY: all run check unit guests bench clean fixtures man install uninstall clang
 # Keep the guests' object files: no "rm build/guests/..." after every build.
 .SECONDARY:
-all: $(KVMRUN) guests
+all: $(KVMRUN) guests c-guests
+
+# The C guest SDK and its example guests (guests/sdk/README.md).
+include guests/sdk/sdk.mk
 
 $(BUILD)/kvmrun: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^
@@ -124,8 +127,9 @@ unit: $(UNIT_BIN)
 clang:
 	$(MAKE) CC=clang BUILD=build/clang build/clang/kvmrun build/clang/unit-tests
 
-check: all $(UNIT_BIN) $(JSONLINT) $(CACHETOOL) fixtures $(MANPAGE)
+check: all $(UNIT_BIN) $(JSONLINT) $(CACHETOOL) fixtures $(MANPAGE) $(SDK_TESTS)
 	KVMRUN=$(KVMRUN) UNIT_TESTS=$(UNIT_BIN) JSONLINT=$(JSONLINT) CACHETOOL=$(CACHETOOL) \
+		SDK_TESTS="$(SDK_TESTS)" \
 		SANITIZED=$(if $(filter 1,$(SANITIZE)),1,0) tests/run-tests.sh $(TESTS)
 
 # ---- benchmarks (make bench): bench/README in bench/RESULTS.md ----------
@@ -194,6 +198,7 @@ include fuzz/fuzz.mk
 include tests/fixtures.mk
 
 clean:
-	rm -rf build kvmrun guests/*.bin tests/guests/hostile/*.bin tests/guests/*.bin
+	rm -rf build kvmrun guests/*.bin tests/guests/hostile/*.bin tests/guests/*.bin \
+		guests/c/*.elf
 
 -include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

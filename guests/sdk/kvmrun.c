@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kvmrun.c - the boot information block, the clock, the bulk-write call.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <kvmrun/sdk/kvmrun.h>
+
+#include "sdk.h"
+
+uint64_t __kvmrun_entry_rdi;
+
+const struct kvmrun_bootinfo *kvmrun_bootinfo(void)
+{
+	const struct kvmrun_bootinfo *bi =
+		(const struct kvmrun_bootinfo *)(uintptr_t)__kvmrun_entry_rdi;
+
+	if (!bi || (uintptr_t)bi & 7 || bi->magic != KVMRUN_BOOTINFO_MAGIC)
+		return NULL;
+	return bi;
+}
+
+uint64_t kvmrun_tsc_khz(void)
+{
+	const struct kvmrun_bootinfo *bi = kvmrun_bootinfo();
+	uint64_t khz = 0;
+
+	if (bi && bi->version >= 2 && bi->size >= KVMRUN_BOOTINFO_TSC_KHZ + 8)
+		memcpy(&khz, (const char *)bi + KVMRUN_BOOTINFO_TSC_KHZ, sizeof(khz));
+	return khz ? khz : KVMRUN_TSC_KHZ_FALLBACK;
+}
+
+uint64_t kvmrun_now_ns(void)
+{
+	uint64_t t = kvmrun_ticks(), khz = kvmrun_tsc_khz();
+
+	/* ticks * 1e6 / khz without overflowing 64 bits (or needing libgcc
+	 * for a 128-bit division): whole kHz-periods, then the rest. */
+	return t / khz * 1000000 + t % khz * 1000000 / khz;
+}
+
+size_t kvmrun_write(const void *buf, size_t len)
+{
+	/* Static, so in the image: below 4 GiB, as the 32-bit out needs. */
+	static volatile struct kvmrun_write call;
+
+	call.addr = (uintptr_t)buf;
+	call.len = len;
+	call.done = 0;
+	outl((uint32_t)(uintptr_t)&call, KVMRUN_PORT_WRITE);
+	return call.done;
+}
