@@ -1,10 +1,11 @@
-# kvmrun: run a flat 64-bit binary under KVM.
+# kvmrun: run x86 guests (flat binaries, ELF64 executables, multiboot kernels) under KVM.
 #
 #   make            build ./kvmrun and the example guests
 #   make run        build, then run the hello guest
 #   make check      build, then run all tests (SANITIZE=1: under ASan+UBSan;
 #                   TESTS="traces report": only those sections of tests/sections/)
-#   make install    kvmrun, abi.h and the man page under PREFIX (/usr/local),
+#   make install    kvmrun, its headers, the C guest SDK and the man page
+#                   under PREFIX (/usr/local),
 #                   staged under DESTDIR if set; make uninstall removes them
 #   make clean
 
@@ -171,6 +172,7 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
+SDKDIR     ?= $(PREFIX)/lib/kvmrun
 VERSION    := $(shell sed -n 's/^\#define KVMRUN_VERSION "\(.*\)"/\1/p' src/cli.h)
 MANPAGE    := build/kvmrun.1
 
@@ -181,17 +183,23 @@ $(MANPAGE): README.md docs/mkman.sh src/cli.h
 
 man: $(MANPAGE)
 
-install: $(KVMRUN) $(MANPAGE)
+install: $(KVMRUN) $(MANPAGE) $(SDK_LIB) $(SDK_CRT0)
 	$(if $(filter 1,$(SANITIZE)),$(error make install: not with SANITIZE=1, which builds a test binary))
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR)/kvmrun $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(KVMRUN) $(DESTDIR)$(BINDIR)/kvmrun
 	install -m 644 include/kvmrun/abi.h include/kvmrun/puts.h $(DESTDIR)$(INCLUDEDIR)/kvmrun/
 	install -m 644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/kvmrun.1
+	install -d $(DESTDIR)$(INCLUDEDIR)/kvmrun/sdk $(DESTDIR)$(SDKDIR)
+	install -m 644 include/kvmrun/sdk/*.h $(DESTDIR)$(INCLUDEDIR)/kvmrun/sdk/
+	install -m 644 $(SDK_LIB) $(SDK_CRT0) guests/sdk/guest-c.ld $(DESTDIR)$(SDKDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kvmrun $(DESTDIR)$(INCLUDEDIR)/kvmrun/abi.h \
 		$(DESTDIR)$(INCLUDEDIR)/kvmrun/puts.h \
 		$(DESTDIR)$(MANDIR)/man1/kvmrun.1
+	rm -f $(DESTDIR)$(INCLUDEDIR)/kvmrun/sdk/*.h $(DESTDIR)$(SDKDIR)/libkvmrun.a \
+		$(DESTDIR)$(SDKDIR)/crt0.o $(DESTDIR)$(SDKDIR)/guest-c.ld
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/kvmrun/sdk $(DESTDIR)$(SDKDIR) 2>/dev/null
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/kvmrun 2>/dev/null
 
 include fuzz/fuzz.mk

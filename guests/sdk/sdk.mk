@@ -35,7 +35,11 @@ SDK_OBJS    := $(SDK_SRCS:$(SDK_DIR)/%.c=$(SDK_BUILD)/%.o)
 
 C_GUESTS := $(patsubst %.c,%.elf,$(wildcard $(SDK_ROOT)guests/c/*.c))
 
-.PHONY: sdk sdk-check c-guests
+.PHONY: sdk sdk-check c-guests sdk-cflags
+# The compile flags, for a command line: gcc $(make -s sdk-cflags) -c g.c
+sdk-cflags: $(SDK_LIB) $(SDK_CRT0)
+	@echo $(SDK_CFLAGS)
+
 sdk: $(SDK_LIB) $(SDK_CRT0)
 c-guests: $(C_GUESTS)
 

@@ -15,6 +15,11 @@ elif [ ! -x "$dest/opt/kr/bin/kvmrun" ] || ! "$dest/opt/kr/bin/kvmrun" -V | grep
 elif ! printf '#include <kvmrun/abi.h>\nint main(void) { return KVMRUN_PORT_EXIT != 0xf4; }\n' |
 	${CC:-cc} -std=c11 -I"$dest/opt/kr/include" -x c -o "$tmp/abi-test" - 2>"$tmp/$name.err"; then
 	fail "$name" "the installed abi.h does not compile: $(head -3 "$tmp/$name.err")"
+elif [ ! -f "$dest/opt/kr/include/kvmrun/sdk/stdio.h" ] ||
+     [ ! -f "$dest/opt/kr/lib/kvmrun/libkvmrun.a" ] ||
+     [ ! -f "$dest/opt/kr/lib/kvmrun/crt0.o" ] ||
+     [ ! -f "$dest/opt/kr/lib/kvmrun/guest-c.ld" ]; then
+	fail "$name" "the C guest SDK is not installed: $(find "$dest" -path '*sdk*' -o -path '*lib/kvmrun*')"
 elif ! grep -q '^\.SH EXIT STATUS' "$dest/opt/kr/share/man/man1/kvmrun.1" ||
      ! grep -q '^\.SH THE GUEST CONTRACT' "$dest/opt/kr/share/man/man1/kvmrun.1" ||
      ! grep -q 'quiet' "$dest/opt/kr/share/man/man1/kvmrun.1"; then
