@@ -137,7 +137,8 @@ check: all $(UNIT_BIN) $(JSONLINT) $(CACHETOOL) fixtures $(MANPAGE) $(SDK_TESTS)
 BB := build/bench
 BENCH_BINS := $(BB)/hlt.bin $(BB)/pio.bin $(BB)/mmio.bin $(BB)/conbyte_1m.bin \
               $(BB)/conbyte_256k.bin $(BB)/conbulk.bin $(BB)/touch.bin \
-              $(BB)/compute.bin $(BB)/raw $(BB)/native $(BB)/bench
+              $(BB)/compute.bin $(BB)/raw $(BB)/native $(BB)/bench \
+              $(BB)/compute_c.elf $(BB)/native_c
 
 $(BB):
 	mkdir -p $@
@@ -155,6 +156,12 @@ $(BB)/raw: bench/raw.c | $(BB)
 	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
 $(BB)/native: bench/native.c $(BB)/compute_fn.o | $(BB)
 	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $^
+# The C compute benchmark: the same C file as a guest with the SDK's
+# defaults, and for the host with the same optimisation.
+$(BB)/compute_c.elf: bench/c/guest.c bench/c/compute.c bench/c/compute.h $(SDK_CRT0) $(SDK_LIB)
+	$(CC) $(SDK_CFLAGS) $(SDK_LDFLAGS) -o $@ $(SDK_CRT0) bench/c/guest.c bench/c/compute.c $(SDK_LIB)
+$(BB)/native_c: bench/c/native.c bench/c/compute.c bench/c/compute.h | $(BB)
+	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ bench/c/native.c bench/c/compute.c
 $(BB)/bench: bench/bench.c | $(BB)
 	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
 

@@ -262,6 +262,19 @@ int main(int argc, char **argv)
 		    "<= 1.05x");
 	}
 
+	/* Compute in C: a guest built with the SDK's defaults, and natively. */
+	{
+		struct cmd c[] = {
+			CMD(0, "./kvmrun", "--mem", "64M", B "compute_c.elf"),
+			CMD(0, B "native_c"),
+		};
+		c[0].status = c[1].status = run_status(c[1].argv);
+		time_cmds(c, 2, 5, m);
+		row("compute in C: a guest built with the C SDK's defaults (default mode) "
+		    "vs the same C natively", fmt("%.3f s", m[0]), fmt("%.3f s", m[1]),
+		    fmt("%.3fx", m[0] / m[1]), "<= 1.05x");
+	}
+
 	/* Memory. */
 	{
 		struct cmd c[] = {
