@@ -13,6 +13,7 @@
 #include "imagefmt.h"
 #include "load/elf.h"
 #include "load/multiboot.h"
+#include "observe/sha256.h"
 
 /* How an image is loaded, once its first bytes are known. */
 enum loader_kind { LOAD_FLAT, LOAD_ELF64, LOAD_MULTIBOOT };
@@ -149,6 +150,26 @@ static int load_multiboot(struct memmap *mm, const struct image_source *src,
 	return 0;
 }
 
+/* The image file's SHA-256, read again in pieces: what the report names. */
+static int hash_source(const struct image_source *src, char hex[65], struct error *err)
+{
+	uint8_t buf[65536], digest[32];
+	struct sha256 h;
+	uint64_t at;
+
+	sha256_init(&h);
+	for (at = 0; at < src->size; at += sizeof(buf)) {
+		uint64_t n = src->size - at < sizeof(buf) ? src->size - at : sizeof(buf);
+
+		if (source_read(src, at, buf, n, "the image", err) < 0)
+			return -1;
+		sha256_update(&h, buf, (size_t)n);
+	}
+	sha256_final(&h, digest);
+	sha256_hex(digest, hex);
+	return 0;
+}
+
 /* The format first: "is an ELF file" says more than "does not fit". */
 static int load_source(struct memmap *mm, const struct image_source *src,
 		       const struct load_request *req, struct loaded_image *img,
@@ -167,11 +188,12 @@ static int load_source(struct memmap *mm, const struct image_source *src,
 	if (kind != LOAD_MULTIBOOT && (req->append || req->nr_modules))
 		return error_set(err, "--append and --module are for multiboot kernels: "
 				 "image %s is not one", src->name);
-	if (kind == LOAD_MULTIBOOT)
-		return load_multiboot(mm, src, &f, req, img, err);
-	if (kind == LOAD_ELF64)
-		return load_elf64(mm, src, req, img, err);
-	return load_flat(mm, src, req->load, img, err);
+	if ((kind == LOAD_MULTIBOOT ? load_multiboot(mm, src, &f, req, img, err) :
+	     kind == LOAD_ELF64 ? load_elf64(mm, src, req, img, err) :
+	     load_flat(mm, src, req->load, img, err)) < 0)
+		return -1;
+	img->file_size = src->size;
+	return req->hash ? hash_source(src, img->sha256, err) : 0;
 }
 
 int loader_file(struct memmap *mm, const char *path, const struct load_request *req,

@@ -28,6 +28,7 @@ struct load_request {
 	const char *append;             /* --append (multiboot) */
 	const struct config_module *modules;    /* --module (multiboot) */
 	unsigned nr_modules;
+	bool hash;                      /* fill in loaded_image.sha256 (--report) */
 };
 
 struct loaded_image {
@@ -36,6 +37,8 @@ struct loaded_image {
 	uint64_t entry;         /* where the image says execution starts */
 	const char *format;     /* "flat", "elf64", "multiboot" */
 	uint32_t multiboot_info;        /* multiboot: EBX, its information */
+	uint64_t file_size;             /* the image file's size */
+	char sha256[65];                /* the file's SHA-256, if asked ("" if not) */
 };
 
 /*

@@ -17,7 +17,6 @@
 #include "kvmrun/abi.h"
 #include "load/multiboot.h"
 #include "observe/narrate.h"
-#include "observe/sha256.h"
 #include "paging.h"
 #include "ring3/supervisor.h"
 
@@ -293,24 +292,16 @@ int machine_create(struct machine *m, const struct config *cfg,
 	struct load_request req = {
 		.format = cfg->format, .load = cfg->load_addr, .load_set = cfg->load_set,
 		.append = cfg->append, .modules = cfg->modules, .nr_modules = cfg->nr_modules,
+		.hash = cfg->report != NULL,
 	};
 	if (io->image_data ?
 	    loader_bytes(&m->vm.mem, io->image_data, io->image_size, "(standard input)",
 			 &req, &m->vm.image, err) < 0 :
 	    loader_file(&m->vm.mem, cfg->image, &req, &m->vm.image, err) < 0)
 		goto fail;
-	if (cfg->report) {
-		/* The report names the bytes the guest was given, hashed now:
-		 * the file may change, and the guest may write over them. */
-		struct sha256 h;
-		uint8_t digest[32];
-
-		sha256_init(&h);
-		sha256_update(&h, memmap_gpa(&m->vm.mem, m->vm.image.addr, m->vm.image.size),
-			      (size_t)m->vm.image.size);
-		sha256_final(&h, digest);
-		sha256_hex(digest, m->vm.image_sha256);
-	}
+	/* The report names the image file's bytes, hashed as loaded: the
+	 * file may change later, and the guest may write over its copy. */
+	memcpy(m->vm.image_sha256, m->vm.image.sha256, sizeof(m->vm.image_sha256));
 	if (check_mode(m, err) < 0)
 		goto fail;
 	m->vm.cpl = cfg->ring == RING_0 || m->vm.mode != MODE_LONG ? 0 : 3;

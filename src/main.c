@@ -454,14 +454,14 @@ int main(int argc, char **argv)
 	};
 	if (machine_create(m, &cfg, &io, &err) < 0) {
 		/* The image's digest, if it got as far as being loaded. */
-		image.size = m->vm.image.size;
+		image.size = m->vm.image.file_size;
 		image.format = m->vm.image.format;
 		memcpy(image.sha256, m->vm.image_sha256, sizeof(image.sha256));
 		free(m);
 		return setup_failed(&cfg, &out, &image, t_start, err.msg,
 				    KVMRUN_STATUS_HOST);
 	}
-	image.size = m->vm.image.size;
+	image.size = m->vm.image.file_size;
 	image.format = m->vm.image.format;
 	memcpy(image.sha256, m->vm.image_sha256, sizeof(image.sha256));
 	/* The image is loaded: the files kvmrun writes may be emptied now. */

@@ -115,7 +115,9 @@ report_ending "$name" 125 setup_failed registers=null ring=null \
 name=report:image-format-elf64
 run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --kvm-device /nonexistent/kvm \
 	build/fixtures/hello-elf.elf
-report_ending "$name" 125 setup_failed image.format=elf64 image.size=4124 options.mode=long
+report_ending "$name" 125 setup_failed image.format=elf64 options.mode=long \
+	image.size="$(stat -c %s build/fixtures/hello-elf.elf)" \
+	image.sha256="$(sha256sum build/fixtures/hello-elf.elf | cut -d ' ' -f 1)"
 name=report:mode-real
 run_kvmrun "$name" /dev/null --report "$tmp/$name.json" --kvm-device /nonexistent/kvm \
 	--mode real --load 0x1000 tests/guests/lwn.bin
