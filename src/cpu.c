@@ -355,9 +355,53 @@ static void print_segment(FILE *out, const char *name,
 		s->db ? " DB" : "", s->unusable ? " unusable" : "");
 }
 
+/* Outside long mode the registers in the width the code sees them. */
+static bool print_legacy_regs(FILE *out, const struct kvm_regs *r,
+			      const struct kvm_sregs *s)
+{
+	if (!(s->cr0 & X86_CR0_PE)) {           /* real mode */
+		fprintf(out,
+			" ax=%04x bx=%04x cx=%04x dx=%04x si=%04x di=%04x bp=%04x sp=%04x\n"
+			" cs:ip=%04x:%04x flags=%04x ss=%04x ds=%04x es=%04x fs=%04x gs=%04x\n"
+			" cr0=%08llx idt=%08llx/%04x (real mode)\n",
+			(unsigned)(r->rax & 0xffff), (unsigned)(r->rbx & 0xffff),
+			(unsigned)(r->rcx & 0xffff), (unsigned)(r->rdx & 0xffff),
+			(unsigned)(r->rsi & 0xffff), (unsigned)(r->rdi & 0xffff),
+			(unsigned)(r->rbp & 0xffff), (unsigned)(r->rsp & 0xffff),
+			s->cs.selector, (unsigned)(r->rip & 0xffff),
+			(unsigned)(r->rflags & 0xffff), s->ss.selector, s->ds.selector,
+			s->es.selector, s->fs.selector, s->gs.selector,
+			(unsigned long long)s->cr0, (unsigned long long)s->idt.base,
+			s->idt.limit);
+		return true;
+	}
+	if (s->efer & X86_EFER_LMA)
+		return false;
+	fprintf(out,                            /* protected mode */
+		" eax=%08x ebx=%08x ecx=%08x edx=%08x\n"
+		" esi=%08x edi=%08x ebp=%08x esp=%08x\n"
+		" eip=%08x eflags=%08x (%u-bit protected mode%s)\n"
+		" cr0=%08llx cr2=%08llx cr3=%08llx cr4=%08llx gdt=%08llx/%04x idt=%08llx/%04x\n",
+		(unsigned)r->rax, (unsigned)r->rbx, (unsigned)r->rcx, (unsigned)r->rdx,
+		(unsigned)r->rsi, (unsigned)r->rdi, (unsigned)r->rbp, (unsigned)r->rsp,
+		(unsigned)r->rip, (unsigned)r->rflags, s->cs.db ? 32 : 16,
+		(s->cr0 & X86_CR0_PG) ? ", paging on" : "",
+		(unsigned long long)s->cr0, (unsigned long long)s->cr2,
+		(unsigned long long)s->cr3, (unsigned long long)s->cr4,
+		(unsigned long long)s->gdt.base, s->gdt.limit,
+		(unsigned long long)s->idt.base, s->idt.limit);
+	print_segment(out, "cs", &s->cs);
+	print_segment(out, "ss", &s->ss);
+	print_segment(out, "ds", &s->ds);
+	print_segment(out, "tr", &s->tr);
+	return true;
+}
+
 void cpu_print_regs(FILE *out, const struct kvm_regs *r,
 		    const struct kvm_sregs *s)
 {
+	if (print_legacy_regs(out, r, s))
+		return;
 	fprintf(out,
 		" rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n"
 		" rsi=%016llx rdi=%016llx rbp=%016llx rsp=%016llx\n"

@@ -113,7 +113,9 @@ void cpu_gpr_set(struct kvm_regs *regs, unsigned i, uint64_t value);
 int cpu_get(struct kvm *kvm, struct kvm_regs *regs, struct kvm_sregs *sregs,
 	    struct error *err);
 
-/* Print general, control and segment registers, one group per line. */
+/* Print general, control and segment registers, one group per line, in
+ * the width the guest's mode gives them (16-bit real, 32-bit protected,
+ * 64-bit long mode). */
 void cpu_print_regs(FILE *out, const struct kvm_regs *regs,
 		    const struct kvm_sregs *sregs);
 
