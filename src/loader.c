@@ -140,7 +140,7 @@ static int load_multiboot(struct memmap *mm, const struct image_source *src,
 		return error_set(err, "--append: the command line is longer than %zu bytes",
 				 sizeof(cmdline) - 1);
 	if (multiboot_header(src, f->header_offset, &h, err) < 0 ||
-	    multiboot_load(mm, src, &h, f->elf_type == ET_EXEC ? f->elf_class : 0,
+	    multiboot_load(mm, src, &h, f->elf_class,
 			   cmdline, req->modules, req->nr_modules, &boot, err) < 0)
 		return -1;
 	*img = (struct loaded_image){

@@ -217,6 +217,16 @@ static int check_mode(struct machine *m, struct error *err)
 		return error_set(err, "--mode %s is for flat images: image %s is an ELF64 "
 				 "executable, which starts in long mode",
 				 cfg->mode == MODE_REAL ? "real" : "protected", cfg->image);
+	if (multiboot && cfg->ring == RING_3)
+		return error_set(err, "--ring 3 needs long mode: image %s is a multiboot "
+				 "kernel, which starts in protected mode at ring 0", cfg->image);
+	if (multiboot && cfg->trace_insns)
+		return error_set(err, "--trace insns needs long mode: image %s is a "
+				 "multiboot kernel, which starts in protected mode", cfg->image);
+	if (m->vm.mode == MODE_REAL && m->vm.image.addr + m->vm.image.size > 0x100000)
+		return error_set(err, "image %s ends at %#llx, above 1 MiB, beyond real "
+				 "mode's reach (--mode real)", cfg->image,
+				 (unsigned long long)(m->vm.image.addr + m->vm.image.size));
 	if (m->vm.mode == MODE_REAL && entry >= 0x100000)
 		return error_set(err, "entry address %#llx is above 1 MiB, beyond real "
 				 "mode's reach (--mode real: --load or -e below 0x100000)",

@@ -21,7 +21,7 @@
 #define MEMMAP_MIN_RAM          (1ULL << 20)    /* 1 MiB */
 #define MEMMAP_MAX_RAM          (256ULL << 30)  /* 256 GiB */
 #define MEMMAP_DEFAULT_RAM      (64ULL << 20)   /* 64 MiB */
-#define MEMMAP_MAX_REGIONS      16
+#define MEMMAP_MAX_REGIONS      32      /* kvmrun's, the image, 16 modules */
 #define MEMMAP_CHUNK_MIN        (64ULL << 20)   /* 64 MiB */
 #define MEMMAP_BOOT_CHUNK       (2ULL << 20)    /* 2 MiB: see struct memmap */
 #define MEMMAP_MAX_CHUNKS       8192

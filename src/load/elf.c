@@ -61,9 +61,13 @@ static int read_ehdr(const struct image_source *src, unsigned elf_class,
 		return error_set(err, "image %s is an ELF file of type %u, not an executable "
 				 "(ET_EXEC): link it with -static -no-pie and a fixed "
 				 "address (guests/guest.ld)", src->name, h->type);
-	if (h->phnum == 0 || h->phnum >= PN_XNUM)
-		return error_set(err, "image %s has %s program headers: nothing to load",
-				 src->name, h->phnum ? "too many" : "no");
+	if (h->phnum == 0)
+		return error_set(err, "image %s has no program headers: nothing to load",
+				 src->name);
+	if (h->phnum >= PN_XNUM)
+		return error_set(err, "image %s counts its program headers in a section "
+				 "header (extended numbering), which kvmrun does not read",
+				 src->name);
 	if (h->phnum > MAX_PHDRS)
 		return error_set(err, "image %s has %u program headers (kvmrun reads at most %d)",
 				 src->name, h->phnum, MAX_PHDRS);
@@ -111,11 +115,14 @@ static int check_segment(const struct image_source *src, unsigned elf_class,
 				 (unsigned long long)p->p_filesz,
 				 (unsigned long long)p->p_offset,
 				 (unsigned long long)src->size);
-	if (addr + p->p_memsz < addr || p->p_vaddr + p->p_memsz < p->p_vaddr ||
-	    (limit && addr + p->p_memsz > limit))
+	if (addr + p->p_memsz < addr || (limit && addr + p->p_memsz > limit))
 		return error_set(err, "image %s: segment %u (%#llx bytes at %#llx) wraps "
 				 "around the end of the address space", src->name, i,
 				 (unsigned long long)p->p_memsz, (unsigned long long)addr);
+	if (p->p_vaddr + p->p_memsz < p->p_vaddr || (limit && p->p_vaddr + p->p_memsz > limit))
+		return error_set(err, "image %s: segment %u (%#llx bytes at virtual %#llx) "
+				 "wraps around the end of the address space", src->name, i,
+				 (unsigned long long)p->p_memsz, (unsigned long long)p->p_vaddr);
 	if (p->p_align > 1 && (p->p_align & (p->p_align - 1)))
 		return error_set(err, "image %s: segment %u has an alignment of %#llx, "
 				 "not a power of two", src->name, i,
@@ -216,10 +223,15 @@ int elf_load(struct memmap *mm, const struct image_source *src,
 	/* The whole extent is the image's, gaps and .bss included: the boot
 	 * information never offers it as free RAM. */
 	if (memmap_add(mm, elf->lowest, elf->end - elf->lowest, MEM_KIND_IMAGE, "image",
-		       &why) < 0)
-		return error_set(err, "image %s: its segments (%#llx-%#llx): %s", src->name,
-				 (unsigned long long)elf->lowest,
-				 (unsigned long long)(elf->end - 1), why.msg);
+		       &why) < 0) {
+		/* Segments on both sides of the MMIO window or of kvmrun's
+		 * area: one region each, then. */
+		for (i = 0; i < elf->nr_segments; i++)
+			if (memmap_add(mm, elf->seg[i].addr, elf->seg[i].memsz,
+				       MEM_KIND_IMAGE, "image", &why) < 0)
+				return error_set(err, "image %s: segment %u: %s", src->name,
+						 elf->seg[i].index, why.msg);
+	}
 	for (i = 0; i < elf->nr_segments; i++) {
 		const struct elf_segment *s = &elf->seg[i];
 		uint8_t *to = memmap_gpa(mm, s->addr, s->memsz);

@@ -78,6 +78,12 @@ int multiboot_header(const struct image_source *src, uint32_t offset,
 	}
 	if (!(h->flags & MB_FLAG_ADDRESSES))
 		return 0;
+	/* The whole header, address fields included, lies in the first 8 KiB
+	 * (spec 3.1.1). */
+	if (offset + 32 > 8192)
+		return error_set(err, "image %s: the multiboot header at %#x gives load "
+				 "addresses (flag 16) that go past the first 8 KiB",
+				 src->name, offset);
 	if (source_read(src, offset, b, 32, "its multiboot header's address fields",
 			err) < 0)
 		return -1;
@@ -128,8 +134,9 @@ static int load_kludge(struct memmap *mm, const struct image_source *src,
 	    source_read(src, start, memmap_gpa(mm, h->load_addr, size), size,
 			"the kernel", err) < 0)
 		return -1;
-	memset(memmap_gpa(mm, h->load_addr + size, end - h->load_addr - size), 0,
-	       end - h->load_addr - size);
+	if (end > h->load_addr + size)         /* the bss */
+		memset(memmap_gpa(mm, h->load_addr + size, end - h->load_addr - size), 0,
+		       end - h->load_addr - size);
 	boot->entry = h->entry_addr;
 	boot->kernel_start = h->load_addr;
 	boot->kernel_end = end;
@@ -149,11 +156,15 @@ static int load_elf_kernel(struct memmap *mm, const struct image_source *src,
 		return -1;
 	/* A kernel linked high but loaded low (p_vaddr != p_paddr) is entered
 	 * at the physical address of its entry point, as GRUB does. */
-	entry = elf.entry;
 	for (i = 0; i < elf.nr_segments; i++)
 		if (elf.entry >= elf.seg[i].vaddr &&
 		    elf.entry - elf.seg[i].vaddr < elf.seg[i].memsz)
-			entry = elf.entry - elf.seg[i].vaddr + elf.seg[i].addr;
+			break;
+	if (i == elf.nr_segments)
+		return error_set(err, "image %s: the multiboot kernel's entry point %#llx is "
+				 "not in any of its segments", src->name,
+				 (unsigned long long)elf.entry);
+	entry = elf.entry - elf.seg[i].vaddr + elf.seg[i].addr;
 	if (entry >= 0x100000000ULL || elf.end > 0x100000000ULL)
 		return error_set(err, "image %s: a multiboot kernel must lie below 4 GiB "
 				 "(its entry is %#llx)", src->name, (unsigned long long)entry);
@@ -202,8 +213,11 @@ static int load_module(struct memmap *mm, const struct config_module *mod, uint6
 	struct stat st;
 	int fd, r = -1;
 
-	if (mod->path_len == 0 || mod->path_len >= sizeof(path))
+	if (mod->path_len == 0)
 		return error_set(err, "--module: a file name is needed");
+	if (mod->path_len >= sizeof(path))
+		return error_set(err, "--module: the file name is longer than %zu bytes",
+				 sizeof(path) - 1);
 	memcpy(path, mod->path, mod->path_len);
 	path[mod->path_len] = '\0';
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -214,8 +228,12 @@ static int load_module(struct memmap *mm, const struct config_module *mod, uint6
 		goto out;
 	}
 	*size = (uint64_t)st.st_size;
-	if (memmap_add(mm, addr, *size ? *size : 1, MEM_KIND_IMAGE, "module", err) < 0)
+	if (memmap_add(mm, addr, *size ? *size : 1, MEM_KIND_IMAGE, "module", err) < 0) {
+		struct error why = *err;
+
+		error_set(err, "--module %s: %s", path, why.msg);
 		goto out;
+	}
 	src = (struct image_source){ .name = path, .size = *size, .fd = fd };
 	r = source_read(&src, 0, memmap_gpa(mm, addr, *size ? *size : 1), *size,
 			"the module", err);

@@ -57,12 +57,18 @@ static void narrate_memory(const struct machine *m, FILE *out)
 		"placed)\n", m->vm.mem.boot_chunk ? "the first 2 MiB, then" : "in",
 		m->vm.mem.boot_chunk ? "" : "up to ", (unsigned long long)v, unit,
 		m->fast.ram.chunks_mapped, m->vm.mem.nr_chunks);
-	if (m->vm.mode == MODE_REAL) {
-		/* No boot info, no tables: only the image is kvmrun's doing. */
-		fprintf(out, "kvmrun: memory map: the image at %#llx-%#llx; the rest of "
-			"RAM is the guest's (in real mode kvmrun writes no tables and no "
-			"boot info)\n", (unsigned long long)m->vm.image.addr,
-			(unsigned long long)(m->vm.image.addr + m->vm.image.size - 1));
+	if (!m->vm.entry.rdi) {
+		/* No boot info (real mode, multiboot): the memory map's regions. */
+		fprintf(out, "kvmrun: memory map (%s):\n", m->vm.mode == MODE_REAL ?
+			"real mode: no tables and no boot info, the rest of RAM is "
+			"the guest's" : "the kernel also gets it in the multiboot "
+			"information at 0x8000");
+		for (i = 0; i < m->vm.mem.nr_regions; i++)
+			fprintf(out, "kvmrun:   0x%012llx-0x%012llx  %s\n",
+				(unsigned long long)m->vm.mem.regions[i].gpa,
+				(unsigned long long)(m->vm.mem.regions[i].gpa +
+						     m->vm.mem.regions[i].size - 1),
+				m->vm.mem.regions[i].name);
 		return;
 	}
 	fprintf(out, "kvmrun: memory map (also in the boot info block at %#x):\n",

@@ -50,8 +50,14 @@ static void write_options(struct json *j, const struct config *cfg,
 	else
 		json_hex(j, "entry", cfg->load_addr);
 	json_string(j, "ring", ring_name(cfg->ring));
-	json_string(j, "mode", cfg->mode == MODE_REAL ? "real" :
-		    cfg->mode == MODE_PROTECTED ? "protected" : "long");
+	{
+		/* The mode the guest started in: --mode, or a multiboot
+		 * kernel's protected mode. */
+		enum start_mode mode = m ? m->vm.mode : cfg->mode;
+
+		json_string(j, "mode", mode == MODE_REAL ? "real" :
+			    mode == MODE_PROTECTED ? "protected" : "long");
+	}
 	if (cfg->timeout_ns)
 		json_double(j, "timeout_s", (double)cfg->timeout_ns / 1e9);
 	else

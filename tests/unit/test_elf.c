@@ -196,7 +196,7 @@ TEST(elf_load_refusals)
 	} cases[] = {
 		{ 0x3ff000, "segment 1 (0x400000-0x40001f) is not in guest RAM (RAM ends at 0x400000" },
 		{ 0xe000, "segment 0 (0xe000-0xe00f) overlaps kvmrun's reserved area (0x1000-0xffff)" },
-		{ 0x200000, "its segments (0x200000-0x20101f): image at 0x200000-0x20101f overlaps the other" },
+		{ 0x200000, "segment 0: image at 0x200000-0x20000f overlaps the other" },
 	};
 	unsigned i;
 

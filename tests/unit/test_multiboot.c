@@ -150,7 +150,32 @@ TEST(multiboot_kludge_refusals)
 	guest_ram_free(&mm);
 }
 
+/* A kernel that ends exactly at the end of RAM, without bss (found by a
+ * review: the bss memset was handed a NULL pointer). */
+TEST(multiboot_kludge_kernel_at_the_end_of_ram)
+{
+	uint8_t buf[0x200];
+	struct multiboot_header h;
+	struct multiboot_boot boot;
+	struct memmap mm;
+	struct error err = { "" };
+	struct image_source src = source_bytes(buf, make_kernel(buf, 0x10002), "k");
+
+	put32(buf + 0x1c, RAM - 0x200 + 0x10);  /* header_addr */
+	put32(buf + 0x20, RAM - 0x200);         /* load_addr */
+	put32(buf + 0x24, 0);                   /* load_end: the end of the file */
+	put32(buf + 0x28, 0);                   /* no bss */
+	put32(buf + 0x2c, RAM - 0x200 + 0x40);  /* entry_addr */
+	TEST_REQUIRE(guest_ram_init(&mm, RAM) == 0);
+	TEST_REQUIRE(multiboot_header(&src, 0x10, &h, &err) == 0);
+	TEST_EQ(multiboot_load(&mm, &src, &h, 0, "k", NULL, 0, &boot, &err), 0);
+	TEST_EQ(boot.kernel_end, RAM);
+	TEST_EQ(((uint8_t *)mm.host)[RAM - 1], 0x90);
+	guest_ram_free(&mm);
+}
+
 const struct test tests_multiboot[] = {
+	TEST_ENTRY(multiboot_kludge_kernel_at_the_end_of_ram),
 	TEST_ENTRY(multiboot_header_checks),
 	TEST_ENTRY(multiboot_kludge_kernel_module_and_information),
 	TEST_ENTRY(multiboot_kludge_refusals),
