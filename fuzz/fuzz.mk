@@ -31,7 +31,8 @@ FUZZ_CFLAGS    := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 FUZZ_SRCS_parse    := parse
 FUZZ_SRCS_cli      := cli parse memmap error cpu kvm gdt ring3/supervisor \
                       speedups/cpuid_cache
-FUZZ_SRCS_loader   := loader imagefmt load/source load/elf load/multiboot memmap error
+FUZZ_SRCS_loader   := loader imagefmt load/source load/elf load/multiboot memmap error \
+                      observe/sha256
 FUZZ_SRCS_devices  := bus dev/console observe/unclaimed memmap error dev/uart \
                       dev/debugcon dev/exitdev dev/stop dev/post dev/bulk_write \
                       dev/testdev
