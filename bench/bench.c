@@ -177,7 +177,18 @@ int main(int argc, char **argv)
 	quick = argc > 1 && strcmp(argv[1], "-q") == 0;
 	/* kvmrun's CPUID cache (README) for these runs: warm after the first,
 	 * as for anyone who runs kvmrun twice in a boot. */
-	setenv("KVMRUN_CACHE_DIR", "build/bench/cache", 1);
+	{
+		/* kvmrun trusts only an absolute cache directory: a relative
+		 * one would silently turn the cache off for every row. */
+		char cwd[4096], dir[4200];
+
+		if (!getcwd(cwd, sizeof(cwd))) {
+			perror("bench: getcwd");
+			return 1;
+		}
+		snprintf(dir, sizeof(dir), "%s/build/bench/cache", cwd);
+		setenv("KVMRUN_CACHE_DIR", dir, 1);
+	}
 	printf("| benchmark | kvmrun | baseline | ratio | target |\n");
 	printf("|---|---|---|---|---|\n");
 

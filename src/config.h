@@ -95,7 +95,8 @@ struct config {
 	const char *kvm_device;         /* NULL: /dev/kvm */
 	bool no_cpuid_cache;            /* --no-cpuid-cache */
 	const char *cpuid_cache;        /* the cache file (main.c sets it from
-					   the environment); NULL: none */
+					   the environment); NULL: none ... */
+	const char *cpuid_cache_off;    /* ... and then why not */
 };
 
 #endif

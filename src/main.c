@@ -408,10 +408,12 @@ int main(int argc, char **argv)
 		return KVMRUN_STATUS_HOST;
 	}
 
+	cfg.cpuid_cache_off = "--no-cpuid-cache";
 	if (!cfg.no_cpuid_cache &&
 	    cpuid_cache_path(cache_path, sizeof(cache_path),
 			     secure_getenv("KVMRUN_CACHE_DIR"), secure_getenv("XDG_RUNTIME_DIR"),
-			     secure_getenv("XDG_CACHE_HOME"), secure_getenv("HOME")))
+			     secure_getenv("XDG_CACHE_HOME"), secure_getenv("HOME"),
+			     &cfg.cpuid_cache_off))
 		cfg.cpuid_cache = cache_path;
 
 	/* A closed stdout shows up as EPIPE from write(), not as a death. */

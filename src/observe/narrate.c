@@ -215,8 +215,8 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 			"the outer hypervisor for every leaf)\n",
 			m->cfg->cpuid_cache, m->vm.cpu_info.cpuid_cache_note);
 	else
-		fprintf(out, "kvmrun:   the CPUID cache is off (--no-cpuid-cache, or "
-			"KVMRUN_CACHE_DIR set empty, or no HOME)\n");
+		fprintf(out, "kvmrun:   the CPUID cache is off: %s\n",
+			m->cfg->cpuid_cache_off ? m->cfg->cpuid_cache_off : "--no-cpuid-cache");
 	if (m->vm.mode == MODE_LONG) {
 		fprintf(out, "kvmrun: mode: 64-bit long mode; CR0 = PE MP ET NE WP PG, "
 			"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA%s\n",

@@ -252,6 +252,8 @@ static void write_activity(struct json *j, const struct machine *m,
 	json_u64(j, "leaves", m->vm.cpu_info.cpuid_entries);
 	json_string(j, "source", m->vm.cpu_info.cpuid_source == CPUID_FROM_CACHE ?
 		    "cache" : "kvm");
+	json_string(j, "cache_off", m->cfg->cpuid_cache ? NULL :
+		    m->cfg->cpuid_cache_off ? m->cfg->cpuid_cache_off : "--no-cpuid-cache");
 	json_object_end(j);
 
 	json_object_begin(j, "exits");

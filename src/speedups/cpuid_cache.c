@@ -47,13 +47,17 @@ int cpuid_cache_key(int kvm_fd, struct cpuid_cache_key *key, struct error *err)
 
 bool cpuid_cache_path(char *buf, size_t cap, const char *kvmrun_dir,
 		      const char *xdg_runtime, const char *xdg_cache,
-		      const char *home)
+		      const char *home, const char **why)
 {
+	const char *reason = "the cache path is too long";
 	int n;
 
-	if (kvmrun_dir)         /* empty: off; relative: not trusted either */
+	if (kvmrun_dir && !kvmrun_dir[0])       /* the way to turn it off */
+		n = -1, reason = "KVMRUN_CACHE_DIR is set empty";
+	else if (kvmrun_dir)                    /* relative: not trusted */
 		n = kvmrun_dir[0] == '/' ?
-		    snprintf(buf, cap, "%s/%s", kvmrun_dir, CPUID_CACHE_FILE) : -1;
+		    snprintf(buf, cap, "%s/%s", kvmrun_dir, CPUID_CACHE_FILE) :
+		    (reason = "KVMRUN_CACHE_DIR is not an absolute path", -1);
 	else if (xdg_runtime && xdg_runtime[0] == '/')
 		n = snprintf(buf, cap, "%s/kvmrun/%s", xdg_runtime, CPUID_CACHE_FILE);
 	else if (xdg_cache && xdg_cache[0] == '/')
@@ -61,8 +65,13 @@ bool cpuid_cache_path(char *buf, size_t cap, const char *kvmrun_dir,
 	else if (home && home[0] == '/')
 		n = snprintf(buf, cap, "%s/.cache/kvmrun/%s", home, CPUID_CACHE_FILE);
 	else
-		n = -1;
-	return n > 0 && (size_t)n < cap;
+		n = -1, reason = "no absolute KVMRUN_CACHE_DIR, XDG_RUNTIME_DIR, "
+				 "XDG_CACHE_HOME or HOME to keep it in";
+	if (n > 0 && (size_t)n < cap)
+		return true;
+	if (why)
+		*why = reason;
+	return false;
 }
 
 size_t cpuid_cache_size(uint32_t nent)

@@ -63,11 +63,12 @@ int cpuid_cache_key(int kvm_fd, struct cpuid_cache_key *key, struct error *err);
  * XDG_CACHE_HOME/kvmrun, else HOME/.cache/kvmrun, then "/cpuid".
  * Relative XDG and HOME values are ignored, as the XDG spec says.  False
  * if there is none: nothing set, KVMRUN_CACHE_DIR set empty (the way to
- * turn the cache off) or to a relative path, or a path longer than cap.
+ * turn the cache off) or to a relative path, or a path longer than cap;
+ * then *why (if not NULL) says which, for -v and the report.
  */
 bool cpuid_cache_path(char *buf, size_t cap, const char *kvmrun_dir,
 		      const char *xdg_runtime, const char *xdg_cache,
-		      const char *home);
+		      const char *home, const char **why);
 
 /* Bytes the file of nent entries takes. */
 size_t cpuid_cache_size(uint32_t nent);

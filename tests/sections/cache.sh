@@ -73,10 +73,24 @@ else
 	if cache_run "$name" "$cdir" "the CPUID cache is off" --no-cpuid-cache \
 		--report "$tmp/$name.json"; then
 		check_json "$name" "$tmp/$name.json" cpuid.source=kvm \
-			options.cpuid_cache=false && pass "$name"
+			options.cpuid_cache=false cpuid.cache_off=--no-cpuid-cache &&
+			pass "$name"
 	fi
 	name=cpuid-cache:off-by-environment
-	cache_run "$name" "" "the CPUID cache is off" && pass "$name"
+	if cache_run "$name" "" "the CPUID cache is off: KVMRUN_CACHE_DIR is set empty" \
+		--report "$tmp/$name.json"; then
+		check_json "$name" "$tmp/$name.json" \
+			"cpuid.cache_off=KVMRUN_CACHE_DIR is set empty" && pass "$name"
+	fi
+	# A relative directory is not trusted, and -v and the report say so
+	# (make bench once ran with the cache off this way, unnoticed).
+	name=cpuid-cache:off-relative-directory
+	if cache_run "$name" "build/cache" \
+		"the CPUID cache is off: KVMRUN_CACHE_DIR is not an absolute path" \
+		--report "$tmp/$name.json"; then
+		check_json "$name" "$tmp/$name.json" \
+			"cpuid.cache_off=KVMRUN_CACHE_DIR is not an absolute path" && pass "$name"
+	fi
 
 	# A damaged file is not used, and is replaced by a good one.
 	name=cpuid-cache:damaged

@@ -184,28 +184,44 @@ TEST(cpuid_cache_first_entry_of_a_leaf_counts)
 	TEST_CHECK(cpuid_cache_plausible(e, NENT + 1));
 }
 
+/* Why there is no cache file: -v and the report say it. */
+TEST(cpuid_cache_path_says_why_not)
+{
+	char buf[64];
+	const char *why = NULL;
+
+	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), "", "/r", "/c", "/h", &why));
+	TEST_STREQ(why, "KVMRUN_CACHE_DIR is set empty");
+	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), "build/cache", "/r", "/c", "/h", &why));
+	TEST_STREQ(why, "KVMRUN_CACHE_DIR is not an absolute path");
+	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), NULL, "r", NULL, "h", &why));
+	TEST_CONTAINS(why, "no absolute KVMRUN_CACHE_DIR");
+	TEST_CHECK(!cpuid_cache_path(buf, 12, NULL, NULL, NULL, "/home/someone", &why));
+	TEST_STREQ(why, "the cache path is too long");
+}
+
 TEST(cpuid_cache_path_order)
 {
 	char buf[256];
 
-	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), "/k", "/run/user/1", "/c", "/h"));
+	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), "/k", "/run/user/1", "/c", "/h", NULL));
 	TEST_STREQ(buf, "/k/cpuid");
 	/* KVMRUN_CACHE_DIR set but empty, or relative: the cache is off. */
-	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), "", "/run/user/1", "/c", "/h"));
-	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), "cache", "/run/user/1", "/c", "/h"));
-	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), NULL, "/run/user/1", "/c", "/h"));
+	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), "", "/run/user/1", "/c", "/h", NULL));
+	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), "cache", "/run/user/1", "/c", "/h", NULL));
+	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), NULL, "/run/user/1", "/c", "/h", NULL));
 	TEST_STREQ(buf, "/run/user/1/kvmrun/cpuid");
-	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), NULL, NULL, "/c", "/h"));
+	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), NULL, NULL, "/c", "/h", NULL));
 	TEST_STREQ(buf, "/c/kvmrun/cpuid");
-	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), NULL, NULL, NULL, "/h"));
+	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), NULL, NULL, NULL, "/h", NULL));
 	TEST_STREQ(buf, "/h/.cache/kvmrun/cpuid");
 	/* Relative XDG or HOME values are not paths to trust. */
-	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), NULL, "run", "cache", "/h"));
+	TEST_CHECK(cpuid_cache_path(buf, sizeof(buf), NULL, "run", "cache", "/h", NULL));
 	TEST_STREQ(buf, "/h/.cache/kvmrun/cpuid");
-	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), NULL, NULL, NULL, "home"));
-	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), NULL, NULL, NULL, NULL));
+	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), NULL, NULL, NULL, "home", NULL));
+	TEST_CHECK(!cpuid_cache_path(buf, sizeof(buf), NULL, NULL, NULL, NULL, NULL));
 	/* Too long for the buffer: no cache rather than a cut path. */
-	TEST_CHECK(!cpuid_cache_path(buf, 12, NULL, NULL, NULL, "/home/someone"));
+	TEST_CHECK(!cpuid_cache_path(buf, 12, NULL, NULL, NULL, "/home/someone", NULL));
 }
 
 TEST(cpuid_cache_key_of_a_device)
@@ -378,6 +394,7 @@ const struct test tests_cpuid_cache[] = {
 	TEST_ENTRY(cpuid_cache_decode_rejects),
 	TEST_ENTRY(cpuid_cache_first_entry_of_a_leaf_counts),
 	TEST_ENTRY(cpuid_cache_path_order),
+	TEST_ENTRY(cpuid_cache_path_says_why_not),
 	TEST_ENTRY(cpuid_cache_key_of_a_device),
 	TEST_ENTRY(cpuid_cache_store_and_load),
 	TEST_ENTRY(cpuid_cache_load_refuses_files_not_plainly_ours),
