@@ -127,9 +127,9 @@ static bool detect_elf(const uint8_t *head, size_t len, struct imagefmt *out)
 			 "asks for a dynamic loader): kvmrun runs bare-metal code, "
 			 "not Linux programs");
 	else if (out->elf_machine == 3 || !is64)
-		snprintf(out->advice, sizeof(out->advice), "kvmrun starts guests in "
-			 "64-bit long mode: build it for x86-64, then make a flat "
-			 "binary with `objcopy -O binary FILE guest.bin`");
+		snprintf(out->advice, sizeof(out->advice), "build it for x86-64, or "
+			 "make a flat binary with `objcopy -O binary FILE guest.bin` "
+			 "and run it with --mode protected");
 	else if (out->elf_type == 3)
 		snprintf(out->advice, sizeof(out->advice), "it is position-independent: "
 			 "link it at a fixed address with -no-pie (`ld -T guests/elf.ld`)");

@@ -68,7 +68,7 @@ TEST(imagefmt_elf_kinds)
 	} rows[] = {
 		{ 2, 1, 62, "an ELF 64-bit relocatable object for x86-64", "gcc -c" },
 		{ 2, 2, 62, "an ELF 64-bit executable for x86-64", "objcopy -O binary" },
-		{ 1, 2, 3, "an ELF 32-bit executable for i386", "64-bit long mode" },
+		{ 1, 2, 3, "an ELF 32-bit executable for i386", "--mode protected" },
 		{ 1, 1, 3, "an ELF 32-bit relocatable object for i386", "gcc -c" },
 		{ 2, 2, 183, "an ELF 64-bit executable for AArch64", "x86-64 code only" },
 		{ 2, 3, 243, "an ELF 64-bit shared object or position-independent "
