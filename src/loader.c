@@ -150,7 +150,9 @@ static int load_multiboot(struct memmap *mm, const struct image_source *src,
 	return 0;
 }
 
-/* The image file's SHA-256, read again in pieces: what the report names. */
+/* The image file's SHA-256, read again in pieces: what the report names,
+ * taken at load time (the file may change later, and the guest may write
+ * over its copy in RAM). */
 static int hash_source(const struct image_source *src, char hex[65], struct error *err)
 {
 	uint8_t buf[65536], digest[32];

@@ -309,9 +309,6 @@ int machine_create(struct machine *m, const struct config *cfg,
 			 &req, &m->vm.image, err) < 0 :
 	    loader_file(&m->vm.mem, cfg->image, &req, &m->vm.image, err) < 0)
 		goto fail;
-	/* The report names the image file's bytes, hashed as loaded: the
-	 * file may change later, and the guest may write over its copy. */
-	memcpy(m->vm.image_sha256, m->vm.image.sha256, sizeof(m->vm.image_sha256));
 	if (check_mode(m, err) < 0)
 		goto fail;
 	m->vm.cpl = cfg->ring == RING_0 || m->vm.mode != MODE_LONG ? 0 : 3;

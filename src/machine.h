@@ -52,7 +52,6 @@ struct machine {
 		struct kvm kvm;
 		struct memmap mem;
 		struct loaded_image image;
-		char image_sha256[65];  /* of the bytes loaded ("": not computed) */
 		struct cpu_entry entry;
 		struct cpu_setup_info cpu_info;
 		unsigned cpl;           /* the guest's current ring */

@@ -351,6 +351,15 @@ static void trace_outcome(struct machine *m, const struct config *cfg,
 	}
 }
 
+/* What the report says of the image: the file as loaded (the loader hashed
+ * it when --report asked), or nothing if it never was. */
+static void report_image_of(const struct loaded_image *img, struct report_image *image)
+{
+	image->size = img->file_size;
+	image->format = img->format;
+	memcpy(image->sha256, img->sha256, sizeof(image->sha256));
+}
+
 /* --report, once the ending's lines are queued: -1 if it cannot be written. */
 static int write_report(struct machine *m, const struct config *cfg, struct outputs *out,
 			const struct report_image *image, const struct run_result *res,
@@ -455,17 +464,12 @@ int main(int argc, char **argv)
 		.image_data = out.image, .image_size = out.image_size,
 	};
 	if (machine_create(m, &cfg, &io, &err) < 0) {
-		/* The image's digest, if it got as far as being loaded. */
-		image.size = m->vm.image.file_size;
-		image.format = m->vm.image.format;
-		memcpy(image.sha256, m->vm.image_sha256, sizeof(image.sha256));
+		report_image_of(&m->vm.image, &image);    /* if it was loaded */
 		free(m);
 		return setup_failed(&cfg, &out, &image, t_start, err.msg,
 				    KVMRUN_STATUS_HOST);
 	}
-	image.size = m->vm.image.file_size;
-	image.format = m->vm.image.format;
-	memcpy(image.sha256, m->vm.image_sha256, sizeof(image.sha256));
+	report_image_of(&m->vm.image, &image);
 	/* The image is loaded: the files kvmrun writes may be emptied now. */
 	truncate_output(&out.report);
 	truncate_output(&out.trace);
