@@ -37,6 +37,15 @@ static int make_room(struct machine *m, struct run_clock *clk, struct run_result
 	return 0;
 }
 
+/* Write what stdout takes now, without waiting; 1 if writing failed and
+ * so ended the run. */
+static int push_stdout(struct machine *m, struct run_result *res)
+{
+	int r = console_push(&m->out.console);
+
+	return r < 0 && r != -EAGAIN ? ending_errno(res, r, m->out.console.out_error) : 0;
+}
+
 /* After any exit: did a device or --strict end the run? */
 static int check_stop(struct machine *m, struct run_result *res)
 {
@@ -176,7 +185,7 @@ static int handle_signals(struct machine *m, struct run_clock *clk,
 			  struct run_result *res)
 {
 	bool ticked;
-	int sig = clock_take_signal(clk, &ticked), r;
+	int sig = clock_take_signal(clk, &ticked), ended;
 
 	if (sig || clock_expired(clk)) {
 		observe_exit(m, EXIT_INTR, "(KVM_RUN interrupted by a signal)");
@@ -184,13 +193,13 @@ static int handle_signals(struct machine *m, struct run_clock *clk,
 		       ending_set(res, RUN_END_TIMEOUT, KVMRUN_STATUS_TIMEOUT);
 	}
 	/* The tick: move output along, without waiting for stdout. */
-	r = console_push(&m->out.console);
-	if (ticked && (r >= 0 || r == -EAGAIN)) {
+	ended = push_stdout(m, res);
+	if (ticked && !ended) {
 		m->obs.stats.exits[EXIT_INTR]++;
 		return 0;
 	}
 	observe_exit(m, EXIT_INTR, "(KVM_RUN interrupted by a signal)");
-	return r < 0 && r != -EAGAIN ? ending_errno(res, r, m->out.console.out_error) : 0;
+	return ended;
 }
 
 /* Serve one exit.  Returns 1 when the run has ended, 0 to go on. */
@@ -274,12 +283,9 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 		 * shows as it comes. */
 		if (make_room(m, &clk, res))
 			break;
-		if (m->out.console.out_tty && console_pending(&m->out.console)) {
-			int f = console_push(&m->out.console);
-
-			if (f < 0 && f != -EAGAIN && ending_errno(res, f, m->out.console.out_error))
-				break;
-		}
+		if (m->out.console.out_tty && console_pending(&m->out.console) &&
+		    push_stdout(m, res))
+			break;
 		/* A tick when output may wait, coalesced writes among it. */
 		if (clock_need(&clk, console_pending(&m->out.console) ||
 			       m->fast.coalesce.ring, err) < 0 && ending_host(res, err))
