@@ -10,7 +10,6 @@
 #include "kvmrun/abi.h"
 #include "observe/json.h"
 #include "observe/outcome.h"
-#include "observe/sha256.h"
 #include "paging.h"
 
 #define REPORT_TOP      8       /* busiest ports and MMIO addresses listed */
@@ -20,7 +19,8 @@ static const char *ring_name(enum ring_mode ring)
 	return ring == RING_0 ? "0" : ring == RING_3 ? "3" : "auto";
 }
 
-/* The bytes that were loaded; a file that was never loaded is never read. */
+/* The image file as it was loaded; a file that was never loaded is never
+ * read, and its size and digest are null. */
 static void write_image(struct json *j, const struct config *cfg,
 			const struct report_image *image)
 {
