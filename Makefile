@@ -49,7 +49,7 @@ SRCS      := $(PURE_SRCS) src/machine.c src/clock.c \
              src/run.c src/ending.c src/main.c \
              src/dev/output.c src/dev/uart.c src/dev/debugcon.c src/dev/exitdev.c src/dev/stop.c \
              src/dev/post.c src/dev/testdev.c src/dev/bulk_write.c \
-             src/ring3/trap.c \
+             src/ring3/trap.c src/ring3/tier.c \
              src/speedups/coalesce.c src/speedups/lazy_ram.c \
              src/observe/observe.c src/observe/narrate.c src/observe/outcome.c src/observe/report.c
 OBJS      := $(SRCS:src/%.c=$(BUILD)/%.o)
@@ -67,7 +67,7 @@ GUESTS     := $(GUEST_SRCS:.S=.bin)
 .PHONY: all run check unit guests bench clean fixtures man install uninstall clang
 # Keep the guests' object files: no "rm build/guests/..." after every build.
 .SECONDARY:
-all: $(KVMRUN) guests c-guests
+all: $(KVMRUN) guests c-guests test-c-guests
 
 # The C guest SDK and its example guests (guests/sdk/README.md).
 include guests/sdk/sdk.mk
@@ -118,6 +118,14 @@ build/tests/guests/%.o: tests/guests/%.S include/kvmrun/abi.h include/kvmrun/put
 
 tests/guests/%.bin: build/tests/guests/%.o guests/guest.ld
 	$(LD) -T guests/guest.ld -o $@ $<
+
+# C guests for the tests (tests/guests/c/), built as the examples are.
+TEST_C_GUESTS := $(patsubst %.c,%.elf,$(wildcard tests/guests/c/*.c))
+.PHONY: test-c-guests
+test-c-guests: $(TEST_C_GUESTS)
+tests/guests/c/%.elf: tests/guests/c/%.c $(SDK_CRT0) $(SDK_LIB) $(SDK_DIR)/guest-c.ld \
+		$(SDK_HEADERS)
+	$(CC) $(SDK_CFLAGS) $(SDK_LDFLAGS) -o $@ $(SDK_CRT0) $< $(SDK_LIB)
 
 run: all
 	$(KVMRUN) guests/hello.bin
@@ -214,6 +222,6 @@ include tests/fixtures.mk
 
 clean:
 	rm -rf build kvmrun guests/*.bin tests/guests/hostile/*.bin tests/guests/*.bin \
-		guests/c/*.elf
+		guests/c/*.elf tests/guests/c/*.elf
 
 -include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

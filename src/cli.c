@@ -17,6 +17,11 @@ enum {
 	OPT_REGS,
 	OPT_STRICT,
 	OPT_KVM_DEVICE,
+	OPT_NO_TIERING,
+	OPT_TIER_ANY_HOST,
+	OPT_TIER_EVERY,
+	OPT_TIER_DENSE,
+	OPT_TIER_IDLE,
 	OPT_RING,
 	OPT_MODE,
 	OPT_APPEND,
@@ -39,7 +44,7 @@ void cli_usage(FILE *out)
 	fputs("usage: kvmrun [-hqVv] [-e addr] [-m size] [-t duration] [--load addr]\n"
 	      "              [--format auto|flat|elf] [--mode long|protected|real]\n"
 	      "              [--append string] [--module file[,string]]\n"
-	      "              [--regs] [--ring 0|3|auto] [--strict]\n"
+	      "              [--regs] [--ring 0|3|auto] [--no-tiering] [--strict]\n"
 	      "              [--report file] [--trace exits|insns] [--trace-file file]\n"
 	      "              [--trace-format text|jsonl] [--dump-mem addr:len[:file]]\n"
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
@@ -68,7 +73,10 @@ void cli_usage(FILE *out)
 	      "                        (repeatable, at most 16)\n"
 	      "      --ring 0|3|auto   privilege level of the guest (default auto: start\n"
 	      "                        in ring 3, move to ring 0 at the first instruction\n"
-	      "                        that needs it)\n"
+	      "                        that needs it; on kvm_pvm hosts also move between\n"
+	      "                        the rings for speed: ring 0 for bursts of exits,\n"
+	      "                        ring 3 to compute)\n"
+	      "      --no-tiering      with --ring auto: move to ring 0 only when needed\n"
 	      "      --strict          end the run at the first access to an unclaimed\n"
 	      "                        port or MMIO address\n"
 	      "  -q, --quiet           no warnings (unclaimed accesses, notes); endings\n"
@@ -349,6 +357,11 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "max-output", required_argument, NULL, OPT_MAX_OUTPUT },
 		{ "mem",        required_argument, NULL, 'm' },
 		{ "no-cpuid-cache", no_argument,   NULL, OPT_NO_CPUID_CACHE },
+		{ "no-tiering", no_argument,       NULL, OPT_NO_TIERING },
+		{ "tier-any-host", no_argument,    NULL, OPT_TIER_ANY_HOST },
+		{ "tier-every", required_argument, NULL, OPT_TIER_EVERY },
+		{ "tier-dense", required_argument, NULL, OPT_TIER_DENSE },
+		{ "tier-idle",  required_argument, NULL, OPT_TIER_IDLE },
 		{ "regs",       no_argument,       NULL, OPT_REGS },
 		{ "report",     required_argument, NULL, OPT_REPORT },
 		{ "quiet",      no_argument,       NULL, 'q' },
@@ -483,6 +496,28 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		case OPT_KVM_DEVICE:
 			cfg->kvm_device = optarg;
 			break;
+		case OPT_NO_TIERING:
+			cfg->tiering = TIERING_NO;
+			break;
+		/* Hidden (docs/internals.md, "Tiering"): for tests and for
+		 * measuring the thresholds. */
+		case OPT_TIER_ANY_HOST:
+			cfg->tiering = TIERING_ANY_HOST;
+			break;
+		case OPT_TIER_EVERY:
+			if (opt_number("--tier-every", optarg, false, 1, &cfg->tier_every, err) < 0)
+				return CLI_USAGE_ERROR;
+			break;
+		case OPT_TIER_DENSE:
+			if (opt_number("--tier-dense", optarg, false, 1, &cfg->tier_dense, err) < 0)
+				return CLI_USAGE_ERROR;
+			break;
+		case OPT_TIER_IDLE:
+			if (parse_seconds(optarg, MAX_TIMEOUT_S, &cfg->tier_idle_ns, &why) < 0) {
+				error_set(err, "--tier-idle '%s' %s", optarg, why);
+				return CLI_USAGE_ERROR;
+			}
+			break;
 		case OPT_REPORT:
 			cfg->report = optarg;
 			break;
@@ -555,6 +590,18 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 	if (cfg->mode != MODE_LONG && cfg->ring == RING_3) {
 		error_set(err, "--ring 3 needs --mode long: in %s mode the guest runs in "
 			  "ring 0", cfg->mode == MODE_REAL ? "real" : "protected");
+		return CLI_USAGE_ERROR;
+	}
+	if ((cfg->tiering != TIERING_ON_PVM || cfg->tier_every || cfg->tier_dense ||
+	     cfg->tier_idle_ns) && cfg->ring != RING_AUTO) {
+		error_set(err, "tiering options need --ring auto: --ring %s pins the ring",
+			  cfg->ring == RING_0 ? "0" : "3");
+		return CLI_USAGE_ERROR;
+	}
+	if (cfg->tiering == TIERING_NO && (cfg->tier_every || cfg->tier_dense ||
+					   cfg->tier_idle_ns)) {
+		error_set(err, "--no-tiering turns off what --tier-every, --tier-dense "
+			  "and --tier-idle tune");
 		return CLI_USAGE_ERROR;
 	}
 	if (cfg->mode != MODE_LONG && cfg->trace_insns) {

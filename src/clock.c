@@ -47,12 +47,12 @@ uint64_t clock_now_ns(void)
  * tick flushes output the guest wrote without exiting (coalesced writes)
  * or that sits in the buffer while the guest computes.
  */
-static int clock_arm(struct run_clock *c, struct error *err)
+static int clock_arm(struct run_clock *c, uint64_t tick_ns, struct error *err)
 {
 	struct sigevent sev = {
 		.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM,
 	};
-	uint64_t t = clock_now_ns() + TICK_NS;
+	uint64_t t = clock_now_ns() + tick_ns;
 	struct itimerspec its;
 
 	if (!c->have_timer) {
@@ -68,20 +68,24 @@ static int clock_arm(struct run_clock *c, struct error *err)
 	if (timer_settime(c->timer, TIMER_ABSTIME, &its, NULL) < 0)
 		return error_errno(err, errno, "timer_settime failed");
 	c->armed = true;
+	c->armed_at = t;
 	return 0;
 }
 
 /*
  * Before entering the guest: make sure a tick will come if anything may
  * need flushing later (buffered output, or coalesced writes the guest can
- * add without exiting) or a deadline is set.  A guest that never prints
- * and has no time limit costs no timer at all.
+ * add without exiting) or a deadline is set, and soon enough for tiering.
+ * A guest that never prints and has no time limit costs no timer at all.
  */
-int clock_need(struct run_clock *c, bool output_pending, struct error *err)
+int clock_need(struct run_clock *c, bool output_pending, uint64_t within_ns,
+	       struct error *err)
 {
+	if (within_ns && (!c->armed || c->armed_at > clock_now_ns() + within_ns))
+		return clock_arm(c, within_ns, err);
 	if (c->armed || (!c->deadline && !output_pending))
 		return 0;
-	return clock_arm(c, err);
+	return clock_arm(c, TICK_NS, err);
 }
 
 /* The timer itself is made when first needed (clock_arm). */

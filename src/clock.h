@@ -24,6 +24,7 @@ struct run_clock {
 	timer_t timer;          /* SIGALRM at the next tick, or the deadline */
 	bool have_timer;
 	bool armed;
+	uint64_t armed_at;      /* when the armed timer fires */
 	uint64_t deadline;      /* CLOCK_MONOTONIC ns, 0: none */
 };
 
@@ -38,9 +39,11 @@ void clock_fini(struct run_clock *c);
 /*
  * Before entering the guest: make sure a tick will come if anything may
  * need flushing later (output_pending: buffered output, or coalesced
- * writes the guest can add without exiting) or a deadline is set.
+ * writes the guest can add without exiting) or a deadline is set; and
+ * within within_ns if that is not 0 (tiering: ring3/tier.h).
  */
-int clock_need(struct run_clock *c, bool output_pending, struct error *err);
+int clock_need(struct run_clock *c, bool output_pending, uint64_t within_ns,
+	       struct error *err);
 
 /* The deadline has passed. */
 bool clock_expired(const struct run_clock *c);

@@ -17,6 +17,13 @@ enum ring_mode {
 	RING_3,                 /* CPL3 throughout */
 };
 
+/* Moving between rings for speed under --ring auto (ring3/tier.h). */
+enum tiering {
+	TIERING_ON_PVM,         /* on kvm_pvm hosts only (default) */
+	TIERING_NO,             /* --no-tiering: move to ring 0 only when needed */
+	TIERING_ANY_HOST,       /* hidden --tier-any-host: tests, measurements */
+};
+
 #define CONFIG_MAX_DUMPS        16
 #define CONFIG_MAX_SETS         16
 
@@ -93,6 +100,12 @@ struct config {
 	struct reg_set sets[CONFIG_MAX_SETS];
 	unsigned nr_sets;
 	const char *kvm_device;         /* NULL: /dev/kvm */
+	enum tiering tiering;
+	/* Hidden: tiering's thresholds, so that tests need no timing
+	 * (docs/internals.md, "Tiering"); 0: the default. */
+	uint64_t tier_every;            /* switch at every Nth exit, ignore time */
+	uint64_t tier_dense;            /* exits in a row that make a burst */
+	uint64_t tier_idle_ns;          /* time without an exit that ends one */
 	bool no_cpuid_cache;            /* --no-cpuid-cache */
 	const char *cpuid_cache;        /* the cache file (main.c sets it from
 					   the environment); NULL: none ... */

@@ -49,6 +49,7 @@
 #define X86_RFLAGS_RESERVED     (1ULL << 1)     /* always 1 */
 #define X86_RFLAGS_TF           (1ULL << 8)     /* trap after each instruction */
 #define X86_RFLAGS_IF           (1ULL << 9)
+#define X86_RFLAGS_IOPL         (3ULL << 12)    /* I/O privilege level */
 #define X86_RFLAGS_RF           (1ULL << 16)    /* resume: set in fault frames */
 
 /* Where the guest starts. */

@@ -177,6 +177,22 @@ uint32_t kvm_coalesced_max(void)
 			  sizeof(struct kvm_coalesced_mmio));
 }
 
+int kvm_complete_exit(struct kvm *kvm, struct error *err)
+{
+	int r, e;
+
+	kvm->run->immediate_exit = 1;
+	r = ioctl(kvm->vcpu_fd, KVM_RUN, 0);
+	e = errno;
+	kvm->run->immediate_exit = 0;
+	/* 0 would mean the guest ran after all, and an exit went unserved. */
+	if (r == 0)
+		return error_set(err, "KVM_RUN with immediate_exit ran the guest");
+	if (e != EINTR)
+		return error_errno(err, e, "KVM_RUN with immediate_exit failed");
+	return 0;
+}
+
 int kvm_check_extension(const struct kvm *kvm, long cap)
 {
 	int r = ioctl(kvm->vm_fd >= 0 ? kvm->vm_fd : kvm->dev_fd,

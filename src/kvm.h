@@ -68,6 +68,18 @@ int kvm_uncoalesce_pio(struct kvm *kvm, uint16_t port, uint32_t len,
 /* Entries the coalesced ring holds (the kernel's KVM_COALESCED_MMIO_MAX). */
 uint32_t kvm_coalesced_max(void);
 
+/*
+ * Finish the exit KVM_RUN last returned for, without running the guest:
+ * the data of an `in` or an MMIO read reaches its register, and RIP moves
+ * past the instruction.  Until then the vCPU's state is not consistent
+ * (KVM API document, "KVM_EXIT_IO": the operation is complete only after
+ * userspace has re-entered the kernel with KVM_RUN), so this comes before
+ * kvmrun changes the guest's registers at an exit.  Uses immediate_exit
+ * (KVM_CAP_IMMEDIATE_EXIT): KVM_RUN completes the operation, then returns
+ * EINTR at once.
+ */
+int kvm_complete_exit(struct kvm *kvm, struct error *err);
+
 /* 1 if the extension is present, its value if positive, 0 if absent. */
 int kvm_check_extension(const struct kvm *kvm, long cap);
 

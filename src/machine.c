@@ -356,6 +356,7 @@ int machine_create(struct machine *m, const struct config *cfg,
 
 		bi->tsc_khz = kvm_tsc_khz(&m->vm.kvm);
 	}
+	tier_init(m);                   /* ring3: tiering's policy */
 
 	if (narrate)
 		narrate_setup(m, narrate);      /* -v */

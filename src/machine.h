@@ -35,6 +35,7 @@
 #include "observe/trace.h"
 #include "observe/unclaimed.h"
 #include "ring3/supervisor.h"
+#include "ring3/tier.h"
 #include "speedups/coalesce.h"
 #include "speedups/lazy_ram.h"
 
@@ -83,6 +84,8 @@ struct machine {
 		struct kvm_segment cs;  /* its code segment: size and base */
 		uint64_t insns;         /* instructions traced so far */
 	} step;
+	/* --ring auto on kvm_pvm: which ring is faster now (ring3/tier.h). */
+	struct tier tier;
 	/* Optional ways to be fast: none changes what the guest sees. */
 	struct machine_speedups {
 		struct coalesce coalesce;       /* console writes without exits */

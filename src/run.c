@@ -5,7 +5,8 @@
  * ending (KVM API document, "KVM_RUN" and "struct kvm_run").
  *
  * What is optional enters the loop at named points, one call each: the
- * observers (observe_*: counters, --trace), the ring-3 supervisor (trap_*),
+ * observers (observe_*: counters, --trace), the ring-3 supervisor (trap_*,
+ * and tier_*: which ring is faster for what the guest does now),
  * coalesced console writes (coalesce_*) and RAM given to KVM on first
  * touch (lazy_ram_*).  Output never blocks the loop: before each exit it
  * makes room in the output queues (output.h), waiting for a slow reader
@@ -20,6 +21,7 @@
 #include "clock.h"
 #include "kvmrun/abi.h"
 #include "observe/observe.h"
+#include "ring3/tier.h"
 #include "ring3/trap.h"
 
 /*
@@ -206,6 +208,7 @@ static int handle_signals(struct machine *m, struct run_clock *clk,
 static int handle_exit(struct machine *m, struct run_clock *clk, struct run_result *res)
 {
 	struct kvm_run *run = m->vm.kvm.run;
+	struct error err;
 
 	res->exit_reason = run->exit_reason;
 	switch (run->exit_reason) {
@@ -259,6 +262,12 @@ static int handle_exit(struct machine *m, struct run_clock *clk, struct run_resu
 			  m->cfg->trace_file : "(stderr)");
 		return ending_set(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 	}
+	/* ring3: tiering looks at exits the guest made for its devices. */
+	if ((run->exit_reason == KVM_EXIT_IO ||
+	     (run->exit_reason == KVM_EXIT_MMIO &&
+	      !memmap_is_ram(&m->vm.mem, run->mmio.phys_addr, run->mmio.len))) &&
+	    tier_after_exit(m, &err) < 0)
+		return ending_host(res, &err);
 	return 0;
 }
 
@@ -271,6 +280,7 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 	memset(res, 0, sizeof(*res));
 	res->end = RUN_END_HLT;
 	res->start_cpl = m->vm.cpl;
+	tier_start(&m->tier);
 	observe_unclaimed(m);
 	clock_init(&clk, m->cfg->timeout_ns);
 	/* kvmrun's own failures from here on end the run like any other
@@ -288,11 +298,15 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 			break;
 		/* A tick when output may wait, coalesced writes among it. */
 		if (clock_need(&clk, console_pending(&m->out.console) ||
-			       m->fast.coalesce.ring, err) < 0 && ending_host(res, err))
+			       m->fast.coalesce.ring, tier_tick_ns(m), err) < 0 &&
+		    ending_host(res, err))
 			break;
 
+		tier_entering(&m->tier);                /* ring3: tiering */
 		int k = ioctl(m->vm.kvm.vcpu_fd, KVM_RUN, 0);
 		int e = errno;
+
+		tier_exited(&m->tier);
 
 		res->exits++;
 		if (drain_coalesced(m, &clk, res))      /* speedups */
@@ -305,6 +319,8 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 		if (k < 0) {
 			res->exit_reason = KVM_EXIT_INTR;
 			done = handle_signals(m, &clk, res);
+			if (!done && tier_after_tick(m, err) < 0)
+				done = ending_host(res, err);
 			continue;
 		}
 		done = handle_exit(m, &clk, res);
@@ -314,6 +330,7 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 		      res->end == RUN_END_SIGNAL, &drained);
 	ending_drained(res, &drained, m->out.console.out_error);
 	bulk_write_finish(&m->dev.bulk);        /* if its bytes all went out */
+	tier_end(m);
 	res->cpl = m->vm.cpl;
 	res->insns = m->step.insns;
 	if (!res->have_regs)    /* trap_stub may have set them from a frame */

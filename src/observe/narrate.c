@@ -177,6 +177,26 @@ static void narrate_gdt(FILE *out)
 		KVMRUN_IDT_ADDR, KVMRUN_STUBS_ADDR);
 }
 
+static void narrate_tiering(const struct tier *t, FILE *out)
+{
+	const struct tier_policy *p = &t->policy;
+
+	if (!p->on) {
+		fprintf(out, "kvmrun: tiering: off (%s)\n", p->off_why);
+		return;
+	}
+	if (p->every) {
+		fprintf(out, "kvmrun: tiering: on, switching rings every %llu exits "
+			"(--tier-every)\n", (unsigned long long)p->every);
+		return;
+	}
+	fprintf(out, "kvmrun: tiering: on: after %u exits in a row, each within "
+		"twice the cheapest exit from ring 3, the guest continues at CPL0 "
+		"(exits there cost a fraction); after %llu us there without an exit "
+		"(it computes, emulated) at CPL3 again\n", p->dense,
+		(unsigned long long)(p->idle_ns / 1000));
+}
+
 static void narrate_ring(const struct machine *m, FILE *out)
 {
 	bool pvm = m->vm.kvm.pvm;
@@ -198,6 +218,7 @@ static void narrate_ring(const struct machine *m, FILE *out)
 			fprintf(out, "kvmrun:   why: this host's KVM (kvm_pvm) runs CPL3 "
 				"code natively but emulates CPL0 code one instruction "
 				"at a time\n");
+		narrate_tiering(&m->tier, out);
 		break;
 	}
 }

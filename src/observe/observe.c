@@ -82,6 +82,23 @@ void observe_coalesced(struct machine *m, const struct coalesced_write *w)
 		log_served(m, &e, &m->dev.pio);
 }
 
+void observe_ring_move(struct machine *m, const char *text, bool narrate,
+		       bool last_told)
+{
+	if (tracing_exits(m)) {
+		output_start_trace_line(&m->out);
+		trace_note(&m->obs.tracer, text);
+	}
+	if (!m->cfg->verbose)
+		return;
+	if (narrate)
+		output_note(&m->out, "kvmrun: %s\n", text);
+	else if (last_told)
+		output_note(&m->out, "kvmrun: tier: further moves are only counted "
+			    "(--report: ring)\n");
+	output_say_notes(&m->out);
+}
+
 /* The unclaimed-access hook of both buses: count, report once, --strict. */
 static int on_unclaimed(struct machine *m, enum io_space space,
 			const struct bus_access *acc)

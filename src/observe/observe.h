@@ -27,6 +27,14 @@ void observe_mmio_served(struct machine *m);
 void observe_coalesced(struct machine *m, const struct coalesced_write *w);
 
 /*
+ * A ring move (tiering, ring3/tier.h), in words: a note on stderr with -v
+ * when narrate (and, when last_told, that further ones are only counted),
+ * a note in the trace with --trace exits.
+ */
+void observe_ring_move(struct machine *m, const char *text, bool narrate,
+		       bool last_told);
+
+/*
  * Install the unclaimed-access hook on both buses: count each access no
  * device claims, note the first at each address once on stderr, and
  * with --strict remember the first (m->obs.strict) so the run ends.

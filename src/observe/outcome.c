@@ -53,8 +53,16 @@ static void print_state(FILE *out, const struct machine *m,
 }
 
 /* " (kvmrun had moved it ...)": a crash after --ring auto's move says so. */
-static const char *moved(const struct run_result *res, char *buf, size_t len)
+static const char *moved(const struct machine *m, const struct run_result *res,
+			 char *buf, size_t len)
 {
+	const struct tier *t = &m->tier;
+
+	if (res->cpl == 0 && t->to_ring0 && t->down_rip_valid) {
+		snprintf(buf, len, " (kvmrun had moved the guest from ring 3 to ring 0 "
+			 "for speed at rip %#llx: tiering)", (unsigned long long)t->down_rip);
+		return buf;
+	}
 	if (!res->switched)
 		return "";
 	snprintf(buf, len, " (kvmrun had moved the guest from ring 3 to ring 0 at "
@@ -87,7 +95,7 @@ static void print_crash(FILE *out, const struct machine *m,
 	fprintf(out, "kvmrun: guest crashed: %s (%s) at rip %#llx%s%s\n",
 		kvm_exit_name(res->exit_reason), what,
 		(unsigned long long)res->regs.rip, legacy_mode(res, mode, sizeof(mode)),
-		moved(res, buf, sizeof(buf)));
+		moved(m, res, buf, sizeof(buf)));
 	print_state(out, m, res);
 }
 
@@ -138,7 +146,7 @@ static void print_exception(FILE *out, const struct machine *m,
 		supervisor_exc_mnemonic(f->vector), supervisor_exc_name(f->vector),
 		f->vector, (unsigned long long)f->rip, (unsigned)(f->cs & 3), detail,
 		outcome_stack_overflow(res) ? " (the guard page 0xb000-0xbfff below "
-		"the initial stack 0xc000-0xffff)" : "", moved(res, buf, sizeof(buf)));
+		"the initial stack 0xc000-0xffff)" : "", moved(m, res, buf, sizeof(buf)));
 	print_state(out, m, res);
 }
 

@@ -231,6 +231,20 @@ static void write_top(struct json *j, const char *key, const struct stats *st,
 	json_array_end(j);
 }
 
+/* Tiering (ring3/tier.h): whether it was on, the moves, time per ring. */
+static void write_tiering(struct json *j, const struct tier *t)
+{
+	json_bool(j, "tiering", t->policy.on);
+	json_string(j, "tiering_off", t->policy.off_why);
+	json_u64(j, "to_ring0_for_speed", t->to_ring0);
+	json_u64(j, "to_ring3", t->to_ring3);
+	json_string(j, "stays_in_ring0", t->pinned);
+	json_object_begin(j, "time_us");
+	json_u64(j, "ring0", t->ns_in[0] / 1000);
+	json_u64(j, "ring3", t->ns_in[1] / 1000);
+	json_object_end(j);
+}
+
 static void write_activity(struct json *j, const struct machine *m,
 			   const struct run_result *res)
 {
@@ -245,6 +259,7 @@ static void write_activity(struct json *j, const struct machine *m,
 		json_null(j, "moved_to_ring0_at");
 		json_null(j, "moved_for");
 	}
+	write_tiering(j, &m->tier);
 	json_object_end(j);
 
 	json_object_begin(j, "cpuid");

@@ -97,6 +97,15 @@ static void two_byte(const uint8_t *p, const uint8_t *end, struct insn_info *inf
 	}
 }
 
+bool insn_is_port_io(const struct insn_info *info)
+{
+	uint8_t op = info->opcode;
+
+	return !info->two_byte && info->cls == INSN_PRIVILEGED &&
+	       ((op >= 0xe4 && op <= 0xe7) || (op >= 0xec && op <= 0xef) ||
+		(op >= 0x6c && op <= 0x6f));
+}
+
 void insn_classify(const uint8_t *code, unsigned len, unsigned mode_bits,
 		   struct insn_info *info)
 {

@@ -25,6 +25,9 @@ struct insn_info {
 	bool two_byte;          /* opcode follows 0x0f */
 };
 
+/* in, out, ins, outs: allowed at CPL3 by the TSS's I/O bitmap. */
+bool insn_is_port_io(const struct insn_info *info);
+
 /*
  * Classify the instruction starting at code[0] (len bytes available) in
  * 16-, 32- or 64-bit code (mode_bits: REX exists, and some opcodes only,

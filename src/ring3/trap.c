@@ -21,6 +21,7 @@
 #include "kvmrun/abi.h"
 #include "paging.h"
 #include "ring3/insn.h"
+#include "ring3/tier.h"
 
 
 /*
@@ -122,14 +123,14 @@ static bool ring0_segments(const struct machine *m, const struct exc_frame *f,
  * (the run ends, res says why), or -1 if a register ioctl failed.
  */
 static int move_to_ring0(struct machine *m, struct run_result *res,
-			 const struct exc_frame *f, const char *insn,
+			 const struct exc_frame *f, const struct insn_info *insn,
 			 struct kvm_regs *regs, struct kvm_sregs *sregs,
 			 struct error *err)
 {
 	struct kvm_sregs moved = *sregs;
 
 	if (!ring0_segments(m, f, &moved, res->why, sizeof(res->why))) {
-		res->insn = insn;
+		res->insn = insn->name;
 		return end_at_fault(m, res, RUN_END_RING_MOVE, KVMRUN_STATUS_CRASH, f,
 				    regs, sregs);
 	}
@@ -144,9 +145,12 @@ static int move_to_ring0(struct machine *m, struct run_result *res,
 	m->vm.cpl = 0;
 	m->step.cpl = 0;
 	m->step.cs = moved.cs;
-	res->switched = true;
-	res->switch_rip = f->rip;
-	res->switch_insn = insn;
+	if (!res->switched) {   /* the first move: what the report names */
+		res->switched = true;
+		res->switch_rip = f->rip;
+		res->switch_insn = insn->name;
+	}
+	tier_moved_by_trap(m, insn_is_port_io(insn), insn->name, f->rip);
 	return 0;
 }
 
@@ -377,7 +381,7 @@ int trap_stub(struct machine *m, struct run_result *res, const struct exc_frame 
 		}
 		/* --ring 0: the guest went to ring 3 itself; its #GP is its own. */
 		if (m->cfg->ring == RING_AUTO && needs_ring0(m, sregs, &insn, f.error_code))
-			return move_to_ring0(m, res, &f, insn.name, regs, sregs, err);
+			return move_to_ring0(m, res, &f, &insn, regs, sregs, err);
 		if (m->cfg->ring == RING_3 && needs_ring0(m, sregs, &insn, f.error_code)) {
 			res->insn = insn.name;
 			return end_at_fault(m, res, RUN_END_PRIVILEGED, KVMRUN_STATUS_CRASH,

@@ -514,6 +514,43 @@ TEST(cli_dump_mem_keeps_argument)
 	cli_done(&r);
 }
 
+/* Tiering: on by default (on kvm_pvm hosts), its options need --ring auto. */
+TEST(cli_tiering)
+{
+	struct cli_run r;
+
+	TEST_EQ(cli_args(&r, "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.tiering, TIERING_ON_PVM);
+	TEST_EQ(r.cfg.tier_every, 0);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--no-tiering", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.tiering, TIERING_NO);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--tier-any-host", "--tier-every", "3", "--tier-dense", "4",
+			 "--tier-idle", "2ms", "img", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.tiering, TIERING_ANY_HOST);
+	TEST_EQ(r.cfg.tier_every, 3);
+	TEST_EQ(r.cfg.tier_dense, 4);
+	TEST_EQ(r.cfg.tier_idle_ns, 2000000);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--ring", "0", "--no-tiering", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "need --ring auto");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--ring", "3", "--tier-every", "2", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "--ring 3 pins the ring");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--no-tiering", "--tier-idle", "1ms", "img", NULL),
+		CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "--no-tiering");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--tier-every", "0", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "--tier-every '0'");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--tier-idle", "soon", "img", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "--tier-idle 'soon'");
+	cli_done(&r);
+}
+
 const struct test tests_cli[] = {
 	TEST_ENTRY(cli_defaults),
 	TEST_ENTRY(cli_mem),
@@ -524,6 +561,7 @@ const struct test tests_cli[] = {
 	TEST_ENTRY(cli_help_and_version),
 	TEST_ENTRY(cli_image_count),
 	TEST_ENTRY(cli_unknown_options),
+	TEST_ENTRY(cli_tiering),
 	TEST_ENTRY(cli_long_option_with_unwanted_argument),
 	TEST_ENTRY(cli_missing_argument),
 	TEST_ENTRY(cli_error_names_the_right_option),

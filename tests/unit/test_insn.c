@@ -555,7 +555,40 @@ TEST(insn_length_cut_short)
 	TEST_EQ(insn_length(lea, sizeof(lea), 64), 7);
 }
 
+/* Port I/O is what the TSS's I/O bitmap allows at CPL3; nothing else is. */
+TEST(insn_port_io)
+{
+	static const struct {
+		const char *text;
+		uint8_t bytes[4];
+		unsigned n;
+		bool port_io;
+	} rows[] = {
+		{ "in $0x60,%al", { 0xe4, 0x60 }, 2, true },
+		{ "in (%dx),%eax", { 0xed }, 1, true },
+		{ "out %al,$0xe9", { 0xe6, 0xe9 }, 2, true },
+		{ "out %ax,(%dx)", { 0x66, 0xef }, 2, true },
+		{ "rep insb", { 0xf3, 0x6c }, 2, true },
+		{ "outsl", { 0x6f }, 1, true },
+		{ "cli", { 0xfa }, 1, false },
+		{ "hlt", { 0xf4 }, 1, false },
+		{ "lidt (%rax)", { 0x0f, 0x01, 0x18 }, 3, false },
+		{ "wrmsr", { 0x0f, 0x30 }, 2, false },
+		{ "nop", { 0x90 }, 1, false },
+	};
+
+	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct insn_info info;
+
+		insn_classify(rows[i].bytes, rows[i].n, 64, &info);
+		if (insn_is_port_io(&info) != rows[i].port_io)
+			test_fail(__FILE__, __LINE__, "%s: insn_is_port_io is %d",
+				  rows[i].text, !rows[i].port_io);
+	}
+}
+
 const struct test tests_insn[] = {
+	TEST_ENTRY(insn_port_io),
 	TEST_ENTRY(insn_hlt),
 	TEST_ENTRY(insn_privileged),
 	TEST_ENTRY(insn_segment),
