@@ -306,11 +306,10 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 		int k = ioctl(m->vm.kvm.vcpu_fd, KVM_RUN, 0);
 		int e = errno;
 
-		tier_exited(&m->tier);
-
 		res->exits++;
 		if (drain_coalesced(m, &clk, res))      /* speedups */
 			break;
+		tier_exited(&m->tier, m->obs.stats.exits[EXIT_COALESCED]);
 		if (k < 0 && e != EINTR && e != EAGAIN) {
 			error_errno(&res->host_error, e, "KVM_RUN failed");
 			ending_set(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);

@@ -338,10 +338,13 @@ void tier_entering(struct tier *t)
 		t->entered_ns = clock_now_ns();
 }
 
-void tier_exited(struct tier *t)
+void tier_exited(struct tier *t, uint64_t coalesced)
 {
-	if (t->policy.on)
-		t->gap_ns = clock_now_ns() - t->entered_ns;
+	if (!t->policy.on)
+		return;
+	t->gap_ns = clock_now_ns() - t->entered_ns;
+	t->batched = coalesced - t->coalesced_seen;
+	t->coalesced_seen = coalesced;
 }
 
 /* A forced switch (--tier-every): whichever way is open now. */
@@ -357,36 +360,54 @@ static int switch_every(struct machine *m, struct error *err)
 	return move(m, m->vm.cpl ? 0 : 3, why, err);
 }
 
-int tier_after_exit(struct machine *m, struct error *err)
+/*
+ * The stretch of guest time that just ended (t->gap_ns) held `events`
+ * exits: the one KVM_RUN returned for, if any, and the port writes KVM
+ * queued without returning (coalesced: the guest paid an exit in the
+ * kernel for each all the same).  Each took gap_ns / events.
+ */
+static int decide(struct machine *m, uint64_t events, struct error *err)
 {
 	struct tier *t = &m->tier;
+	uint64_t each = t->gap_ns / events;
 	char why[96];
 
-	if (!t->policy.on || t->pinned)
-		return 0;
-	t->exits++;
 	t->last_exit_ns = clock_now_ns();
-	if (t->policy.every)
-		return switch_every(m, err);
 	if (m->vm.cpl == 0) {
-		t->exits_down++;
-		if (t->gap_ns < t->policy.idle_ns)
+		t->exits_down += events;
+		if (each < t->policy.idle_ns)
 			return 0;
 		snprintf(why, sizeof(why), "%llu us without an exit",
-			 (unsigned long long)(t->gap_ns / 1000));
+			 (unsigned long long)(each / 1000));
 		return move(m, 3, why, err);
 	}
-	if (!t->cheapest_exit_ns || t->gap_ns < t->cheapest_exit_ns)
-		t->cheapest_exit_ns = t->gap_ns;
-	if (t->gap_ns > 2 * t->cheapest_exit_ns) {
+	if (!t->cheapest_exit_ns || each < t->cheapest_exit_ns)
+		t->cheapest_exit_ns = each;
+	if (each > 2 * t->cheapest_exit_ns) {
 		t->in_row = 0;
 		return 0;
 	}
-	if (++t->in_row < t->needed)
+	t->in_row = t->in_row + events > TIER_DENSE_MAX ? TIER_DENSE_MAX :
+		    t->in_row + (unsigned)events;
+	if (t->in_row < t->needed)
 		return 0;
 	snprintf(why, sizeof(why), "%u exits in a row, each within %llu us",
 		 t->in_row, (unsigned long long)(2 * t->cheapest_exit_ns / 1000));
 	return move(m, 0, why, err);
+}
+
+int tier_after_exit(struct machine *m, struct error *err)
+{
+	struct tier *t = &m->tier;
+
+	if (!t->policy.on || t->pinned)
+		return 0;
+	t->exits++;
+	/* Forced moves count only the exits KVM_RUN returned for: how many
+	 * coalesced writes come between two of them depends on timing. */
+	if (t->policy.every)
+		return switch_every(m, err);
+	return decide(m, t->batched + 1, err);
 }
 
 int tier_after_tick(struct machine *m, struct error *err)
@@ -395,7 +416,11 @@ int tier_after_tick(struct machine *m, struct error *err)
 	uint64_t idle;
 	char why[64];
 
-	if (!t->policy.on || t->pinned || t->policy.every || m->vm.cpl != 0)
+	if (!t->policy.on || t->pinned || t->policy.every)
+		return 0;
+	if (t->batched)         /* coalesced writes during the stretch */
+		return decide(m, t->batched, err);
+	if (m->vm.cpl != 0)
 		return 0;
 	idle = clock_now_ns() - t->last_exit_ns;
 	if (idle < t->policy.idle_ns)

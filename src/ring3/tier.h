@@ -58,6 +58,8 @@ struct tier {
 	/* What the policy looks at. */
 	uint64_t entered_ns;    /* the last KVM_RUN began */
 	uint64_t gap_ns;        /* and took this long to exit */
+	uint64_t batched;       /* port writes KVM coalesced meanwhile */
+	uint64_t coalesced_seen;        /* coalesced writes counted so far */
 	uint64_t last_exit_ns;  /* the last exit the guest caused */
 	uint64_t cheapest_exit_ns;      /* at CPL3, this run */
 	unsigned in_row;        /* exits of a burst so far, at CPL3 */
@@ -79,9 +81,10 @@ void tier_init(struct machine *m);
 /* The run starts: time per ring counts from now. */
 void tier_start(struct tier *t);
 
-/* Around each KVM_RUN (only while tiering is on: a clock read each). */
+/* Around each KVM_RUN (only while tiering is on: a clock read each);
+ * coalesced: the coalesced writes drained so far, all told. */
 void tier_entering(struct tier *t);
-void tier_exited(struct tier *t);
+void tier_exited(struct tier *t, uint64_t coalesced);
 
 /*
  * After a port-I/O or MMIO exit the guest caused, served: move the guest
