@@ -81,18 +81,21 @@ struct tier_baseline {
 
 static int read_msr(const struct kvm *kvm, uint32_t index, uint64_t *value)
 {
-	struct {
+	/* struct kvm_msrs ends in a flexible array: room for one entry. */
+	union {
 		struct kvm_msrs head;
-		struct kvm_msr_entry entry;
+		uint8_t bytes[sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry)];
 	} buf;
+	struct kvm_msr_entry entry = { .index = index };
 
 	memset(&buf, 0, sizeof(buf));
 	buf.head.nmsrs = 1;
-	buf.entry.index = index;
+	memcpy(buf.bytes + sizeof(struct kvm_msrs), &entry, sizeof(entry));
 	/* KVM_GET_MSRS returns how many it read: 0 if it would not. */
 	if (ioctl(kvm->vcpu_fd, KVM_GET_MSRS, &buf) != 1)
 		return -1;
-	*value = buf.entry.data;
+	memcpy(&entry, buf.bytes + sizeof(struct kvm_msrs), sizeof(entry));
+	*value = entry.data;
 	return 0;
 }
 
