@@ -76,7 +76,9 @@ uint32_t kvm_coalesced_max(void);
  * userspace has re-entered the kernel with KVM_RUN), so this comes before
  * kvmrun changes the guest's registers at an exit.  Uses immediate_exit
  * (KVM_CAP_IMMEDIATE_EXIT): KVM_RUN completes the operation, then returns
- * EINTR at once.
+ * EINTR at once.  Returns 0, -1 if KVM_RUN failed, or 1 if completing it
+ * raised another exit, which kvm_run now describes and which must be
+ * served before the guest runs on.
  */
 int kvm_complete_exit(struct kvm *kvm, struct error *err);
 

@@ -302,14 +302,23 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 		    ending_host(res, err))
 			break;
 
-		tier_entering(&m->tier);                /* ring3: tiering */
-		int k = ioctl(m->vm.kvm.vcpu_fd, KVM_RUN, 0);
-		int e = errno;
+		int k = 0, e = 0;
+
+		/* ring3: a tier move that found another exit waiting (tier.h)
+		 * has it in kvm_run already: serve it, do not enter. */
+		if (m->tier.exit_pending) {
+			m->tier.exit_pending = false;
+		} else {
+			tier_entering(&m->tier);
+			k = ioctl(m->vm.kvm.vcpu_fd, KVM_RUN, 0);
+			e = errno;
+			tier_exited(&m->tier);
+		}
 
 		res->exits++;
 		if (drain_coalesced(m, &clk, res))      /* speedups */
 			break;
-		tier_exited(&m->tier, m->obs.stats.exits[EXIT_COALESCED]);
+		tier_drained(&m->tier, m->obs.stats.exits[EXIT_COALESCED]);
 		if (k < 0 && e != EINTR && e != EAGAIN) {
 			error_errno(&res->host_error, e, "KVM_RUN failed");
 			ending_set(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);

@@ -137,21 +137,43 @@ static bool tables_same(const struct memmap *mm, uint8_t *copy, bool take)
 	return true;
 }
 
-/* The privileged state as the guest has it at CPL3; NULL if out of memory. */
-static struct tier_baseline *take_baseline(const struct machine *m,
-					   const struct kvm_sregs *sregs)
+/*
+ * The privileged state as the guest has it at CPL3, taken again at every
+ * move down (kvmrun's tables are user-writable: a guest at CPL3 may have
+ * rewritten them since the last one).  -1 if out of memory.
+ */
+static int take_baseline(struct tier *t, const struct machine *m,
+			 const struct kvm_sregs *sregs)
 {
-	struct tier_baseline *b = calloc(1, sizeof(*b));
+	struct tier_baseline *b = t->base ? t->base : calloc(1, sizeof(*b));
 
 	if (!b)
-		return NULL;
+		return -1;
+	t->base = b;
 	b->sregs = *sregs;
+	b->nr_msrs = 0;
 	for (unsigned i = 0; i < NR_WATCHED; i++)
 		if (read_msr(&m->vm.kvm, watched_msrs[i], &b->msr_value[b->nr_msrs]) == 0)
 			b->msr_index[b->nr_msrs++] = watched_msrs[i];
 	b->have_dr7 = read_dr7(&m->vm.kvm, &b->dr7);
 	tables_same(&m->vm.mem, b->tables, true);
-	return b;
+	return 0;
+}
+
+/*
+ * Is the vCPU between instructions?  Not if finishing the exit left an
+ * exception to deliver or an interrupt shadow (after mov ss or sti): a
+ * KVM_SET_REGS would drop the one, a ring change confuse the other.
+ */
+static int between_instructions(const struct kvm *kvm, bool *yes, struct error *err)
+{
+	struct kvm_vcpu_events ev;
+
+	if (kvm_ioctl(kvm->vcpu_fd, KVM_GET_VCPU_EVENTS, &ev, err) < 0)
+		return -1;
+	*yes = !ev.exception.injected && !ev.exception.pending && !ev.interrupt.shadow &&
+	       !ev.nmi.injected;
+	return 0;
 }
 
 /*
@@ -254,8 +276,20 @@ static int move(struct machine *m, unsigned to, const char *why, struct error *e
 	struct kvm_sregs sregs;
 	const char *took;
 
-	if (kvm_complete_exit(&m->vm.kvm, err) < 0 ||
-	    cpu_get(&m->vm.kvm, &regs, &sregs, err) < 0)
+	bool between;
+	int r = kvm_complete_exit(&m->vm.kvm, err);
+
+	if (r < 0)
+		return -1;
+	if (r > 0) {            /* another exit to serve first: no move now */
+		t->exit_pending = true;
+		return 0;
+	}
+	if (between_instructions(&m->vm.kvm, &between, err) < 0)
+		return -1;
+	if (!between)
+		return 0;
+	if (cpu_get(&m->vm.kvm, &regs, &sregs, err) < 0)
 		return -1;
 	if (to == 0) {
 		/* 64-bit code under kvmrun's GDT only: a CPL3 guest cannot
@@ -263,7 +297,7 @@ static int move(struct machine *m, unsigned to, const char *why, struct error *e
 		if (sregs.cs.selector != KVMRUN_SEL_USER_CODE64 ||
 		    sregs.gdt.base != KVMRUN_GDT_ADDR)
 			return 0;
-		if (!t->base && !(t->base = take_baseline(m, &sregs)))
+		if (take_baseline(t, m, &sregs) < 0)
 			return error_set(err, "out of memory for tiering's baseline");
 		t->saved_if = regs.rflags & X86_RFLAGS_IF;
 		regs.rflags &= ~X86_RFLAGS_IF;
@@ -341,11 +375,14 @@ void tier_entering(struct tier *t)
 		t->entered_ns = clock_now_ns();
 }
 
-void tier_exited(struct tier *t, uint64_t coalesced)
+void tier_exited(struct tier *t)
 {
-	if (!t->policy.on)
-		return;
-	t->gap_ns = clock_now_ns() - t->entered_ns;
+	if (t->policy.on)
+		t->gap_ns = clock_now_ns() - t->entered_ns;
+}
+
+void tier_drained(struct tier *t, uint64_t coalesced)
+{
 	t->batched = coalesced - t->coalesced_seen;
 	t->coalesced_seen = coalesced;
 }
@@ -384,8 +421,14 @@ static int decide(struct machine *m, uint64_t events, struct error *err)
 			 (unsigned long long)(each / 1000));
 		return move(m, 3, why, err);
 	}
-	if (!t->cheapest_exit_ns || each < t->cheapest_exit_ns)
+	/* The floor is an exit to kvmrun: a coalesced write, which stays in
+	 * the host kernel, is cheaper and would make every later exit look
+	 * slow. */
+	if (events == 1 && !t->batched &&
+	    (!t->cheapest_exit_ns || each < t->cheapest_exit_ns))
 		t->cheapest_exit_ns = each;
+	if (!t->cheapest_exit_ns)
+		return 0;
 	if (each > 2 * t->cheapest_exit_ns) {
 		t->in_row = 0;
 		return 0;
@@ -423,8 +466,10 @@ int tier_after_tick(struct machine *m, struct error *err)
 		return 0;
 	if (t->batched)         /* coalesced writes during the stretch */
 		return decide(m, t->batched, err);
-	if (m->vm.cpl != 0)
+	if (m->vm.cpl != 0) {   /* it computed through a tick: no burst */
+		t->in_row = 0;
 		return 0;
+	}
 	idle = clock_now_ns() - t->last_exit_ns;
 	if (idle < t->policy.idle_ns)
 		return 0;
@@ -443,7 +488,7 @@ uint64_t tier_tick_ns(const struct machine *m)
 }
 
 void tier_moved_by_trap(struct machine *m, bool port_io, const char *insn,
-			uint64_t rip)
+			uint64_t rip, uint64_t rflags)
 {
 	struct tier *t = &m->tier;
 	struct kvm_regs regs;
@@ -460,8 +505,12 @@ void tier_moved_by_trap(struct machine *m, bool port_io, const char *insn,
 	}
 	/* The baseline is the state it had at CPL3: the trap changed only
 	 * its segments and IF. */
-	if (!t->base && cpu_get(&m->vm.kvm, &regs, &sregs, &err) == 0)
-		t->base = take_baseline(m, &sregs);
+	t->saved_if = rflags & X86_RFLAGS_IF;
+	if (cpu_get(&m->vm.kvm, &regs, &sregs, &err) < 0 ||
+	    take_baseline(t, m, &sregs) < 0) {
+		free(t->base);          /* a move up then keeps it in ring 0 */
+		t->base = NULL;
+	}
 	t->exits_down = 0;
 	t->last_exit_ns = clock_now_ns();
 	if (t->policy.on)

@@ -59,6 +59,8 @@ struct tier {
 	uint64_t entered_ns;    /* the last KVM_RUN began */
 	uint64_t gap_ns;        /* and took this long to exit */
 	uint64_t batched;       /* port writes KVM coalesced meanwhile */
+	bool exit_pending;      /* a move's completion raised an exit: serve
+				   it without entering the guest */
 	uint64_t coalesced_seen;        /* coalesced writes counted so far */
 	uint64_t last_exit_ns;  /* the last exit the guest caused */
 	uint64_t cheapest_exit_ns;      /* at CPL3, this run */
@@ -81,10 +83,12 @@ void tier_init(struct machine *m);
 /* The run starts: time per ring counts from now. */
 void tier_start(struct tier *t);
 
-/* Around each KVM_RUN (only while tiering is on: a clock read each);
- * coalesced: the coalesced writes drained so far, all told. */
+/* Around each KVM_RUN (only while tiering is on: a clock read each). */
 void tier_entering(struct tier *t);
-void tier_exited(struct tier *t, uint64_t coalesced);
+void tier_exited(struct tier *t);
+
+/* After the coalesced writes were drained: how many there are, all told. */
+void tier_drained(struct tier *t, uint64_t coalesced);
 
 /*
  * After a port-I/O or MMIO exit the guest caused, served: move the guest
@@ -106,7 +110,7 @@ uint64_t tier_tick_ns(const struct machine *m);
  * nested SVM, does not make the guest a ring-0 guest).
  */
 void tier_moved_by_trap(struct machine *m, bool port_io, const char *insn,
-			uint64_t rip);
+			uint64_t rip, uint64_t rflags);
 
 /* The run ended: close the time accounts, free the baseline. */
 void tier_end(struct machine *m);

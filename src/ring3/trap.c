@@ -150,7 +150,7 @@ static int move_to_ring0(struct machine *m, struct run_result *res,
 		res->switch_rip = f->rip;
 		res->switch_insn = insn->name;
 	}
-	tier_moved_by_trap(m, insn_is_port_io(insn), insn->name, f->rip);
+	tier_moved_by_trap(m, insn_is_port_io(insn), insn->name, f->rip, f->rflags);
 	return 0;
 }
 
