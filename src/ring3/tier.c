@@ -13,6 +13,7 @@
 #include "kvmrun/abi.h"
 #include "machine.h"
 #include "observe/observe.h"
+#include "paging.h"
 #include "ring3/supervisor.h"
 
 /*
@@ -46,7 +47,7 @@ static const uint32_t watched_msrs[] = {
 #define NR_WATCHED (sizeof(watched_msrs) / sizeof(watched_msrs[0]))
 
 #define IDT_END (KVMRUN_IDT_ADDR + SUP_VECTORS * 16)
-#define PTE_ACCESSED_DIRTY      0x60ULL         /* bits 5, 6 (SDM Vol. 3A, 4.8) */
+#define PTE_ACCESSED_DIRTY      (PTE_A | PTE_D) /* set by the CPU (SDM Vol. 3A, 4.8) */
 #define DESC_ACCESSED_BUSY      (3ULL << 40)    /* type bits 0, 1 (3.4.5) */
 
 /*
@@ -138,6 +139,30 @@ static bool tables_same(const struct memmap *mm, uint8_t *copy, bool take)
 }
 
 /*
+ * The page directories for RAM above 4 GiB (memmap.h: high_pd_gpa), up to
+ * 2 MiB of them: not copied, but checked against what paging_build wrote,
+ * one 2 MiB page per entry, user-accessible under --ring auto.
+ */
+static bool high_pds_same(const struct memmap *mm)
+{
+	for (unsigned gib = 4; gib < mm->nr_pds; gib++) {
+		const uint64_t *pd = memmap_gpa(mm, mm->high_pd_gpa +
+					(uint64_t)(gib - 4) * MEMMAP_PAGE_SIZE, 4096);
+
+		if (!pd)
+			return false;
+		for (uint64_t i = 0; i < 512; i++) {
+			uint64_t want = (((uint64_t)gib << 30) + (i << 21)) |
+					PTE_P | PTE_RW | PTE_US | PTE_PS;
+
+			if ((pd[i] & ~PTE_ACCESSED_DIRTY) != want)
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
  * The privileged state as the guest has it at CPL3, taken again at every
  * move down (kvmrun's tables are user-writable: a guest at CPL3 may have
  * rewritten them since the last one).  -1 if out of memory.
@@ -211,15 +236,20 @@ static const char *taken_over(struct tier *t, const struct machine *m,
 		return "enabled interrupts";
 	if (regs->rflags & X86_RFLAGS_IOPL)
 		return "raised IOPL";
-	for (unsigned i = 0; i < b->nr_msrs; i++)
-		if (read_msr(&m->vm.kvm, b->msr_index[i], &v) < 0 || v != b->msr_value[i]) {
-			snprintf(t->pinned_buf, sizeof(t->pinned_buf), "wrote MSR %#x",
+	for (unsigned i = 0; i < b->nr_msrs; i++) {
+		bool read = read_msr(&m->vm.kvm, b->msr_index[i], &v) == 0;
+
+		if (!read || v != b->msr_value[i]) {
+			/* Unreadable now: kvmrun cannot tell, so it stays. */
+			snprintf(t->pinned_buf, sizeof(t->pinned_buf), read ? "wrote MSR %#x" :
+				 "may have changed MSR %#x (KVM_GET_MSRS no longer reads it)",
 				 b->msr_index[i]);
 			return t->pinned_buf;
 		}
+	}
 	if (b->have_dr7 && (!read_dr7(&m->vm.kvm, &dr7) || dr7 != b->dr7))
 		return "set a debug register";
-	if (!tables_same(&m->vm.mem, t->base->tables, false))
+	if (!tables_same(&m->vm.mem, t->base->tables, false) || !high_pds_same(&m->vm.mem))
 		return "wrote kvmrun's page tables, GDT, TSS or IDT";
 	return NULL;
 }
