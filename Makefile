@@ -44,12 +44,13 @@ PURE_SRCS := src/error.c src/parse.c src/cli.c src/memmap.c src/paging.c \
              src/ring3/insn.c src/ring3/supervisor.c \
              src/speedups/cpuid_cache.c \
              src/observe/unclaimed.c src/observe/stats.c src/observe/sha256.c \
-             src/observe/json.c src/observe/trace.c
+             src/observe/json.c src/observe/trace.c \
+             src/debug/gdb_packet.c src/debug/gdb_regs.c
 SRCS      := $(PURE_SRCS) src/machine.c src/clock.c \
              src/run.c src/ending.c src/main.c \
              src/dev/output.c src/dev/uart.c src/dev/debugcon.c src/dev/exitdev.c src/dev/stop.c \
              src/dev/post.c src/dev/testdev.c src/dev/bulk_write.c \
-             src/ring3/trap.c src/ring3/tier.c \
+             src/ring3/trap.c src/ring3/tier.c src/debug/gdb.c \
              src/speedups/coalesce.c src/speedups/lazy_ram.c \
              src/observe/observe.c src/observe/narrate.c src/observe/outcome.c src/observe/report.c
 OBJS      := $(SRCS:src/%.c=$(BUILD)/%.o)
@@ -125,7 +126,9 @@ TEST_C_GUESTS := $(patsubst %.c,%.elf,$(wildcard tests/guests/c/*.c))
 test-c-guests: $(TEST_C_GUESTS)
 tests/guests/c/%.elf: tests/guests/c/%.c $(SDK_CRT0) $(SDK_LIB) $(SDK_DIR)/guest-c.ld \
 		$(SDK_HEADERS)
-	$(CC) $(SDK_CFLAGS) $(SDK_LDFLAGS) -o $@ $(SDK_CRT0) $< $(SDK_LIB)
+	$(CC) $(SDK_CFLAGS) $(TEST_GUEST_CFLAGS) $(SDK_LDFLAGS) -o $@ $(SDK_CRT0) $< $(SDK_LIB)
+# The gdb tests step through lines and read variables: no optimisation.
+tests/guests/c/gdbme.elf: TEST_GUEST_CFLAGS := -O0 -g
 
 run: all
 	$(KVMRUN) guests/hello.bin

@@ -18,6 +18,8 @@ enum {
 	OPT_STRICT,
 	OPT_KVM_DEVICE,
 	OPT_NO_TIERING,
+	OPT_GDB,
+	OPT_GDB_WAIT,
 	OPT_TIER_ANY_HOST,
 	OPT_TIER_EVERY,
 	OPT_TIER_DENSE,
@@ -45,6 +47,7 @@ void cli_usage(FILE *out)
 	      "              [--format auto|flat|elf] [--mode long|protected|real]\n"
 	      "              [--append string] [--module file[,string]]\n"
 	      "              [--regs] [--ring 0|3|auto] [--no-tiering] [--strict]\n"
+	      "              [--gdb addr] [--gdb-wait yes|no]\n"
 	      "              [--report file] [--trace exits|insns] [--trace-file file]\n"
 	      "              [--trace-format text|jsonl] [--dump-mem addr:len[:file]]\n"
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
@@ -77,6 +80,10 @@ void cli_usage(FILE *out)
 	      "                        the rings for speed: ring 0 for bursts of exits,\n"
 	      "                        ring 3 to compute)\n"
 	      "      --no-tiering      with --ring auto: move to ring 0 only when needed\n"
+	      "      --gdb ADDR        serve gdb's remote protocol on ADDR (:1234,\n"
+	      "                        HOST:PORT or unix:PATH; loopback by default)\n"
+	      "      --gdb-wait yes|no hold the guest before its first instruction until\n"
+	      "                        gdb attaches (default yes)\n"
 	      "      --strict          end the run at the first access to an unclaimed\n"
 	      "                        port or MMIO address\n"
 	      "  -q, --quiet           no warnings (unclaimed accesses, notes); endings\n"
@@ -358,6 +365,8 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "mem",        required_argument, NULL, 'm' },
 		{ "no-cpuid-cache", no_argument,   NULL, OPT_NO_CPUID_CACHE },
 		{ "no-tiering", no_argument,       NULL, OPT_NO_TIERING },
+		{ "gdb",        required_argument, NULL, OPT_GDB },
+		{ "gdb-wait",   required_argument, NULL, OPT_GDB_WAIT },
 		{ "tier-any-host", no_argument,    NULL, OPT_TIER_ANY_HOST },
 		{ "tier-every", required_argument, NULL, OPT_TIER_EVERY },
 		{ "tier-dense", required_argument, NULL, OPT_TIER_DENSE },
@@ -499,6 +508,19 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		case OPT_NO_TIERING:
 			cfg->tiering = TIERING_NO;
 			break;
+		case OPT_GDB:
+			cfg->gdb = optarg;
+			break;
+		case OPT_GDB_WAIT:
+			if (strcmp(optarg, "yes") == 0) {
+				cfg->gdb_no_wait = false;
+			} else if (strcmp(optarg, "no") == 0) {
+				cfg->gdb_no_wait = true;
+			} else {
+				error_set(err, "--gdb-wait '%s' must be yes or no", optarg);
+				return CLI_USAGE_ERROR;
+			}
+			break;
 		/* Hidden (docs/internals.md, "Tiering"): for tests and for
 		 * measuring the thresholds. */
 		case OPT_TIER_ANY_HOST:
@@ -602,6 +624,15 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 					   cfg->tier_idle_ns)) {
 		error_set(err, "--no-tiering turns off what --tier-every, --tier-dense "
 			  "and --tier-idle tune");
+		return CLI_USAGE_ERROR;
+	}
+	if (cfg->gdb_no_wait && !cfg->gdb) {
+		error_set(err, "--gdb-wait needs --gdb");
+		return CLI_USAGE_ERROR;
+	}
+	if (cfg->gdb && (cfg->mode != MODE_LONG || cfg->trace_insns)) {
+		error_set(err, "--gdb needs --mode long and no --trace insns (its stops and "
+			  "steps are the long-mode supervisor's)");
 		return CLI_USAGE_ERROR;
 	}
 	if (cfg->mode != MODE_LONG && cfg->trace_insns) {

@@ -130,6 +130,14 @@ int clock_take_signal(struct run_clock *clk, bool *ticked)
 	return 0;
 }
 
+void clock_extend(struct run_clock *c, uint64_t ns)
+{
+	if (c && c->deadline) {
+		c->deadline += ns;
+		c->armed = false;       /* re-armed before the guest runs */
+	}
+}
+
 bool clock_expired(const struct run_clock *c)
 {
 	return c->deadline && clock_now_ns() >= c->deadline;

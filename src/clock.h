@@ -45,6 +45,9 @@ void clock_fini(struct run_clock *c);
 int clock_need(struct run_clock *c, bool output_pending, uint64_t within_ns,
 	       struct error *err);
 
+/* The deadline moves ns later (time the guest spent stopped in gdb). */
+void clock_extend(struct run_clock *c, uint64_t ns);
+
 /* The deadline has passed. */
 bool clock_expired(const struct run_clock *c);
 

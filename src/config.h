@@ -100,6 +100,8 @@ struct config {
 	struct reg_set sets[CONFIG_MAX_SETS];
 	unsigned nr_sets;
 	const char *kvm_device;         /* NULL: /dev/kvm */
+	const char *gdb;                /* --gdb ADDR, or NULL */
+	bool gdb_no_wait;               /* --gdb-wait=no */
 	enum tiering tiering;
 	/* Hidden: tiering's thresholds, so that tests need no timing
 	 * (docs/internals.md, "Tiering"); 0: the default. */

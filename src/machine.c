@@ -270,6 +270,7 @@ int machine_create(struct machine *m, const struct config *cfg,
 
 	memset(m, 0, sizeof(*m));
 	m->cfg = cfg;
+	gdb_init(&m->gdb);
 	m->obs.tracer = (struct tracer){
 		.format = cfg->trace_format,
 		.exits = cfg->trace_exits, .insns = cfg->trace_insns,
@@ -357,6 +358,8 @@ int machine_create(struct machine *m, const struct config *cfg,
 		bi->tsc_khz = kvm_tsc_khz(&m->vm.kvm);
 	}
 	tier_init(m);                   /* ring3: tiering's policy */
+	if (cfg->gdb && gdb_listen(&m->gdb, cfg->gdb, err) < 0)
+		goto fail;
 
 	if (narrate)
 		narrate_setup(m, narrate);      /* -v */
@@ -368,6 +371,7 @@ fail:
 
 void machine_destroy(struct machine *m)
 {
+	gdb_close(&m->gdb);
 	/* Unregistering the zones first makes the close much cheaper. */
 	coalesce_fini(&m->fast.coalesce);
 	/*

@@ -27,6 +27,7 @@
 #include "dev/stop.h"
 #include "dev/testdev.h"
 #include "dev/uart.h"
+#include "debug/gdb.h"
 #include "error.h"
 #include "kvm.h"
 #include "loader.h"
@@ -84,6 +85,8 @@ struct machine {
 		struct kvm_segment cs;  /* its code segment: size and base */
 		uint64_t insns;         /* instructions traced so far */
 	} step;
+	/* --gdb: the remote stub (debug/gdb.h). */
+	struct gdb gdb;
 	/* --ring auto on kvm_pvm: which ring is faster now (ring3/tier.h). */
 	struct tier tier;
 	/* Optional ways to be fast: none changes what the guest sees. */

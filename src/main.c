@@ -379,6 +379,24 @@ static int write_report(struct machine *m, const struct config *cfg, struct outp
 	return 0;
 }
 
+/* --gdb: where gdb connects, and how (the front end says it). */
+static void tell_gdb(struct machine *m, const struct config *cfg)
+{
+	const char *where = m->gdb.where;
+	bool unix_socket = m->gdb.unix_path[0] != '\0';
+
+	output_start_log_line(&m->out);
+	fprintf(m->out.log, "kvmrun: gdb: listening on %s%s; connect with: gdb -ex "
+		"'target remote %s%s' %s\n", unix_socket ? "Unix socket " : "", where,
+		unix_socket ? "unix::" : "", where, cfg->image);
+	if (!unix_socket && strncmp(where, "127.", 4) != 0)
+		fprintf(m->out.log, "kvmrun: gdb: warning: %s is not loopback: other "
+			"machines can connect and control the guest\n", where);
+	if (!cfg->gdb_no_wait)
+		fprintf(m->out.log, "kvmrun: gdb: the guest waits for gdb before its "
+			"first instruction (--gdb-wait=no: run at once)\n");
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t t_start = now_us(), t_setup, t_run;
@@ -470,6 +488,8 @@ int main(int argc, char **argv)
 				    KVMRUN_STATUS_HOST);
 	}
 	report_image_of(&m->vm.image, &image);
+	if (cfg.gdb)
+		tell_gdb(m, &cfg);
 	/* The image is loaded: the files kvmrun writes may be emptied now. */
 	truncate_output(&out.report);
 	truncate_output(&out.trace);

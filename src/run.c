@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "kvmrun/abi.h"
 #include "observe/observe.h"
+#include "debug/gdb.h"
 #include "ring3/tier.h"
 #include "ring3/trap.h"
 
@@ -262,6 +263,10 @@ static int handle_exit(struct machine *m, struct run_clock *clk, struct run_resu
 			  m->cfg->trace_file : "(stderr)");
 		return ending_set(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 	}
+	/* --gdb: on kvm_pvm a step that exited ends at the exit. */
+	if ((run->exit_reason == KVM_EXIT_IO || run->exit_reason == KVM_EXIT_MMIO) &&
+	    gdb_stepped_by_exit(m, res))
+		return 1;
 	/* ring3: tiering looks at exits the guest made for its devices. */
 	if ((run->exit_reason == KVM_EXIT_IO ||
 	     (run->exit_reason == KVM_EXIT_MMIO &&
@@ -287,6 +292,8 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 	 * ending, so that output is flushed and the run reported. */
 	if (clock_vcpu_sigmask(&m->vm.kvm, err) < 0)
 		done = ending_host(res, err);
+	if (!done)                      /* --gdb: it may hold the guest */
+		done = gdb_start(m, &clk, !m->cfg->gdb_no_wait, res);
 
 	while (!done) {
 		/* Room for what the next exit writes; on a terminal, output
@@ -298,7 +305,8 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 			break;
 		/* A tick when output may wait, coalesced writes among it. */
 		if (clock_need(&clk, console_pending(&m->out.console) ||
-			       m->fast.coalesce.ring, tier_tick_ns(m), err) < 0 &&
+			       m->fast.coalesce.ring,
+			       m->gdb.listen_fd >= 0 ? GDB_POLL_NS : tier_tick_ns(m), err) < 0 &&
 		    ending_host(res, err))
 			break;
 
@@ -329,6 +337,8 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 			done = handle_signals(m, &clk, res);
 			if (!done && tier_after_tick(m, err) < 0)
 				done = ending_host(res, err);
+			if (!done)              /* --gdb: Ctrl-C, or gdb attaching */
+				done = gdb_tick(m, res);
 			continue;
 		}
 		done = handle_exit(m, &clk, res);
@@ -343,5 +353,6 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 	res->insns = m->step.insns;
 	if (!res->have_regs)    /* trap_stub may have set them from a frame */
 		res->have_regs = cpu_get(&m->vm.kvm, &res->regs, &res->sregs, err) == 0;
+	gdb_finish(m, res, res->status);        /* a crash stops in gdb first */
 	clock_fini(&clk);
 }

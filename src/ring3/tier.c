@@ -385,6 +385,8 @@ void tier_init(struct machine *m)
 		p->off_why = "--no-tiering";
 	else if (m->vm.cpl != 3)
 		p->off_why = "the guest starts in ring 0";
+	else if (cfg->gdb)
+		p->off_why = "--gdb steps and stops the guest in the ring it is in";
 	else if (cfg->trace_insns)
 		p->off_why = "--trace insns steps the guest in the ring it is in";
 	else if (cfg->tiering == TIERING_ON_PVM && !m->vm.kvm.pvm)

@@ -20,6 +20,7 @@
 #include "gdt.h"
 #include "kvmrun/abi.h"
 #include "paging.h"
+#include "debug/gdb.h"
 #include "ring3/insn.h"
 #include "ring3/tier.h"
 
@@ -314,6 +315,27 @@ static int step(struct machine *m, struct run_result *res,
 	return 0;
 }
 
+/*
+ * Put the guest back where the frame says it was, at rip (the int3's own
+ * address for a breakpoint), without TF: as if the exception had not
+ * happened.  For --gdb, which then looks at it and resumes it.
+ */
+static int back_to(struct machine *m, const struct exc_frame *f, uint64_t rip,
+		   struct kvm_regs *regs, struct kvm_sregs *sregs, struct error *err)
+{
+	regs->rip = rip;
+	regs->rsp = f->rsp;
+	regs->rflags = f->rflags & ~(X86_RFLAGS_TF | X86_RFLAGS_RF);
+	sregs->cs = segment_of(m, sregs, f->cs);
+	sregs->ss = segment_of(m, sregs, f->ss);
+	if (sregs->ss.unusable)         /* a null SS at CPL0 in 64-bit mode */
+		sregs->ss.dpl = sregs->cs.dpl;
+	if (kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_SREGS, sregs, err) < 0 ||
+	    kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
+		return -1;
+	return 0;
+}
+
 /* The exception frame at linear RSP (the IST1 stack, through the guest's
  * paging: a guest may run its own page tables under kvmrun's IDT). */
 static int read_frame(const struct machine *m, const struct kvm_sregs *sregs,
@@ -364,6 +386,11 @@ int trap_stub(struct machine *m, struct run_result *res, const struct exc_frame 
 	uint8_t code[16];
 	unsigned vector = f.vector, n;
 
+	if (gdb_wants(m, &f)) {         /* --gdb: its step, or its breakpoint */
+		if (back_to(m, &f, vector == EXC_BP ? f.rip - 1 : f.rip, regs, sregs, err) < 0)
+			return -1;
+		return gdb_trap(m, &f, res);
+	}
 	if (vector == EXC_DB && m->step.on)
 		return step(m, res, &f, regs, sregs, err);
 	if (vector == EXC_GP && (f.cs & 3) == 3) {
