@@ -15,7 +15,7 @@
 
 FUZZ_CC        ?= clang
 FUZZ_SECONDS   ?= 60
-FUZZ_HARNESSES ?= parse cli loader devices insn pagewalk cpuidcache elf multiboot
+FUZZ_HARNESSES ?= parse cli loader devices insn pagewalk cpuidcache elf multiboot gdbpacket
 FUZZ_FLAGS     ?=
 # Random guests after the harnesses (make check runs 300).
 FUZZ_GUESTS    ?= 5000
@@ -29,7 +29,7 @@ FUZZ_CFLAGS    := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 
 # The src/ modules each harness links (compiled with the same flags).
 FUZZ_SRCS_parse    := parse
-FUZZ_SRCS_cli      := cli parse memmap error cpu kvm gdt ring3/supervisor \
+FUZZ_SRCS_cli      := cli parse memmap error cpu kvm gdt ring3/supervisor debug/gdb_addr \
                       speedups/cpuid_cache
 FUZZ_SRCS_loader   := loader imagefmt load/source load/elf load/multiboot memmap error \
                       observe/sha256
@@ -41,6 +41,7 @@ FUZZ_SRCS_pagewalk := paging memmap error
 FUZZ_SRCS_cpuidcache := speedups/cpuid_cache error
 FUZZ_SRCS_elf      := load/elf load/source memmap error
 FUZZ_SRCS_multiboot := load/multiboot load/elf load/source imagefmt memmap error
+FUZZ_SRCS_gdbpacket := debug/gdb_packet
 
 FUZZ_BINS := $(FUZZ_HARNESSES:%=$(FUZZ_OUT)/fuzz_%)
 

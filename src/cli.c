@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "debug/gdb_addr.h"
 #include "cli.h"
 
 #include <getopt.h>
@@ -508,9 +509,14 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		case OPT_NO_TIERING:
 			cfg->tiering = TIERING_NO;
 			break;
-		case OPT_GDB:
+		case OPT_GDB: {
+			struct gdb_addr a;
+
+			if (gdb_addr_parse(optarg, &a, err) < 0)
+				return CLI_USAGE_ERROR;
 			cfg->gdb = optarg;
 			break;
+		}
 		case OPT_GDB_WAIT:
 			if (strcmp(optarg, "yes") == 0) {
 				cfg->gdb_no_wait = false;

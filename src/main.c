@@ -382,16 +382,15 @@ static int write_report(struct machine *m, const struct config *cfg, struct outp
 /* --gdb: where gdb connects, and how (the front end says it). */
 static void tell_gdb(struct machine *m, const struct config *cfg)
 {
-	const char *where = m->gdb.where;
 	bool unix_socket = m->gdb.unix_path[0] != '\0';
 
 	output_start_log_line(&m->out);
 	fprintf(m->out.log, "kvmrun: gdb: listening on %s%s; connect with: gdb -ex "
-		"'target remote %s%s' %s\n", unix_socket ? "Unix socket " : "", where,
-		unix_socket ? "unix::" : "", where, cfg->image);
-	if (!unix_socket && strncmp(where, "127.", 4) != 0)
+		"'target remote %s' %s\n", unix_socket ? "Unix socket " : "",
+		m->gdb.where, m->gdb.where, cfg->image);
+	if (!m->gdb.loopback)
 		fprintf(m->out.log, "kvmrun: gdb: warning: %s is not loopback: other "
-			"machines can connect and control the guest\n", where);
+			"machines can connect and control the guest\n", m->gdb.where);
 	if (!cfg->gdb_no_wait)
 		fprintf(m->out.log, "kvmrun: gdb: the guest waits for gdb before its "
 			"first instruction (--gdb-wait=no: run at once)\n");

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cpu.h"
+#include "debug/gdb_addr.h"
 #include "debug/gdb_regs.h"
 #include "ending.h"
 #include "kvmrun/abi.h"
@@ -40,71 +41,48 @@ void gdb_init(struct gdb *g)
 
 /* ---- the sockets ---------------------------------------------------- */
 
-static int listen_unix(struct gdb *g, const char *path, struct error *err)
+int gdb_listen(struct gdb *g, const char *text, struct error *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return error_set(err, "--gdb unix:%s: the path is too long", path);
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return error_errno(err, errno, "--gdb: socket failed");
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
-		int e = errno;
-
-		close(fd);
-		return error_errno(err, e, "--gdb unix:%s: cannot listen there", path);
-	}
-	g->listen_fd = fd;
-	snprintf(g->unix_path, sizeof(g->unix_path), "%s", path);
-	snprintf(g->where, sizeof(g->where), "%s", path);
-	return 0;
-}
-
-static int listen_tcp(struct gdb *g, const char *addr, struct error *err)
-{
-	const char *colon = strrchr(addr, ':');
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	char host[64];
-	char *end;
-	unsigned long port;
+	struct gdb_addr a;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_un un;
+		struct sockaddr_in in;
+	} sa;
+	socklen_t len;
 	int fd, one = 1;
 
-	if (!colon || (size_t)(colon - addr) >= sizeof(host))
-		return error_set(err, "--gdb '%s' must be [HOST]:PORT or unix:PATH", addr);
-	memcpy(host, addr, (size_t)(colon - addr));
-	host[colon - addr] = '\0';
-	errno = 0;
-	port = strtoul(colon + 1, &end, 10);
-	if (!colon[1] || *end || errno || port == 0 || port > 65535)
-		return error_set(err, "--gdb '%s': the port must be 1-65535", addr);
-	if (!host[0] || strcmp(host, "localhost") == 0)
-		snprintf(host, sizeof(host), "127.0.0.1");
-	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
-		return error_set(err, "--gdb '%s': the host must be an IPv4 address", addr);
-	sa.sin_port = htons((uint16_t)port);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (gdb_addr_parse(text, &a, err) < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	if (a.unix_socket) {
+		sa.un.sun_family = AF_UNIX;
+		memcpy(sa.un.sun_path, a.path, strlen(a.path) + 1);
+		len = sizeof(sa.un);
+		snprintf(g->where, sizeof(g->where), "%s", a.path);
+	} else {
+		sa.in.sin_family = AF_INET;
+		sa.in.sin_port = htons(a.port);
+		(void)inet_pton(AF_INET, a.host, &sa.in.sin_addr);     /* checked */
+		len = sizeof(sa.in);
+		snprintf(g->where, sizeof(g->where), "%s:%u", a.host, a.port);
+	}
+	fd = socket(sa.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return error_errno(err, errno, "--gdb: socket failed");
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
+	if ((!a.unix_socket &&
+	     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) ||
+	    bind(fd, &sa.sa, len) < 0 || listen(fd, 1) < 0) {
 		int e = errno;
 
 		close(fd);
-		return error_errno(err, e, "--gdb %s: cannot listen there", addr);
+		return error_errno(err, e, "--gdb %s: cannot listen there", text);
 	}
 	g->listen_fd = fd;
-	snprintf(g->where, sizeof(g->where), "%s:%lu", host, port);
+	g->loopback = a.loopback;
+	if (a.unix_socket)
+		snprintf(g->unix_path, sizeof(g->unix_path), "%s", a.path);
 	return 0;
-}
-
-int gdb_listen(struct gdb *g, const char *addr, struct error *err)
-{
-	if (strncmp(addr, "unix:", 5) == 0)
-		return listen_unix(g, addr + 5, err);
-	return listen_tcp(g, addr, err);
 }
 
 void gdb_close(struct gdb *g)

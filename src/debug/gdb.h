@@ -52,6 +52,7 @@ struct gdb {
 	int listen_fd, fd;      /* -1: none */
 	char where[128];        /* what gdb connects to, for messages */
 	char unix_path[108];    /* a Unix socket to remove at the end */
+	bool loopback;          /* only this machine can connect */
 	bool no_ack;            /* QStartNoAckMode agreed */
 	bool stepping;          /* resumed with a step: the next #DB stops */
 	char last_stop[64];     /* for `?` */

@@ -39,13 +39,14 @@ extern const struct test tests_cpu[];
 extern const struct test tests_trace[];
 extern const struct test tests_elf[];
 extern const struct test tests_multiboot[];
+extern const struct test tests_gdb[];
 
 static const struct test *const suites[] = {
 	tests_error, tests_parse, tests_memmap, tests_paging, tests_gdt,
 	tests_bus, tests_unclaimed, tests_cli, tests_insn, tests_supervisor,
 	tests_sha256, tests_json, tests_kvm, tests_stats, tests_cpuid_cache,
 	tests_imagefmt, tests_console, tests_cpu, tests_trace, tests_elf,
-	tests_multiboot,
+	tests_multiboot, tests_gdb,
 };
 
 static const char *current_test;

@@ -1,0 +1,163 @@
+# shellcheck shell=bash
+# Section "debug" of tests/run-tests.sh: --gdb, driven by the real gdb in
+# batch mode (gdb -batch -x SCRIPT).  Run it alone with
+# "tests/run-tests.sh debug" (or "make check TESTS=debug").
+#
+# Each test starts kvmrun with --gdb on a Unix socket of its own (no port
+# to collide with), runs a gdb script against it, and checks what gdb
+# printed, what the guest printed and kvmrun's exit status.  Nothing here
+# waits for a time the machine's speed decides: gdb's own stops pace it.
+
+gdb_why=""
+command -v gdb >/dev/null 2>&1 || gdb_why="gdb is not installed (.ci/need gdb gdb installs it)"
+
+# gdb_run NAME IMAGE [KVMRUN-ARGS...]: kvmrun --gdb on a socket in $tmp with
+# IMAGE, and gdb with the script $tmp/NAME.gdb (its first line connects),
+# the ELF's symbols loaded; sets $status (kvmrun's) and $gdb_status, and
+# leaves gdb's output in $tmp/NAME.gdbout.
+gdb_run() {
+	local name=$1 image=$2 kp sock
+	shift 2
+	# gdb reads a name with a colon as HOST:PORT: none in the path.
+	sock="$tmp/${name//[^A-Za-z0-9_-]/_}.sock"
+	rm -f "$sock"
+	timeout -k 5 "$LIMIT" "$KVMRUN" --gdb "unix:$sock" "$@" "$image" \
+		</dev/null >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	kp=$!
+	# The socket exists once kvmrun listens (it is made before the guest).
+	for _ in $(seq 1 100); do
+		[ -S "$sock" ] && break
+		kill -0 "$kp" 2>/dev/null || break
+		sleep 0.1
+	done
+	# gdb reads symbols from an ELF image; a flat one has none to give.
+	[ "$(head -c 4 "$image" | od -An -c | tr -d ' ')" = '177ELF' ] || image=
+	timeout -k 5 "$LIMIT" gdb -batch -nx -ex "set pagination off" \
+		-ex "target remote $sock" -x "$tmp/$name.gdb" ${image:+"$image"} \
+		>"$tmp/$name.gdbout" 2>&1
+	gdb_status=$?
+	wait "$kp"
+	status=$?
+}
+
+# gdb_has NAME TEXT...: gdb printed each TEXT (fixed strings), or NAME fails.
+gdb_has() {
+	local name=$1 text
+	shift
+	for text in "$@"; do
+		if ! grep -qF -- "$text" "$tmp/$name.gdbout"; then
+			fail "$name" "gdb did not print '$text': $(tail -c 600 "$tmp/$name.gdbout" | tr '\n' '|')"
+			return 1
+		fi
+	done
+}
+
+# A C guest: a breakpoint by name, the backtrace through two C frames,
+# arguments, r12-r15, segment and control registers, finish, stepi and
+# nexti, a variable written (the guest then prints it), monitor commands,
+# and continue to the guest's exit status (tests/guests/c/gdbme.c).
+name=gdb:break-step-registers-memory
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	cat >"$tmp/$name.gdb" <<'EOF'
+break add
+continue
+bt
+info registers r12 r13 r14 r15 rip cs fs_base gs_base cr0 cr3 cr4 efer
+print a + b
+set var counter = 100
+finish
+stepi
+nexti
+step
+monitor mode
+monitor pt 0x10000
+monitor exits
+x/2i $pc
+delete
+continue
+EOF
+	gdb_run "$name" tests/guests/c/gdbme.elf
+	if [ "$status" -ne 12 ] || [ "$gdb_status" -ne 0 ]; then
+		fail "$name" "kvmrun status $status (12 expected), gdb $gdb_status; gdb: $(tail -c 400 "$tmp/$name.gdbout" | tr '\n' '|')"
+	elif ! grep -qx 'total 12 counter 103' "$tmp/$name.out"; then
+		fail "$name" "the guest did not see the write: $(cat "$tmp/$name.out")"
+	elif gdb_has "$name" "Breakpoint 1, add (a=1, b=1)" \
+		"in twice (x=1) at tests/guests/c/gdbme.c" "in main () at tests/guests/c/gdbme.c" \
+		"r12 " "r15 " "fs_base " "cr0 " "cr3 " "efer " '$1 = 2' \
+		"Value returned is" \
+		"long mode (64-bit), ring 3, paging on" "0x10000 -> physical 0x10000" \
+		"io_out" "exited with code 014"; then
+		pass "$name"
+	fi
+fi
+
+# A guest that kvmrun moves to ring 0 (it reads CR0): the breakpoint after
+# the move stops there, in ring 0 (tests/guests/c/gdbring0.c).
+name=gdb:break-in-ring0-after-the-move
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	printf '%s\n' "break marker" "continue" "monitor mode" "print/x \$cs" \
+		"finish" "continue" >"$tmp/$name.gdb"
+	gdb_run "$name" tests/guests/c/gdbring0.elf
+	if [ "$status" -ne 0 ] || ! grep -qx 'cr0 has PG: 1' "$tmp/$name.out"; then
+		fail "$name" "status $status; stdout: $(cat "$tmp/$name.out"); gdb: $(tail -c 300 "$tmp/$name.gdbout" | tr '\n' '|')"
+	elif gdb_has "$name" "Breakpoint 1, marker (cr0=" "ring 0" '= 0x8' \
+		"Value returned is" "exited normally"; then
+		pass "$name"
+	fi
+fi
+
+# A crash stops in gdb with the signal it means, at the faulting line;
+# continuing ends the run with 126 (guests/c/exception.c: #DE).
+name=gdb:crash-stops-with-sigfpe
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	printf '%s\n' "continue" "info registers rip" "continue" >"$tmp/$name.gdb"
+	gdb_run "$name" guests/c/exception.elf
+	if [ "$status" -ne 126 ]; then
+		fail "$name" "status $status, 126 expected; gdb: $(tail -c 300 "$tmp/$name.gdbout" | tr '\n' '|')"
+	elif gdb_has "$name" "received signal SIGFPE" "exited with code 0176"; then
+		pass "$name"
+	fi
+fi
+
+# Ctrl-C: gdb interrupts a guest that spins without an exit.  gdb tells
+# the test when it is about to continue (a file), the test then sends it
+# SIGINT as a user's Ctrl-C would, until it stops (at most 20 tries: gdb
+# may take the first before it has sent the continue).
+name=gdb:ctrl-c-interrupts-a-spinning-guest
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	rm -f "$tmp/$name.ready"
+	printf '%s\n' "shell touch $tmp/$name.ready" "continue" "monitor mode" "kill" \
+		>"$tmp/$name.gdb"
+	( for _ in $(seq 1 200); do [ -f "$tmp/$name.ready" ] && break; sleep 0.1; done
+	  sleep 1
+	  # gdb itself, not the timeout(1) that runs it (which would pass
+	  # the signal on: a second Ctrl-C means "give up" to gdb).
+	  pkill -INT -f -- "^gdb .*-x $tmp/$name.gdb" ) &
+	gdb_run "$name" tests/guests/hostile/spin.bin
+	wait
+	if [ "$status" -ne 137 ]; then
+		fail "$name" "status $status, 137 (killed from gdb) expected; gdb: $(tail -c 300 "$tmp/$name.gdbout" | tr '\n' '|')"
+	elif gdb_has "$name" "received signal SIGINT" "long mode (64-bit), ring"; then
+		pass "$name"
+	fi
+fi
+
+# Bad --gdb arguments are refused before anything runs.
+for args in "--gdb 1234" "--gdb :0" "--gdb :99999" "--gdb nohost:12" "--gdb-wait=no" \
+	    "--gdb :1234 --gdb-wait=maybe" "--gdb :1234 --mode real"; do
+	name="gdb:refused:${args// /_}"
+	# shellcheck disable=SC2086
+	run_kvmrun "$name" /dev/null $args guests/hello.bin
+	if check_status "$name" 125; then
+		if grep -q -- '--gdb' "$tmp/$name.err"; then pass "$name"
+		else fail "$name" "the message does not name --gdb: $(cat "$tmp/$name.err")"; fi
+	fi
+done
