@@ -45,7 +45,8 @@ PURE_SRCS := src/error.c src/parse.c src/cli.c src/memmap.c src/paging.c \
              src/speedups/cpuid_cache.c \
              src/observe/unclaimed.c src/observe/stats.c src/observe/sha256.c \
              src/observe/json.c src/observe/trace.c \
-             src/debug/gdb_packet.c src/debug/gdb_regs.c src/debug/gdb_addr.c
+             src/debug/gdb_packet.c src/debug/gdb_regs.c src/debug/gdb_addr.c \
+             src/debug/core.c
 SRCS      := $(PURE_SRCS) src/machine.c src/clock.c \
              src/run.c src/ending.c src/main.c \
              src/dev/output.c src/dev/uart.c src/dev/debugcon.c src/dev/exitdev.c src/dev/stop.c \
@@ -128,7 +129,8 @@ tests/guests/c/%.elf: tests/guests/c/%.c $(SDK_CRT0) $(SDK_LIB) $(SDK_DIR)/guest
 		$(SDK_HEADERS)
 	$(CC) $(SDK_CFLAGS) $(TEST_GUEST_CFLAGS) $(SDK_LDFLAGS) -o $@ $(SDK_CRT0) $< $(SDK_LIB)
 # The gdb tests step through lines and read variables: no optimisation.
-tests/guests/c/gdbme.elf tests/guests/c/gdbring0.elf: TEST_GUEST_CFLAGS := -O0 -g
+tests/guests/c/gdbme.elf tests/guests/c/gdbring0.elf tests/guests/c/crash2.elf: \
+		TEST_GUEST_CFLAGS := -O0 -g
 
 run: all
 	$(KVMRUN) guests/hello.bin

@@ -21,6 +21,8 @@ enum {
 	OPT_NO_TIERING,
 	OPT_GDB,
 	OPT_GDB_WAIT,
+	OPT_CORE,
+	OPT_CORE_ALWAYS,
 	OPT_TIER_ANY_HOST,
 	OPT_TIER_EVERY,
 	OPT_TIER_DENSE,
@@ -48,7 +50,7 @@ void cli_usage(FILE *out)
 	      "              [--format auto|flat|elf] [--mode long|protected|real]\n"
 	      "              [--append string] [--module file[,string]]\n"
 	      "              [--regs] [--ring 0|3|auto] [--no-tiering] [--strict]\n"
-	      "              [--gdb addr] [--gdb-wait yes|no]\n"
+	      "              [--gdb addr] [--gdb-wait yes|no] [--core file] [--core-always]\n"
 	      "              [--report file] [--trace exits|insns] [--trace-file file]\n"
 	      "              [--trace-format text|jsonl] [--dump-mem addr:len[:file]]\n"
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
@@ -85,6 +87,9 @@ void cli_usage(FILE *out)
 	      "                        HOST:PORT or unix:PATH; loopback by default)\n"
 	      "      --gdb-wait yes|no hold the guest before its first instruction until\n"
 	      "                        gdb attaches (default yes)\n"
+	      "      --core FILE       when the guest crashes, write an ELF core file\n"
+	      "                        (gdb IMAGE FILE shows where and how)\n"
+	      "      --core-always     with --core: write it whatever the ending\n"
 	      "      --strict          end the run at the first access to an unclaimed\n"
 	      "                        port or MMIO address\n"
 	      "  -q, --quiet           no warnings (unclaimed accesses, notes); endings\n"
@@ -368,6 +373,8 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "no-tiering", no_argument,       NULL, OPT_NO_TIERING },
 		{ "gdb",        required_argument, NULL, OPT_GDB },
 		{ "gdb-wait",   required_argument, NULL, OPT_GDB_WAIT },
+		{ "core",       required_argument, NULL, OPT_CORE },
+		{ "core-always", no_argument,      NULL, OPT_CORE_ALWAYS },
 		{ "tier-any-host", no_argument,    NULL, OPT_TIER_ANY_HOST },
 		{ "tier-every", required_argument, NULL, OPT_TIER_EVERY },
 		{ "tier-dense", required_argument, NULL, OPT_TIER_DENSE },
@@ -517,6 +524,12 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			cfg->gdb = optarg;
 			break;
 		}
+		case OPT_CORE:
+			cfg->core = optarg;
+			break;
+		case OPT_CORE_ALWAYS:
+			cfg->core_always = true;
+			break;
 		case OPT_GDB_WAIT:
 			if (strcmp(optarg, "yes") == 0) {
 				cfg->gdb_no_wait = false;
@@ -630,6 +643,10 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 					   cfg->tier_idle_ns)) {
 		error_set(err, "--no-tiering turns off what --tier-every, --tier-dense "
 			  "and --tier-idle tune");
+		return CLI_USAGE_ERROR;
+	}
+	if (cfg->core_always && !cfg->core) {
+		error_set(err, "--core-always needs --core FILE");
 		return CLI_USAGE_ERROR;
 	}
 	if (cfg->gdb_no_wait && !cfg->gdb) {

@@ -102,6 +102,8 @@ struct config {
 	const char *kvm_device;         /* NULL: /dev/kvm */
 	const char *gdb;                /* --gdb ADDR, or NULL */
 	bool gdb_no_wait;               /* --gdb-wait=no */
+	const char *core;               /* --core FILE, or NULL */
+	bool core_always;               /* --core-always: on every ending */
 	enum tiering tiering;
 	/* Hidden: tiering's thresholds, so that tests need no timing
 	 * (docs/internals.md, "Tiering"); 0: the default. */

@@ -20,6 +20,8 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "debug/core.h"
+#include "debug/gdb.h"
 #include "imagefmt.h"
 #include "kvmrun/abi.h"
 #include "loader.h"
@@ -379,6 +381,52 @@ static int write_report(struct machine *m, const struct config *cfg, struct outp
 	return 0;
 }
 
+/*
+ * --core FILE: the guest's registers (at the fault, for a crash) and RAM.
+ * A core that cannot be written ends the run as kvmrun's failure (125),
+ * as a --dump-mem file does.
+ */
+static void write_core(struct machine *m, const struct config *cfg, struct run_result *res)
+{
+	struct kvm_fpu fpu;
+	struct error err;
+	struct core_state st = {
+		.regs = &res->regs, .sregs = &res->sregs, .mem = &m->vm.mem,
+		.signo = gdb_crash_signal(res),
+	};
+	int fd;
+
+	if (!res->have_regs) {
+		error_set(&err, "--core %s: the guest's registers could not be read", cfg->core);
+		goto failed;
+	}
+	if (kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_GET_FPU, &fpu, &err) == 0)
+		st.fpu = &fpu;
+	fd = open(cfg->core, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		error_errno(&err, errno, "--core %s: cannot create it", cfg->core);
+		goto failed;
+	}
+	if (core_write(fd, &st, &err) < 0) {
+		close(fd);
+		goto failed;
+	}
+	if (close(fd) < 0) {
+		error_errno(&err, errno, "--core %s: cannot write it", cfg->core);
+		goto failed;
+	}
+	if (!cfg->quiet) {
+		output_start_log_line(&m->out);
+		fprintf(m->out.log, "kvmrun: core written to %s (gdb %s %s)\n", cfg->core,
+			cfg->image, cfg->core);
+	}
+	return;
+failed:
+	res->host_error = err;
+	res->end = RUN_END_HOST_ERROR;
+	res->status = KVMRUN_STATUS_HOST;
+}
+
 /* --gdb: where gdb connects, and how (the front end says it). */
 static void tell_gdb(struct machine *m, const struct config *cfg)
 {
@@ -499,6 +547,9 @@ int main(int argc, char **argv)
 	 * runs any more): what is left, the ending's lines, the report and
 	 * the dumps, cannot hold it when what they are written to blocks. */
 	let_signals_in(&set);
+
+	if (cfg.core && (res.status == KVMRUN_STATUS_CRASH || cfg.core_always))
+		write_core(m, &cfg, &res);
 
 	/* Dumps first: if one fails, the report must say so too.  Hex dumps,
 	 * like every line from here on, go out on the machine's queue for

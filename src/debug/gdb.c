@@ -765,9 +765,10 @@ int gdb_stepped_by_exit(struct machine *m, struct run_result *res)
 	return stop(m, "T05thread:01;", false, res);
 }
 
-/* The signal gdb is told for a crash. */
-static int crash_signal(const struct run_result *res)
+int gdb_crash_signal(const struct run_result *res)
 {
+	if (res->status != KVMRUN_STATUS_CRASH)
+		return 0;
 	if (res->end != RUN_END_EXCEPTION)
 		return SIG_SEGV;
 	switch (res->exc.vector) {
@@ -798,7 +799,7 @@ void gdb_finish(struct machine *m, const struct run_result *res, int status)
 		/* Show gdb the crash site: the registers at the fault. */
 		if (kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_REGS, (void *)&res->regs, &err) == 0 &&
 		    kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_SREGS, (void *)&res->sregs, &err) == 0) {
-			snprintf(why, sizeof(why), "T%02xthread:01;", crash_signal(res));
+			snprintf(why, sizeof(why), "T%02xthread:01;", gdb_crash_signal(res));
 			memset(&ignored, 0, sizeof(ignored));
 			if (stop(m, why, false, &ignored) != 0 || g->fd < 0)
 				return;

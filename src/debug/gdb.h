@@ -96,6 +96,10 @@ int gdb_trap(struct machine *m, const struct exc_frame *f, struct run_result *re
  * lost: a step that exited stops at the exit.  0 or 1 as above. */
 int gdb_stepped_by_exit(struct machine *m, struct run_result *res);
 
+/* The signal a crash means to gdb (and in a core file): SIGSEGV, SIGILL,
+ * SIGFPE, SIGTRAP; 0 if the run did not crash. */
+int gdb_crash_signal(const struct run_result *res);
+
 /* The run ended: a crash stops first (gdb may look), then W or X. */
 void gdb_finish(struct machine *m, const struct run_result *res, int status);
 

@@ -161,3 +161,61 @@ for args in "--gdb 1234" "--gdb :0" "--gdb :99999" "--gdb nohost:12" "--gdb-wait
 		else fail "$name" "the message does not name --gdb: $(cat "$tmp/$name.err")"; fi
 	fi
 done
+
+# --core: a crash two C calls deep writes a core that gdb opens, with the
+# signal and a backtrace through both frames (tests/guests/c/crash2.c).
+name=core:crash-backtrace
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	rm -f "$tmp/$name.core"
+	run_kvmrun "$name" /dev/null --core "$tmp/$name.core" tests/guests/c/crash2.elf
+	if check_status "$name" 126; then
+		timeout -k 5 "$LIMIT" gdb -batch -nx -ex bt -ex "info registers rip" \
+			tests/guests/c/crash2.elf "$tmp/$name.core" >"$tmp/$name.gdbout" 2>&1
+		if ! grep -qF "core written to $tmp/$name.core" "$tmp/$name.err"; then
+			fail "$name" "stderr does not say where the core went: $(cat "$tmp/$name.err")"
+		elif gdb_has "$name" "Program terminated with signal SIGFPE" "#0  " \
+			"inner (n=42) at tests/guests/c/crash2.c" \
+			"outer (n=41) at tests/guests/c/crash2.c" "main () at tests/guests/c/crash2.c"; then
+			pass "$name"
+		fi
+	fi
+fi
+
+# No crash, no core; with --core-always there is one, with no signal.
+name=core:only-on-a-crash
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	rm -f "$tmp/$name.core" "$tmp/$name.always"
+	run_kvmrun "$name" /dev/null --core "$tmp/$name.core" guests/hello.bin
+	if check_status "$name" 0; then
+		run_kvmrun "$name.always" /dev/null --core "$tmp/$name.always" --core-always \
+			guests/hello.bin
+		if [ -e "$tmp/$name.core" ]; then
+			fail "$name" "a core was written for a clean hlt"
+		elif [ "$status" -ne 0 ] || [ "$(head -c 4 "$tmp/$name.always" | od -An -c | tr -d ' ')" != 177ELF ]; then
+			fail "$name" "--core-always: status $status, no ELF core"
+		else
+			pass "$name"
+		fi
+	fi
+fi
+
+# A core that cannot be written is kvmrun's failure, said in one line.
+name=core:unwritable
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --core /nonexistent/dir/core tests/guests/c/crash2.elf
+	if check_status "$name" 125; then
+		if grep -q -- '--core /nonexistent/dir/core: cannot create it' "$tmp/$name.err"; then
+			pass "$name"
+		else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
+	fi
+fi
+name=core:always-needs-core
+run_kvmrun "$name" /dev/null --core-always guests/hello.bin
+if check_status "$name" 125; then
+	if grep -q -- '--core-always needs --core FILE' "$tmp/$name.err"; then pass "$name"
+	else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
+fi

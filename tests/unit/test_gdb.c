@@ -1,10 +1,18 @@
 /* Unit tests: the gdb stub's framing, registers and addresses (src/debug/). */
+#include <elf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/procfs.h>
+#include <sys/stat.h>
+#include <sys/user.h>
+#include <unistd.h>
 
+#include "debug/core.h"
 #include "debug/gdb_addr.h"
 #include "debug/gdb_packet.h"
 #include "debug/gdb_regs.h"
+#include "guest_ram.h"
 #include "test.h"
 
 /* Feed text; the events it produced, as letters: P packet, B bad, I
@@ -197,7 +205,70 @@ TEST(gdb_addresses)
 	TEST_EQ(gdb_addr_parse("unix:", &a, &err), -1);
 }
 
+/* A core of 2 MiB of RAM with one page written: header, notes, sparse. */
+TEST(core_file_layout)
+{
+	struct memmap mm;
+	struct kvm_regs regs = { .rip = 0x10042, .rsp = 0xfff0, .r12 = 12 };
+	struct kvm_sregs sregs = { .cs = { .selector = 0x33 } };
+	struct kvm_fpu fpu = { .mxcsr = 0x1f80 };
+	struct core_state st = { .regs = &regs, .sregs = &sregs, .fpu = &fpu,
+				 .mem = &mm, .signo = 8 };
+	char path[] = "/tmp/kvmrun-core-XXXXXX";
+	struct error err;
+	struct stat sb;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[2];
+	Elf64_Nhdr nh;
+	struct elf_prstatus pr;
+	struct user_regs_struct u;
+	uint8_t page[16];
+	int fd = mkstemp(path);
+
+	TEST_CHECK(fd >= 0);
+	if (fd < 0 || guest_ram_init(&mm, 2 << 20) < 0)
+		return;
+	memset(memmap_gpa(&mm, 0x10000, 16), 0xab, 16);
+	TEST_EQ(core_write(fd, &st, &err), 0);
+	TEST_EQ(pread(fd, &eh, sizeof(eh), 0), (ssize_t)sizeof(eh));
+	TEST_EQ(memcmp(eh.e_ident, ELFMAG, SELFMAG), 0);
+	TEST_EQ(eh.e_type, ET_CORE);
+	TEST_EQ(eh.e_machine, EM_X86_64);
+	TEST_EQ(eh.e_phnum, 1 + mm.nr_slots);
+	TEST_EQ(pread(fd, ph, 2 * sizeof(Elf64_Phdr), (off_t)eh.e_phoff),
+		(ssize_t)(2 * sizeof(Elf64_Phdr)));
+	TEST_EQ(ph[0].p_type, PT_NOTE);
+	TEST_EQ(ph[1].p_type, PT_LOAD);
+	TEST_EQ(ph[1].p_vaddr, 0);
+	TEST_EQ(ph[1].p_filesz, 2 << 20);
+	TEST_EQ(ph[1].p_offset % 4096, 0);
+	/* NT_PRSTATUS first: "CORE", the signal, the registers. */
+	TEST_EQ(pread(fd, &nh, sizeof(nh), (off_t)ph[0].p_offset), (ssize_t)sizeof(nh));
+	TEST_EQ(nh.n_type, NT_PRSTATUS);
+	TEST_EQ(nh.n_namesz, 5);
+	TEST_EQ(nh.n_descsz, sizeof(pr));
+	TEST_EQ(pread(fd, &pr, sizeof(pr), (off_t)(ph[0].p_offset + sizeof(nh) + 8)),
+		(ssize_t)sizeof(pr));
+	TEST_EQ(pr.pr_cursig, 8);
+	memcpy(&u, &pr.pr_reg, sizeof(u));
+	TEST_EQ(u.rip, 0x10042);
+	TEST_EQ(u.rsp, 0xfff0);
+	TEST_EQ(u.r12, 12);
+	TEST_EQ(u.cs, 0x33);
+	/* RAM where it says; the file as long as RAM, mostly holes. */
+	TEST_EQ(pread(fd, page, 16, (off_t)(ph[1].p_offset + 0x10000)), 16);
+	TEST_EQ(page[0], 0xab);
+	TEST_EQ(page[15], 0xab);
+	TEST_EQ(fstat(fd, &sb), 0);
+	TEST_EQ((uint64_t)sb.st_size, ph[1].p_offset + (2 << 20));
+	TEST_CHECK((uint64_t)sb.st_blocks * 512 < (1 << 20));
+	close(fd);
+	unlink(path);
+	guest_ram_free(&mm);
+}
+
 const struct test tests_gdb[] = {
+	TEST_ENTRY(core_file_layout),
 	TEST_ENTRY(gdb_packets_framed_and_checked),
 	TEST_ENTRY(gdb_escapes_and_repeats),
 	TEST_ENTRY(gdb_oversize_packet_refused),
