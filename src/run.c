@@ -244,6 +244,11 @@ static int handle_exit(struct machine *m, struct run_clock *clk, struct run_resu
 	case KVM_EXIT_INTR:
 		observe_exit(m, EXIT_INTR, NULL);
 		break;
+	case KVM_EXIT_DEBUG:            /* --gdb, with KVM's debugging */
+		observe_exit(m, EXIT_OTHER, "KVM_EXIT_DEBUG");
+		if (gdb_debug_exit(m, res))
+			return 1;
+		break;
 	default:
 		observe_exit(m, EXIT_OTHER, kvm_exit_name(run->exit_reason));
 		return ending_set(res, RUN_END_UNHANDLED_EXIT, KVMRUN_STATUS_CRASH);

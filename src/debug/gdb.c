@@ -148,10 +148,13 @@ static int wait_readable(struct gdb *g, int fd, int timeout_ms, int *sig)
 	return 0;
 }
 
-static bool accept_gdb(struct gdb *g)
+static bool accept_gdb(struct machine *m)
 {
+	struct gdb *g = &m->gdb;
 	int one = 1;
 
+	/* KVM's debugging where it sees every ring: not on kvm_pvm. */
+	g->kvm_debug = !m->vm.kvm.pvm;
 	g->fd = accept4(g->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (g->fd < 0)
 		return false;
@@ -237,7 +240,15 @@ static struct gdb_breakpoint *find_bp(struct gdb *g, uint64_t addr)
 	return NULL;
 }
 
-/* Z0/z0 addr,kind: an int3 written over the instruction, or taken out. */
+/*
+ * Z/z type,addr,kind.  0 and 1 (a "hardware" breakpoint): an int3 written
+ * over the instruction, which stops the guest the same in every ring on
+ * every host.  2-4, watchpoints: not yet (an empty reply, which gdb reads
+ * as "not supported"; `set can-use-hw-watchpoints 0` makes it watch by
+ * stepping).  Debug registers would do on hardware KVM, but the machines
+ * this was built on could not show them firing; on kvm_pvm data
+ * breakpoints never fire (shared/docs/PLATFORM.md).
+ */
 static const char *cmd_breakpoint(struct machine *m, const char *p, bool insert)
 {
 	struct gdb *g = &m->gdb;
@@ -245,14 +256,15 @@ static const char *cmd_breakpoint(struct machine *m, const char *p, bool insert)
 	struct kvm_regs regs;
 	struct kvm_sregs s;
 	struct error err;
-	uint64_t addr, gpa;
+	uint64_t type, addr, kind, gpa;
 	uint8_t *byte;
 
-	if (p[0] != '0')
-		return "";              /* hardware breakpoints and watchpoints: not yet */
-	p += 2;
-	if (!gdb_hex_u64(&p, &addr) || *p != ',')
+	if (!gdb_hex_u64(&p, &type) || type > 4 || *p++ != ',' || !gdb_hex_u64(&p, &addr) ||
+	    *p++ != ',' || !gdb_hex_u64(&p, &kind))
 		return "E01";
+	(void)kind;
+	if (type >= 2)
+		return "";
 	bp = find_bp(g, addr);
 	if (!insert) {
 		if (bp) {
@@ -270,9 +282,35 @@ static const char *cmd_breakpoint(struct machine *m, const char *p, bool insert)
 	byte = guest_bytes(m, &s, addr, 1, &gpa);
 	if (!byte)
 		return "E14";           /* EFAULT: not mapped */
-	g->bp[g->nr_bp++] = (struct gdb_breakpoint){ .addr = addr, .gpa = gpa, .saved = *byte };
+	g->bp[g->nr_bp++] = (struct gdb_breakpoint){
+		.addr = addr, .gpa = gpa, .saved = *byte, .hw = type == 1,
+	};
 	*byte = 0xcc;                   /* int3 */
 	return "OK";
+}
+
+/*
+ * Tell KVM how to stop the guest now (KVM_SET_GUEST_DEBUG): intercept
+ * int3 (our breakpoints), step one instruction, give the guest back an
+ * int3 of its own.  With gdb gone, nothing.
+ */
+static int apply_debug(struct machine *m, struct error *err)
+{
+	struct gdb *g = &m->gdb;
+	struct kvm_guest_debug dbg;
+
+	if (!g->kvm_debug)
+		return 0;
+	memset(&dbg, 0, sizeof(dbg));
+	if (g->fd >= 0) {
+		dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
+		if (g->stepping)
+			dbg.control |= KVM_GUESTDBG_SINGLESTEP;
+		if (g->inject_bp)
+			dbg.control |= KVM_GUESTDBG_INJECT_BP;
+	}
+	g->inject_bp = false;
+	return kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg, err);
 }
 
 /* m addr,len: memory in hex; an error if any of it is unmapped. */
@@ -565,7 +603,7 @@ static int command(struct machine *m, const char *pkt)
 		return -1;
 	case 'q':
 		if (strncmp(pkt, "qSupported", 10) == 0)
-			reply(g, "PacketSize=4000;qXfer:features:read+;swbreak+;"
+			reply(g, "PacketSize=4000;qXfer:features:read+;swbreak+;hwbreak+;"
 			      "QStartNoAckMode+;vContSupported+");
 		else if (strncmp(pkt, "qXfer:features:read:", 20) == 0)
 			cmd_xfer_features(g, pkt + 20);
@@ -595,13 +633,26 @@ static int command(struct machine *m, const char *pkt)
 	return -1;
 }
 
-/* The connection is gone: the guest runs on without gdb. */
-static void hang_up(struct gdb *g)
+/* The connection is gone: the guest runs on without gdb, and without
+ * its breakpoints (gdb takes them out before it detaches; not if it died). */
+static void hang_up(struct machine *m)
 {
+	struct gdb *g = &m->gdb;
+	struct error err;
+
+	for (unsigned i = 0; i < g->nr_bp; i++) {
+		uint8_t *byte = memmap_gpa(&m->vm.mem, g->bp[i].gpa, 1);
+
+		if (byte && *byte == 0xcc)
+			*byte = g->bp[i].saved;
+	}
+	g->nr_bp = 0;
 	if (g->fd >= 0)
 		close(g->fd);
 	g->fd = -1;
 	g->stepping = false;
+	(void)apply_debug(m, &err);     /* a failure leaves KVM stopping at int3s
+					   that are gone: nothing to stop at */
 }
 
 /*
@@ -623,7 +674,7 @@ static int serve(struct machine *m, int *sig)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			hang_up(g);
+			hang_up(m);
 			return GDB_CONTINUE;
 		}
 		for (ssize_t i = 0; i < n; i++) {
@@ -663,7 +714,7 @@ static int stop(struct machine *m, const char *why, bool attached_now,
 	snprintf(g->last_stop, sizeof(g->last_stop), "%s", why);
 	(void)console_push(&m->out.console);    /* what the guest wrote, first */
 	if (!attached_now && !reply(g, why)) {
-		hang_up(g);
+		hang_up(m);
 		return 0;
 	}
 	how = serve(m, &sig);
@@ -671,12 +722,14 @@ static int stop(struct machine *m, const char *why, bool attached_now,
 	if (how < 0)
 		return ending_signal(res, sig);
 	if (how == GDB_KILL) {
-		hang_up(g);
+		hang_up(m);
 		return ending_signal(res, SIGKILL);
 	}
 	if (how == GDB_DETACH)
-		hang_up(g);
-	g->stepping = how == GDB_STEP;
+		hang_up(m);
+	g->stepping = how == GDB_STEP && g->fd >= 0;
+	if (g->kvm_debug)               /* KVM steps it, and hides TF */
+		return apply_debug(m, &err) < 0 ? ending_host(res, &err) : 0;
 	if (cpu_get(&m->vm.kvm, &regs, &s, &err) < 0)
 		return ending_host(res, &err);
 	if (g->stepping)
@@ -698,7 +751,7 @@ int gdb_start(struct machine *m, struct run_clock *clk, bool wait, struct run_re
 		return 0;
 	if (wait_readable(g, g->listen_fd, -1, &sig) < 0)
 		return ending_signal(res, sig);
-	if (!accept_gdb(g))
+	if (!accept_gdb(m))
 		return 0;
 	return stop(m, "T05thread:01;", true, res);
 }
@@ -712,7 +765,7 @@ int gdb_tick(struct machine *m, struct run_result *res)
 	if (g->listen_fd < 0)
 		return 0;
 	if (g->fd < 0) {
-		if (wait_readable(g, g->listen_fd, 0, &sig) > 0 && accept_gdb(g))
+		if (wait_readable(g, g->listen_fd, 0, &sig) > 0 && accept_gdb(m))
 			return stop(m, "T05thread:01;", true, res);
 		return 0;
 	}
@@ -722,7 +775,7 @@ int gdb_tick(struct machine *m, struct run_result *res)
 
 	if (n <= 0) {
 		if (n == 0 || (errno != EAGAIN && errno != EINTR))
-			hang_up(g);
+			hang_up(m);
 		return 0;
 	}
 	for (ssize_t i = 0; i < n; i++)
@@ -737,8 +790,12 @@ bool gdb_wants(const struct machine *m, const struct exc_frame *f)
 
 	if (g->fd < 0)
 		return false;
+	/* With KVM's debugging its own step and int3 stop the guest, but a
+	 * host that does not intercept int3 (QEMU's emulated SVM treats it
+	 * as a software interrupt) delivers our int3 to kvmrun's IDT: take
+	 * it there too. */
 	if (f->vector == EXC_DB)
-		return g->stepping;
+		return g->stepping && !g->kvm_debug;
 	if (f->vector == EXC_BP)
 		return find_bp((struct gdb *)g, f->rip - 1) != NULL;
 	return false;
@@ -746,8 +803,32 @@ bool gdb_wants(const struct machine *m, const struct exc_frame *f)
 
 int gdb_trap(struct machine *m, const struct exc_frame *f, struct run_result *res)
 {
-	return stop(m, f->vector == EXC_BP ? "T05thread:01;swbreak:;" : "T05thread:01;", false,
-		    res);
+	const struct gdb_breakpoint *bp = f->vector == EXC_BP ? find_bp(&m->gdb, f->rip - 1) : NULL;
+
+	if (!bp)
+		return stop(m, "T05thread:01;", false, res);
+	return stop(m, bp->hw ? "T05thread:01;hwbreak:;" : "T05thread:01;swbreak:;", false, res);
+}
+
+int gdb_debug_exit(struct machine *m, struct run_result *res)
+{
+	const struct kvm_debug_exit_arch *a = &m->vm.kvm.run->debug.arch;
+	struct gdb *g = &m->gdb;
+
+	if (g->fd < 0)
+		return 0;               /* gdb left: KVM no longer stops it */
+	if (a->exception == EXC_BP) {
+		const struct gdb_breakpoint *bp = find_bp(g, a->pc);
+
+		if (!bp) {              /* the guest's own int3: its #BP */
+			g->inject_bp = true;
+			return stop(m, "T05thread:01;", false, res);
+		}
+		return stop(m, bp->hw ? "T05thread:01;hwbreak:;" : "T05thread:01;swbreak:;",
+			    false, res);
+	}
+	/* #DB: the step KVM took (DR6.BS). */
+	return stop(m, "T05thread:01;", false, res);
 }
 
 int gdb_stepped_by_exit(struct machine *m, struct run_result *res)
@@ -810,5 +891,5 @@ void gdb_finish(struct machine *m, const struct run_result *res, int status)
 	else
 		snprintf(why, sizeof(why), "W%02x", status & 0xff);
 	reply(g, why);
-	hang_up(g);
+	hang_up(m);
 }

@@ -46,7 +46,9 @@ struct gdb_breakpoint {
 	uint64_t addr;          /* where gdb asked (a virtual address) */
 	uint64_t gpa;           /* where the int3 is */
 	uint8_t saved;          /* the byte it replaced */
+	bool hw;                /* asked for as a hardware breakpoint (Z1) */
 };
+
 
 struct gdb {
 	int listen_fd, fd;      /* -1: none */
@@ -59,6 +61,14 @@ struct gdb {
 	struct gdb_rx rx;
 	struct gdb_breakpoint bp[GDB_MAX_BREAKPOINTS];
 	unsigned nr_bp;
+	/*
+	 * How the guest stops: through KVM's own debugging
+	 * (KVM_SET_GUEST_DEBUG: hardware KVM, any ring, mode or IDT), or
+	 * through kvmrun's supervisor (kvm_pvm, where KVM's does not see
+	 * CPL3 code).
+	 */
+	bool kvm_debug;
+	bool inject_bp;         /* the guest's own int3: give it back */
 	struct run_clock *clk;  /* the run's, while it runs */
 	uint64_t stopped_ns;    /* time spent stopped, all told */
 };
@@ -91,6 +101,10 @@ bool gdb_wants(const struct machine *m, const struct exc_frame *f);
 /* It was, and trap.c put the guest back where it stopped (on the int3's
  * instruction): tell gdb, serve it.  0 to run on, 1 if the run ended. */
 int gdb_trap(struct machine *m, const struct exc_frame *f, struct run_result *res);
+
+/* KVM_EXIT_DEBUG (KVM's debugging: a breakpoint, a step or a watchpoint
+ * fired).  0 to run on, 1 if the run ended. */
+int gdb_debug_exit(struct machine *m, struct run_result *res);
 
 /* On kvm_pvm the #DB after an instruction that exited (port I/O, MMIO) is
  * lost: a step that exited stops at the exit.  0 or 1 as above. */

@@ -93,6 +93,24 @@ EOF
 	fi
 fi
 
+# A "hardware" breakpoint (an int3 too) and a watchpoint on a variable,
+# which gdb keeps by stepping the guest (kvmrun has no hardware
+# watchpoints yet: README, "Debugging a guest").
+name=gdb:hbreak-and-watch
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	printf '%s\n' "set can-use-hw-watchpoints 0" "hbreak twice" "continue" \
+		"watch counter" "continue" "delete" "continue" >"$tmp/$name.gdb"
+	gdb_run "$name" tests/guests/c/gdbme.elf
+	if [ "$status" -ne 12 ] || ! grep -qx 'total 12 counter 3' "$tmp/$name.out"; then
+		fail "$name" "status $status; stdout: $(cat "$tmp/$name.out"); gdb: $(tail -c 400 "$tmp/$name.gdbout" | tr '\n' '|')"
+	elif gdb_has "$name" "twice (x=1) at tests/guests/c/gdbme.c" "Old value = 0" \
+		"New value = 1" "exited with code 014"; then
+		pass "$name"
+	fi
+fi
+
 # A guest that kvmrun moves to ring 0 (it reads CR0): the breakpoint after
 # the move stops there, in ring 0 (tests/guests/c/gdbring0.c).
 name=gdb:break-in-ring0-after-the-move
