@@ -746,11 +746,14 @@ int gdb_start(struct machine *m, struct run_clock *clk, bool wait, struct run_re
 	struct gdb *g = &m->gdb;
 	int sig = 0;
 
+	uint64_t t0 = clock_now_ns();
+
 	g->clk = clk;
 	if (g->listen_fd < 0 || !wait)
 		return 0;
 	if (wait_readable(g, g->listen_fd, -1, &sig) < 0)
 		return ending_signal(res, sig);
+	clock_extend(clk, clock_now_ns() - t0);     /* waiting is not running */
 	if (!accept_gdb(m))
 		return 0;
 	return stop(m, "T05thread:01;", true, res);

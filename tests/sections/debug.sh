@@ -237,3 +237,80 @@ if check_status "$name" 125; then
 	if grep -q -- '--core-always needs --core FILE' "$tmp/$name.err"; then pass "$name"
 	else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
 fi
+
+# stepi goes through every instruction, port I/O included, in the order
+# --trace insns gives (its stepper is kvmrun's own, checked elsewhere):
+# the first 24 instructions of guests/hello.bin, which polls the UART with
+# `in` and writes with `out`.
+name=gdb:stepi-matches-the-trace
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	run_kvmrun "$name.trace" /dev/null --trace insns --max-insns 24 guests/hello.bin
+	sed -n 's/^insn .* rip=\(0x[0-9a-f]*\) .*/\1/p' "$tmp/$name.trace.err" >"$tmp/$name.want"
+	{
+		for _ in $(seq 1 23); do echo 'printf "pc=%#lx\n", $pc'; echo stepi; done
+		echo 'printf "pc=%#lx\n", $pc'
+		echo kill
+	} >"$tmp/$name.gdb"
+	gdb_run "$name" guests/hello.bin
+	sed -n 's/^pc=//p' "$tmp/$name.gdbout" >"$tmp/$name.got"
+	if [ "$(wc -l <"$tmp/$name.want")" -ne 24 ]; then
+		fail "$name" "the trace gave $(wc -l <"$tmp/$name.want") instructions, not 24"
+	elif ! grep -Eq 'rip=0x[0-9a-f]+ (66 )?(e[4-7]|e[c-f])( |$)' "$tmp/$name.trace.err"; then
+		fail "$name" "no port I/O among the instructions: $(head -c 300 "$tmp/$name.trace.err")"
+	elif ! cmp -s "$tmp/$name.want" "$tmp/$name.got"; then
+		fail "$name" "stepi went elsewhere: $(diff "$tmp/$name.want" "$tmp/$name.got" | head -6 | tr '\n' ' ')"
+	else
+		pass "$name"
+	fi
+fi
+
+# detach: the guest runs on to its end, without the breakpoints.
+name=gdb:detach-lets-it-run
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	printf '%s\n' "break add" "continue" "detach" >"$tmp/$name.gdb"
+	gdb_run "$name" tests/guests/c/gdbme.elf --report "$tmp/$name.json"
+	if [ "$status" -ne 12 ] || ! grep -qx 'total 12 counter 3' "$tmp/$name.out"; then
+		fail "$name" "status $status; stdout: $(cat "$tmp/$name.out")"
+	elif check_json "$name" "$tmp/$name.json" end.reason=exit_device end.status=12 &&
+	     gdb_has "$name" "Breakpoint 1, add" "(Remote target) detached"; then
+		pass "$name"
+	fi
+fi
+
+# --gdb-wait=no: the guest runs at once; gdb attaches later and stops it
+# where it is.  kvmrun says how to connect.
+name=gdb:attach-to-a-running-guest
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	printf '%s\n' "monitor mode" "kill" >"$tmp/$name.gdb"
+	gdb_run "$name" tests/guests/hostile/spin.bin --gdb-wait=no
+	if [ "$status" -ne 137 ]; then
+		fail "$name" "status $status, 137 expected; gdb: $(tail -c 300 "$tmp/$name.gdbout" | tr '\n' '|')"
+	elif ! grep -qF "connect with: gdb -ex 'target remote $tmp/" "$tmp/$name.err" ||
+	     grep -q "waits for gdb" "$tmp/$name.err"; then
+		fail "$name" "stderr: $(cat "$tmp/$name.err")"
+	elif gdb_has "$name" "long mode (64-bit)"; then
+		pass "$name"
+	fi
+fi
+
+# Time stopped in gdb (or waiting for it) does not count against
+# --timeout: stopped 4 s under -t 3, the guest still ends by itself (it
+# runs for milliseconds).
+name=gdb:stopped-time-is-not-run-time
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	printf '%s\n' "break add" "continue" "shell sleep 4" "delete" "continue" >"$tmp/$name.gdb"
+	gdb_run "$name" tests/guests/c/gdbme.elf -t 3
+	if [ "$status" -ne 12 ]; then
+		fail "$name" "status $status, 12 expected: $(head -c 300 "$tmp/$name.err")"
+	else
+		pass "$name"
+	fi
+fi
