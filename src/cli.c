@@ -23,6 +23,7 @@ enum {
 	OPT_GDB_WAIT,
 	OPT_CORE,
 	OPT_CORE_ALWAYS,
+	OPT_GDB_VIA_IDT,
 	OPT_TIER_ANY_HOST,
 	OPT_TIER_EVERY,
 	OPT_TIER_DENSE,
@@ -375,6 +376,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "gdb-wait",   required_argument, NULL, OPT_GDB_WAIT },
 		{ "core",       required_argument, NULL, OPT_CORE },
 		{ "core-always", no_argument,      NULL, OPT_CORE_ALWAYS },
+		{ "gdb-via-idt", no_argument,      NULL, OPT_GDB_VIA_IDT },
 		{ "tier-any-host", no_argument,    NULL, OPT_TIER_ANY_HOST },
 		{ "tier-every", required_argument, NULL, OPT_TIER_EVERY },
 		{ "tier-dense", required_argument, NULL, OPT_TIER_DENSE },
@@ -529,6 +531,11 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			break;
 		case OPT_CORE_ALWAYS:
 			cfg->core_always = true;
+			break;
+		/* Hidden: stop and step through kvmrun's IDT even where KVM's
+		 * own debugging works, to test what kvm_pvm hosts use. */
+		case OPT_GDB_VIA_IDT:
+			cfg->gdb_via_idt = true;
 			break;
 		case OPT_GDB_WAIT:
 			if (strcmp(optarg, "yes") == 0) {

@@ -102,6 +102,7 @@ struct config {
 	const char *kvm_device;         /* NULL: /dev/kvm */
 	const char *gdb;                /* --gdb ADDR, or NULL */
 	bool gdb_no_wait;               /* --gdb-wait=no */
+	bool gdb_via_idt;               /* hidden: kvmrun's IDT on any host */
 	const char *core;               /* --core FILE, or NULL */
 	bool core_always;               /* --core-always: on every ending */
 	enum tiering tiering;

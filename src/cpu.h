@@ -32,6 +32,7 @@
 
 #define X86_CR4_PSE             (1ULL << 4)
 #define X86_CR4_PAE             (1ULL << 5)     /* required for long mode */
+#define X86_CR4_LA57            (1ULL << 12)    /* 5-level paging */
 #define X86_CR4_PGE             (1ULL << 7)
 #define X86_CR4_OSFXSR          (1ULL << 9)     /* fxsave/fxrstor and SSE */
 #define X86_CR4_OSXMMEXCPT      (1ULL << 10)    /* SIMD exceptions as #XM */

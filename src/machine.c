@@ -358,6 +358,7 @@ int machine_create(struct machine *m, const struct config *cfg,
 		bi->tsc_khz = kvm_tsc_khz(&m->vm.kvm);
 	}
 	tier_init(m);                   /* ring3: tiering's policy */
+	m->gdb.via_idt = cfg->gdb_via_idt;
 	if (cfg->gdb && gdb_listen(&m->gdb, cfg->gdb, err) < 0)
 		goto fail;
 

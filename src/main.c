@@ -409,6 +409,7 @@ static void write_core(struct machine *m, const struct config *cfg, struct run_r
 	}
 	if (core_write(fd, &st, &err) < 0) {
 		close(fd);
+		unlink(cfg->core);      /* no half a core to mislead gdb */
 		goto failed;
 	}
 	if (close(fd) < 0) {

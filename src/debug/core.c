@@ -107,7 +107,7 @@ int core_write(int fd, const struct core_state *st, struct error *err)
 	uint8_t notes[2 * (sizeof(Elf64_Nhdr) + 8) + sizeof(prstatus) + sizeof(fpregs) + 8];
 	struct user_regs_struct u;
 	Elf64_Ehdr eh;
-	Elf64_Phdr ph[1 + 2];
+	Elf64_Phdr ph[1 + sizeof(mm->slots) / sizeof(mm->slots[0])];
 	unsigned nph = 1 + mm->nr_slots;
 	uint64_t notes_off = sizeof(eh) + nph * sizeof(Elf64_Phdr), data_off, end;
 	size_t notes_len;

@@ -26,6 +26,7 @@
 #include "machine.h"
 #include "paging.h"
 #include "ring3/supervisor.h"
+#include "ring3/trap.h"
 
 #define SIG_INT   2
 #define SIG_ILL   4
@@ -67,7 +68,7 @@ int gdb_listen(struct gdb *g, const char *text, struct error *err)
 		len = sizeof(sa.in);
 		snprintf(g->where, sizeof(g->where), "%s:%u", a.host, a.port);
 	}
-	fd = socket(sa.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(sa.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return error_errno(err, errno, "--gdb: socket failed");
 	if ((!a.unix_socket &&
@@ -97,18 +98,53 @@ void gdb_close(struct gdb *g)
 	g->unix_path[0] = '\0';
 }
 
-/* Write all of buf, or give up on the connection. */
+/*
+ * A run-ending signal is waiting (left for the run loop to take).  The
+ * signals are blocked outside KVM_RUN, so they only queue up meanwhile.
+ */
+static bool signal_waiting(void)
+{
+	sigset_t pending, ours;
+
+	if (sigpending(&pending) < 0)
+		return false;
+	clock_run_signals(&ours);
+	sigdelset(&ours, SIGALRM);      /* kvmrun's own tick */
+	for (int sig = 1; sig < 65; sig++)
+		if (sigismember(&ours, sig) == 1 && sigismember(&pending, sig) == 1)
+			return true;
+	return false;
+}
+
+/*
+ * Write all of buf, or give up on the connection: after 10 s in which gdb
+ * took nothing, or when a run-ending signal is waiting.  The socket does
+ * not block, so a client that never reads cannot hold kvmrun.
+ */
 static bool send_all(struct gdb *g, const char *buf, size_t len)
 {
+	int waited_ms = 0;
+
 	while (len) {
 		ssize_t n = send(g->fd, buf, len, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN) {
+			struct pollfd p = { .fd = g->fd, .events = POLLOUT };
+
+			if (waited_ms >= 10000 || signal_waiting())
+				return false;
+			if (poll(&p, 1, 100) < 0 && errno != EINTR)
+				return false;
+			waited_ms += 100;
+			continue;
+		}
 		if (n <= 0)
 			return false;
 		buf += n;
 		len -= (size_t)n;
+		waited_ms = 0;
 	}
 	return true;
 }
@@ -154,11 +190,18 @@ static bool accept_gdb(struct machine *m)
 	int one = 1;
 
 	/* KVM's debugging where it sees every ring: not on kvm_pvm. */
-	g->kvm_debug = !m->vm.kvm.pvm;
-	g->fd = accept4(g->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	g->kvm_debug = !m->vm.kvm.pvm && !g->via_idt;
+	/* Non-blocking: a connection reset before accept must not hold the
+	 * run, nor a client that stops reading (send_all). */
+	g->fd = accept4(g->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (g->fd < 0)
 		return false;
-	(void)setsockopt(g->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (!g->unix_path[0] &&
+	    setsockopt(g->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0) {
+		close(g->fd);           /* not a TCP connection after all */
+		g->fd = -1;
+		return false;
+	}
 	gdb_rx_init(&g->rx);
 	g->no_ack = false;
 	return true;
@@ -193,11 +236,26 @@ static uint8_t *guest_bytes(struct machine *m, const struct kvm_sregs *s,
 {
 	uint64_t pa = addr;
 
-	if ((s->cr0 & X86_CR0_PG) && !paging_translate(&m->vm.mem, s, addr, &pa))
+	/* paging_translate walks 4-level long-mode tables only: 32-bit and
+	 * PAE paging without long mode, or 5 levels, are not read at all. */
+	if ((s->cr0 & X86_CR0_PG) &&
+	    (!(s->efer & X86_EFER_LMA) || (s->cr4 & X86_CR4_LA57) ||
+	     !paging_translate(&m->vm.mem, s, addr, &pa)))
 		return NULL;
 	if (gpa)
 		*gpa = pa;
 	return memmap_gpa(&m->vm.mem, pa, n);
+}
+
+/*
+ * Would bytes at gpa land in kvmrun's own tables (page tables, GDT, IDT,
+ * stubs, TSS) while the guest runs on them?  A write there (an int3 in a
+ * stub, say) would break the supervisor itself: refused.
+ */
+static bool writes_kvmrun(const struct kvm_sregs *s, uint64_t gpa, uint64_t len)
+{
+	return s->idt.base == KVMRUN_IDT_ADDR && gpa < KVMRUN_RESERVED_END &&
+	       gpa + len > KVMRUN_RESERVED_START;
 }
 
 /* Copy between gdb's buffer and guest memory, page by page. */
@@ -216,8 +274,10 @@ static bool access_mem(struct machine *m, uint64_t addr, uint8_t *buf, uint64_t 
 
 		if (chunk > len)
 			chunk = len;
-		p = guest_bytes(m, &s, addr, chunk, NULL);
-		if (!p)
+		uint64_t gpa;
+
+		p = guest_bytes(m, &s, addr, chunk, &gpa);
+		if (!p || (write && writes_kvmrun(&s, gpa, chunk)))
 			return false;
 		if (write)
 			memcpy(p, buf, chunk);
@@ -282,6 +342,8 @@ static const char *cmd_breakpoint(struct machine *m, const char *p, bool insert)
 	byte = guest_bytes(m, &s, addr, 1, &gpa);
 	if (!byte)
 		return "E14";           /* EFAULT: not mapped */
+	if (writes_kvmrun(&s, gpa, 1))
+		return "E01";
 	g->bp[g->nr_bp++] = (struct gdb_breakpoint){
 		.addr = addr, .gpa = gpa, .saved = *byte, .hw = type == 1,
 	};
@@ -375,7 +437,7 @@ static const char *cmd_write_regs(struct machine *m, const char *p, bool one)
 		return "E01";
 	gdb_regs_pack(&cpu, block);
 	if (one) {
-		if (!gdb_hex_u64(&p, &n) || *p++ != '=' || n >= GDB_NR_REGS ||
+		if (!gdb_hex_u64(&p, &n) || *p++ != '=' || !gdb_reg_writable((unsigned)n) ||
 		    strlen(p) != 2 * gdb_reg_size((unsigned)n) ||
 		    !gdb_hex_decode(p, block + gdb_reg_offset((unsigned)n),
 				    gdb_reg_size((unsigned)n)))
@@ -688,8 +750,15 @@ static int serve(struct machine *m, int *sig)
 			if (!g->no_ack)
 				send_all(g, "+", 1);
 			how = command(m, g->rx.data);
-			if (how >= 0)
-				return how;
+			if (how < 0)
+				continue;
+			/* Resumed: a Ctrl-C in the same read stops it again at
+			 * the first tick; anything else is dropped. */
+			gdb_rx_init(&g->rx);
+			for (ssize_t k = i + 1; k < n; k++)
+				if ((uint8_t)buf[k] == 0x03)
+					g->interrupt_pending = true;
+			return how;
 		}
 		if (g->fd < 0)
 			return GDB_CONTINUE;
@@ -728,14 +797,17 @@ static int stop(struct machine *m, const char *why, bool attached_now,
 	if (how == GDB_DETACH)
 		hang_up(m);
 	g->stepping = how == GDB_STEP && g->fd >= 0;
-	if (g->kvm_debug)               /* KVM steps it, and hides TF */
-		return apply_debug(m, &err) < 0 ? ending_host(res, &err) : 0;
 	if (cpu_get(&m->vm.kvm, &regs, &s, &err) < 0)
 		return ending_host(res, &err);
-	if (g->stepping)
+	g->step_rip = regs.rip;
+	if (g->kvm_debug)               /* KVM steps it (TF, hidden but from pushf) */
+		return apply_debug(m, &err) < 0 ? ending_host(res, &err) : 0;
+	if (g->stepping) {
 		regs.rflags |= X86_RFLAGS_TF;
-	else
+		trap_keep_tf(m, &regs, &s);
+	} else {
 		regs.rflags &= ~X86_RFLAGS_TF;
+	}
 	if (kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_REGS, &regs, &err) < 0)
 		return ending_host(res, &err);
 	return 0;
@@ -759,23 +831,35 @@ int gdb_start(struct machine *m, struct run_clock *clk, bool wait, struct run_re
 	return stop(m, "T05thread:01;", true, res);
 }
 
+/* Is fd readable now?  (No waiting, and no signal taken: the run loop
+ * takes those.) */
+static bool readable_now(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
+}
+
 int gdb_tick(struct machine *m, struct run_result *res)
 {
 	struct gdb *g = &m->gdb;
-	int sig = 0;
 	char buf[256];
+	ssize_t n;
 
 	if (g->listen_fd < 0)
 		return 0;
 	if (g->fd < 0) {
-		if (wait_readable(g, g->listen_fd, 0, &sig) > 0 && accept_gdb(m))
+		if (readable_now(g->listen_fd) && accept_gdb(m))
 			return stop(m, "T05thread:01;", true, res);
 		return 0;
 	}
-	if (wait_readable(g, g->fd, 0, &sig) <= 0)
+	if (g->interrupt_pending) {
+		g->interrupt_pending = false;
+		return stop(m, "T02thread:01;", false, res);
+	}
+	if (!readable_now(g->fd))
 		return 0;
-	ssize_t n = recv(g->fd, buf, sizeof(buf), MSG_DONTWAIT);
-
+	n = recv(g->fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n <= 0) {
 		if (n == 0 || (errno != EAGAIN && errno != EINTR))
 			hang_up(m);
@@ -830,7 +914,9 @@ int gdb_debug_exit(struct machine *m, struct run_result *res)
 		return stop(m, bp->hw ? "T05thread:01;hwbreak:;" : "T05thread:01;swbreak:;",
 			    false, res);
 	}
-	/* #DB: the step KVM took (DR6.BS). */
+	/* #DB: the step KVM took (DR6.BS).  KVM's TF shows in a pushf. */
+	if (g->stepping)
+		trap_hide_tf(m, g->step_rip);
 	return stop(m, "T05thread:01;", false, res);
 }
 
@@ -889,8 +975,11 @@ void gdb_finish(struct machine *m, const struct run_result *res, int status)
 				return;
 		}
 	}
-	if (status > 128 && status < 128 + 65)
-		snprintf(why, sizeof(why), "X%02x", status - 128);
+	/* X only for an ending by a signal: an exit value of 130 is W82. */
+	if (res->end == RUN_END_SIGNAL)
+		snprintf(why, sizeof(why), "X%02x", res->signo & 0xff);
+	else if (res->end == RUN_END_OUTPUT_CLOSED)
+		snprintf(why, sizeof(why), "X%02x", SIGPIPE);
 	else
 		snprintf(why, sizeof(why), "W%02x", status & 0xff);
 	reply(g, why);

@@ -70,7 +70,9 @@ struct gdb {
 	bool kvm_debug;
 	bool inject_bp;         /* the guest's own int3: give it back */
 	struct run_clock *clk;  /* the run's, while it runs */
-	uint64_t stopped_ns;    /* time spent stopped, all told */
+	uint64_t step_rip;      /* where a step by TF began */
+	bool interrupt_pending; /* a Ctrl-C came with a resume */
+	bool via_idt;           /* hidden --gdb-via-idt: kvmrun's IDT on any host */
 };
 
 /* Before anything: no sockets. */

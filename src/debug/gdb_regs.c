@@ -32,6 +32,14 @@ unsigned gdb_reg_offset(unsigned n)
 	return off;
 }
 
+bool gdb_reg_writable(unsigned n)
+{
+	if (n >= GDB_NR_REGS || (n >= GDB_REG_CS && n <= GDB_REG_GS) || n >= GDB_REG_CR0)
+		return false;
+	/* ftag, fiseg, fioff, foseg, fooff: not written back. */
+	return n < GDB_REG_ST0 + 10 || n > GDB_REG_ST0 + 14;
+}
+
 unsigned gdb_regs_bytes(void)
 {
 	return gdb_reg_offset(GDB_NR_REGS);

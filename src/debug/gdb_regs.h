@@ -52,6 +52,10 @@ void gdb_regs_pack(const struct gdb_cpu *cpu, uint8_t *block);
  */
 void gdb_regs_unpack(const uint8_t *block, struct gdb_cpu *cpu);
 
+/* Can P write register n?  Not the selectors, the control registers or
+ * the x87 pointers gdb_regs_unpack leaves alone. */
+bool gdb_reg_writable(unsigned n);
+
 /* The target description (target.xml), NUL-terminated. */
 const char *gdb_target_xml(void);
 

@@ -257,6 +257,51 @@ void trap_io_step(struct machine *m)
 	m->step.cs = sregs.cs;
 }
 
+/*
+ * --gdb's steps through the supervisor (debug/gdb.h): the same care as
+ * --trace insns' for TF, which the guest must never see.  Before a step,
+ * a popf or iretq about to run gets TF in what it loads (else the step
+ * would become a continue); after one, a pushf's image loses it.
+ */
+void trap_keep_tf(struct machine *m, const struct kvm_regs *regs,
+		  const struct kvm_sregs *sregs)
+{
+	struct insn_info next;
+	uint8_t code[16];
+	unsigned n = paging_code_at(&m->vm.mem, sregs, regs->rip, code, sizeof(code));
+
+	insn_classify(code, n, code_bits(sregs), &next);
+	if (!next.two_byte && next.opcode == 0x9d && next.len)
+		patch_tf(m, sregs, regs->rsp, true);            /* popf */
+	else if (!next.two_byte && next.opcode == 0xcf)
+		patch_tf(m, sregs, regs->rsp + 16, true);       /* iretq's RFLAGS */
+}
+
+static void hide_tf_after(struct machine *m, const struct kvm_sregs *sregs,
+			  const struct exc_frame *f, uint64_t stepped_rip)
+{
+	struct insn_info done;
+	uint8_t code[16];
+	unsigned n = paging_code_at(&m->vm.mem, sregs, stepped_rip, code, sizeof(code));
+
+	insn_classify(code, n, code_bits(sregs), &done);
+	if (!done.two_byte && done.opcode == 0x9c && done.len)
+		patch_tf(m, sregs, f->rsp, false);              /* pushf */
+}
+
+void trap_hide_tf(struct machine *m, uint64_t stepped_rip)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct exc_frame f;
+	struct error err;
+
+	if (cpu_get(&m->vm.kvm, &regs, &sregs, &err) < 0)
+		return;                 /* the next register ioctl says it */
+	f.rsp = regs.rsp;
+	hide_tf_after(m, &sregs, &f, stepped_rip);
+}
+
 static int step(struct machine *m, struct run_result *res,
 		const struct exc_frame *f, struct kvm_regs *regs,
 		struct kvm_sregs *sregs, struct error *err)
@@ -387,6 +432,8 @@ int trap_stub(struct machine *m, struct run_result *res, const struct exc_frame 
 	unsigned vector = f.vector, n;
 
 	if (gdb_wants(m, &f)) {         /* --gdb: its step, or its breakpoint */
+		if (vector == EXC_DB)
+			hide_tf_after(m, sregs, &f, m->gdb.step_rip);
 		if (back_to(m, &f, vector == EXC_BP ? f.rip - 1 : f.rip, regs, sregs, err) < 0)
 			return -1;
 		return gdb_trap(m, &f, res);

@@ -37,4 +37,12 @@ int trap_stub(struct machine *m, struct run_result *res, const struct exc_frame 
 /* --trace insns: a port-I/O or MMIO exit happened (see trap.c). */
 void trap_io_step(struct machine *m);
 
+/* A step (by kvmrun or by KVM, which sets TF too) just ran the instruction
+ * at stepped_rip: if it was a pushf, take TF out of what it pushed. */
+void trap_hide_tf(struct machine *m, uint64_t stepped_rip);
+
+/* --gdb's steps by TF: keep TF through a popf or iretq about to run. */
+void trap_keep_tf(struct machine *m, const struct kvm_regs *regs,
+		  const struct kvm_sregs *sregs);
+
 #endif

@@ -3,6 +3,9 @@
 # batch mode (gdb -batch -x SCRIPT).  Run it alone with
 # "tests/run-tests.sh debug" (or "make check TESTS=debug").
 #
+# Tests marked via-idt run again with the hidden --gdb-via-idt: kvmrun's own
+# IDT stops and steps the guest, as on kvm_pvm hosts, whatever this host is.
+#
 # Each test starts kvmrun with --gdb on a Unix socket of its own (no port
 # to collide with), runs a gdb script against it, and checks what gdb
 # printed, what the guest printed and kvmrun's exit status.  Nothing here
@@ -56,7 +59,8 @@ gdb_has() {
 # arguments, r12-r15, segment and control registers, finish, stepi and
 # nexti, a variable written (the guest then prints it), monitor commands,
 # and continue to the guest's exit status (tests/guests/c/gdbme.c).
-name=gdb:break-step-registers-memory
+for via in "" --gdb-via-idt; do
+name=gdb:break-step-registers-memory${via:+:via-idt}
 if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
 elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
 else
@@ -78,7 +82,7 @@ x/2i $pc
 delete
 continue
 EOF
-	gdb_run "$name" tests/guests/c/gdbme.elf
+	gdb_run "$name" tests/guests/c/gdbme.elf $via
 	if [ "$status" -ne 12 ] || [ "$gdb_status" -ne 0 ]; then
 		fail "$name" "kvmrun status $status (12 expected), gdb $gdb_status; gdb: $(tail -c 400 "$tmp/$name.gdbout" | tr '\n' '|')"
 	elif ! grep -qx 'total 12 counter 103' "$tmp/$name.out"; then
@@ -92,17 +96,19 @@ EOF
 		pass "$name"
 	fi
 fi
+done
 
 # A "hardware" breakpoint (an int3 too) and a watchpoint on a variable,
 # which gdb keeps by stepping the guest (kvmrun has no hardware
 # watchpoints yet: README, "Debugging a guest").
-name=gdb:hbreak-and-watch
+for via in "" --gdb-via-idt; do
+name=gdb:hbreak-and-watch${via:+:via-idt}
 if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
 elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
 else
 	printf '%s\n' "set can-use-hw-watchpoints 0" "hbreak twice" "continue" \
 		"watch counter" "continue" "delete" "continue" >"$tmp/$name.gdb"
-	gdb_run "$name" tests/guests/c/gdbme.elf
+	gdb_run "$name" tests/guests/c/gdbme.elf $via
 	if [ "$status" -ne 12 ] || ! grep -qx 'total 12 counter 3' "$tmp/$name.out"; then
 		fail "$name" "status $status; stdout: $(cat "$tmp/$name.out"); gdb: $(tail -c 400 "$tmp/$name.gdbout" | tr '\n' '|')"
 	elif gdb_has "$name" "twice (x=1) at tests/guests/c/gdbme.c" "Old value = 0" \
@@ -110,16 +116,18 @@ else
 		pass "$name"
 	fi
 fi
+done
 
 # A guest that kvmrun moves to ring 0 (it reads CR0): the breakpoint after
 # the move stops there, in ring 0 (tests/guests/c/gdbring0.c).
-name=gdb:break-in-ring0-after-the-move
+for via in "" --gdb-via-idt; do
+name=gdb:break-in-ring0-after-the-move${via:+:via-idt}
 if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
 elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
 else
 	printf '%s\n' "break marker" "continue" "monitor mode" "print/x \$cs" \
 		"finish" "continue" >"$tmp/$name.gdb"
-	gdb_run "$name" tests/guests/c/gdbring0.elf
+	gdb_run "$name" tests/guests/c/gdbring0.elf $via
 	if [ "$status" -ne 0 ] || ! grep -qx 'cr0 has PG: 1' "$tmp/$name.out"; then
 		fail "$name" "status $status; stdout: $(cat "$tmp/$name.out"); gdb: $(tail -c 300 "$tmp/$name.gdbout" | tr '\n' '|')"
 	elif gdb_has "$name" "Breakpoint 1, marker (cr0=" "ring 0" '= 0x8' \
@@ -127,6 +135,7 @@ else
 		pass "$name"
 	fi
 fi
+done
 
 # A crash stops in gdb with the signal it means, at the faulting line;
 # continuing ends the run with 126 (guests/c/exception.c: #DE).
@@ -143,19 +152,19 @@ else
 	fi
 fi
 
-# Ctrl-C: gdb interrupts a guest that spins without an exit.  gdb tells
-# the test when it is about to continue (a file), the test then sends it
-# SIGINT as a user's Ctrl-C would, until it stops (at most 20 tries: gdb
-# may take the first before it has sent the continue).
+# Ctrl-C: gdb interrupts a guest that spins without an exit.  Once the
+# guest has printed "spin: forever" it runs, so gdb has sent its continue;
+# the test then sends gdb one SIGINT, as a user's Ctrl-C would.
 name=gdb:ctrl-c-interrupts-a-spinning-guest
 if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
 elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
 else
-	rm -f "$tmp/$name.ready"
-	printf '%s\n' "shell touch $tmp/$name.ready" "continue" "monitor mode" "kill" \
-		>"$tmp/$name.gdb"
-	( for _ in $(seq 1 200); do [ -f "$tmp/$name.ready" ] && break; sleep 0.1; done
-	  sleep 1
+	rm -f "$tmp/$name.out"
+	printf '%s\n' "continue" "monitor mode" "kill" >"$tmp/$name.gdb"
+	( for _ in $(seq 1 600); do
+		grep -q 'spin: forever' "$tmp/$name.out" 2>/dev/null && break
+		sleep 0.1
+	  done
 	  # gdb itself, not the timeout(1) that runs it (which would pass
 	  # the signal on: a second Ctrl-C means "give up" to gdb).
 	  pkill -INT -f -- "^gdb .*-x $tmp/$name.gdb" ) &
@@ -242,7 +251,8 @@ fi
 # --trace insns gives (its stepper is kvmrun's own, checked elsewhere):
 # the first 24 instructions of guests/hello.bin, which polls the UART with
 # `in` and writes with `out`.
-name=gdb:stepi-matches-the-trace
+for via in "" --gdb-via-idt; do
+name=gdb:stepi-matches-the-trace${via:+:via-idt}
 if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
 elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
 else
@@ -253,7 +263,7 @@ else
 		echo 'printf "pc=%#lx\n", $pc'
 		echo kill
 	} >"$tmp/$name.gdb"
-	gdb_run "$name" guests/hello.bin
+	gdb_run "$name" guests/hello.bin $via
 	sed -n 's/^pc=//p' "$tmp/$name.gdbout" >"$tmp/$name.got"
 	if [ "$(wc -l <"$tmp/$name.want")" -ne 24 ]; then
 		fail "$name" "the trace gave $(wc -l <"$tmp/$name.want") instructions, not 24"
@@ -265,6 +275,7 @@ else
 		pass "$name"
 	fi
 fi
+done
 
 # detach: the guest runs on to its end, without the breakpoints.
 name=gdb:detach-lets-it-run
@@ -314,3 +325,21 @@ else
 		pass "$name"
 	fi
 fi
+
+# Stepping never shows the guest TF, nor loses it: every instruction of
+# tests/guests/traceflags.bin (pushf, popf, iretq and their look-alikes)
+# single-stepped from gdb, and the guest still finds its flags right.
+for via in "" --gdb-via-idt; do
+name=gdb:stepping-hides-tf${via:+:via-idt}
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	{ for _ in $(seq 1 300); do echo "stepi"; done; echo continue; } >"$tmp/$name.gdb"
+	gdb_run "$name" tests/guests/traceflags.bin $via
+	if [ "$status" -ne 0 ] || ! grep -q 'traceflags ok' "$tmp/$name.out"; then
+		fail "$name" "status $status; stdout: $(cat "$tmp/$name.out"); gdb: $(tail -c 300 "$tmp/$name.gdbout" | tr '\n' '|')"
+	else
+		pass "$name"
+	fi
+fi
+done
