@@ -34,6 +34,10 @@ enum gdb_event gdb_rx_byte(struct gdb_rx *rx, uint8_t b)
 {
 	int d;
 
+	/* `$` never appears unescaped inside a packet: a new packet starts,
+	 * and a truncated one before it is dropped. */
+	if (b == '$' && rx->state != RX_IDLE)
+		rx->state = RX_IDLE;
 	switch (rx->state) {
 	case RX_IDLE:
 		if (b == '$') {

@@ -8,7 +8,8 @@
  * `*` after a byte repeats it (run-length encoding, which gdb only uses
  * towards us in replies, never in commands, but is decoded anyway).
  *
- * No I/O here: bytes go in, events come out, so the parser can be tested
+ * A `$` always starts a packet: one cut short is dropped, not glued to
+ * the next.  No I/O here: bytes go in, events come out, so the parser can be tested
  * and fuzzed on its own.
  */
 #ifndef KVMRUN_DEBUG_GDB_PACKET_H

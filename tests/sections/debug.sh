@@ -343,3 +343,29 @@ else
 	fi
 fi
 done
+
+# A hostile client: malformed, oversize, truncated and unknown packets each
+# get an error or an empty reply, and the stub still works afterwards
+# (tests/tools/gdbclient.py speaks the protocol itself).
+name=gdb:hostile-client
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif ! command -v python3 >/dev/null 2>&1; then skip "$name" "python3 is not installed"
+else
+	sock="$tmp/hostile-client.sock"
+	rm -f "$sock"
+	timeout -k 5 "$LIMIT" "$KVMRUN" --gdb "unix:$sock" guests/hello.bin \
+		</dev/null >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	kp=$!
+	for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.1; done
+	timeout -k 5 "$LIMIT" python3 tests/tools/gdbclient.py "$sock" >"$tmp/$name.client" 2>&1
+	client_status=$?
+	wait "$kp"
+	status=$?
+	if [ "$client_status" -ne 0 ]; then
+		fail "$name" "$(grep -m1 FAIL "$tmp/$name.client" || tail -c 300 "$tmp/$name.client")"
+	elif [ "$status" -ne 137 ]; then
+		fail "$name" "kvmrun status $status after the client's kill, 137 expected: $(head -c 300 "$tmp/$name.err")"
+	else
+		pass "$name"
+	fi
+fi

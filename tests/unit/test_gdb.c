@@ -53,6 +53,12 @@ TEST(gdb_packets_framed_and_checked)
 	feed(&rx, "7", 1, ev);
 	TEST_STREQ(ev, "P");
 	TEST_STREQ(rx.data, "qSupported");
+	feed(&rx, "$qSupp$g#67", 11, ev);              /* cut short, then whole */
+	TEST_STREQ(ev, "P");
+	TEST_STREQ(rx.data, "g");
+	feed(&rx, "$qSupported#$g#67", 17, ev);        /* cut in its checksum */
+	TEST_STREQ(ev, "P");
+	TEST_STREQ(rx.data, "g");
 }
 
 TEST(gdb_escapes_and_repeats)
