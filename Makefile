@@ -48,7 +48,7 @@ PURE_SRCS := src/error.c src/parse.c src/cli.c src/memmap.c src/paging.c \
              src/debug/gdb_packet.c src/debug/gdb_regs.c src/debug/gdb_addr.c \
              src/debug/core.c
 SRCS      := $(PURE_SRCS) src/machine.c src/clock.c \
-             src/run.c src/ending.c src/main.c \
+             src/run.c src/ending.c src/main.c src/suite.c \
              src/dev/output.c src/dev/uart.c src/dev/debugcon.c src/dev/exitdev.c src/dev/stop.c \
              src/dev/post.c src/dev/testdev.c src/dev/bulk_write.c \
              src/ring3/trap.c src/ring3/tier.c src/debug/gdb.c \

@@ -24,6 +24,8 @@ enum {
 	OPT_CORE,
 	OPT_CORE_ALWAYS,
 	OPT_GDB_VIA_IDT,
+	OPT_TAP,
+	OPT_JUNIT,
 	OPT_TIER_ANY_HOST,
 	OPT_TIER_EVERY,
 	OPT_TIER_DENSE,
@@ -55,7 +57,8 @@ void cli_usage(FILE *out)
 	      "              [--report file] [--trace exits|insns] [--trace-file file]\n"
 	      "              [--trace-format text|jsonl] [--dump-mem addr:len[:file]]\n"
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
-	      "              [--max-output bytes] [--no-cpuid-cache] image\n"
+	      "              [--max-output bytes] [--no-cpuid-cache]\n"
+	      "              [--tap] [--junit file] [-j n] image...\n"
 	      "\n"
 	      "Run an x86 guest (a flat binary, an ELF64 executable or a multiboot\n"
 	      "kernel) in a new KVM virtual machine (image -:\n"
@@ -91,6 +94,11 @@ void cli_usage(FILE *out)
 	      "      --core FILE       when the guest crashes, write an ELF core file\n"
 	      "                        (gdb IMAGE FILE shows where and how)\n"
 	      "      --core-always     with --core: write it whatever the ending\n"
+	      "      --tap             run each image as a test: TAP on stdout (also the\n"
+	      "                        guest's PASS:/FAIL:/SKIP: lines); several images\n"
+	      "                        do this too, with a line per run on stderr\n"
+	      "      --junit FILE      the same runs as JUnit XML in FILE\n"
+	      "  -j, --jobs N          run N images at once (default 1)\n"
 	      "      --strict          end the run at the first access to an unclaimed\n"
 	      "                        port or MMIO address\n"
 	      "  -q, --quiet           no warnings (unclaimed accesses, notes); endings\n"
@@ -355,6 +363,25 @@ static void unknown_option(const char *prev, int opt,
 	error_set(err, "unknown option -%c", opt > ' ' && opt < 0x7f ? opt : '?');
 }
 
+/*
+ * Several images run as a suite, each in a process of its own, its output
+ * collected (suite.h): options that name one file for one run do not mix.
+ */
+static int check_suite_args(const struct config *cfg, struct error *err)
+{
+	if (cfg->report || cfg->trace_file || cfg->nr_dumps || cfg->core)
+		return error_set(err, "--report, --trace-file, --dump-mem and --core name one "
+				 "file for one run: not with several images, --tap or --junit");
+	if (cfg->gdb)
+		return error_set(err, "--gdb debugs one run: not with several images, --tap "
+				 "or --junit");
+	for (unsigned i = 0; i < cfg->nr_images; i++)
+		if (strcmp(cfg->images[i], CONFIG_IMAGE_STDIN) == 0)
+			return error_set(err, "image '-' (standard input) cannot be one of a "
+					 "suite's images");
+	return 0;
+}
+
 enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			  struct error *err)
 {
@@ -377,6 +404,9 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "core",       required_argument, NULL, OPT_CORE },
 		{ "core-always", no_argument,      NULL, OPT_CORE_ALWAYS },
 		{ "gdb-via-idt", no_argument,      NULL, OPT_GDB_VIA_IDT },
+		{ "tap",        no_argument,       NULL, OPT_TAP },
+		{ "junit",      required_argument, NULL, OPT_JUNIT },
+		{ "jobs",       required_argument, NULL, 'j' },
 		{ "tier-any-host", no_argument,    NULL, OPT_TIER_ANY_HOST },
 		{ "tier-every", required_argument, NULL, OPT_TIER_EVERY },
 		{ "tier-dense", required_argument, NULL, OPT_TIER_DENSE },
@@ -407,7 +437,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 
 	optind = 0;     /* glibc: full reinitialisation, so tests can call again */
 	opterr = 0;     /* errors are reported through err */
-	while ((c = getopt_long(argc, argv, ":e:hm:qt:vV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":e:hj:m:qt:vV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if (opt_number("--entry", optarg, false, 0, &cfg->entry, err) < 0)
@@ -537,6 +567,20 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		case OPT_GDB_VIA_IDT:
 			cfg->gdb_via_idt = true;
 			break;
+		case OPT_TAP:
+			cfg->tap = true;
+			break;
+		case OPT_JUNIT:
+			cfg->junit = optarg;
+			break;
+		case 'j':
+			if (opt_number("--jobs", optarg, false, 1, &cfg->jobs, err) < 0)
+				return CLI_USAGE_ERROR;
+			if (cfg->jobs > 64) {
+				error_set(err, "--jobs '%s' is too many (at most 64)", optarg);
+				return CLI_USAGE_ERROR;
+			}
+			break;
 		case OPT_GDB_WAIT:
 			if (strcmp(optarg, "yes") == 0) {
 				cfg->gdb_no_wait = false;
@@ -621,10 +665,17 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		error_set(err, "no image given");
 		return CLI_USAGE_ERROR;
 	}
-	if (optind + 1 < argc) {
-		error_set(err, "one image only (unexpected '%s')", argv[optind + 1]);
+	cfg->images = argv + optind;
+	cfg->nr_images = (unsigned)(argc - optind);
+	cfg->suite = cfg->nr_images > 1 || cfg->tap || cfg->junit;
+	if (!cfg->jobs)
+		cfg->jobs = 1;
+	if (cfg->jobs > 1 && !cfg->suite) {
+		error_set(err, "--jobs needs several images, --tap or --junit");
 		return CLI_USAGE_ERROR;
 	}
+	if (cfg->suite && check_suite_args(cfg, err) < 0)
+		return CLI_USAGE_ERROR;
 	if ((cfg->trace_file || cfg->trace_format != TRACE_TEXT) &&
 	    !cfg->trace_exits && !cfg->trace_insns) {
 		error_set(err, "--trace-file and --trace-format need --trace");

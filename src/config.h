@@ -71,6 +71,14 @@ struct config_module {
 
 struct config {
 	const char *image;              /* path of the image file, or "-" */
+	/* Several images (or --tap, --junit): a run of each, as a test suite
+	 * (suite.h). */
+	char *const *images;
+	unsigned nr_images;
+	bool suite;
+	bool tap;                       /* --tap: TAP on stdout */
+	const char *junit;              /* --junit FILE */
+	uint64_t jobs;                  /* -j N: runs at once (default 1) */
 	enum image_format format;
 	uint64_t mem_size;              /* bytes of guest RAM */
 	uint64_t load_addr;             /* guest-physical load address */

@@ -30,6 +30,7 @@
 #include "observe/report.h"
 #include "run.h"
 #include "speedups/cpuid_cache.h"
+#include "suite.h"
 
 /* A file kvmrun writes: --report, --trace-file, --dump-mem ...:FILE. */
 struct output {
@@ -445,43 +446,26 @@ static void tell_gdb(struct machine *m, const struct config *cfg)
 			"first instruction (--gdb-wait=no: run at once)\n");
 }
 
-int main(int argc, char **argv)
+/*
+ * Run one image, from its files to its last line: the whole of kvmrun for
+ * one guest.  Returns the exit status.
+ */
+static int run_image(const struct config *given, bool stdout_closed)
 {
 	uint64_t t_start = now_us(), t_setup, t_run;
 	struct report_image image = { 0 };
 	struct machine *m;
 	struct run_result res;
-	struct config cfg;
+	struct config cfg = *given;
 	struct error err = { "" };
 	struct machine_io io;
 	struct outputs out;
 	char *text, *first_line = NULL;
 	char cache_path[4096];
 	FILE *dump_files[CONFIG_MAX_DUMPS] = { NULL };
-	bool stdout_closed;
 	unsigned i;
 	sigset_t set;
 	int status;
-
-	if (reserve_std_fds(&stdout_closed) < 0)
-		return KVMRUN_STATUS_HOST;
-
-	switch (cli_parse(argc, argv, &cfg, &err)) {
-	case CLI_RUN:
-		break;
-	case CLI_HELP:
-		cli_usage(stdout);
-		return 0;
-	case CLI_VERSION:
-		printf("kvmrun %s\n", KVMRUN_VERSION);
-		return 0;
-	case CLI_USAGE_ERROR:
-		if (argc > 1)
-			fprintf(stderr, "kvmrun: %s (kvmrun --help for usage)\n", err.msg);
-		else
-			cli_usage(stderr);
-		return KVMRUN_STATUS_HOST;
-	}
 
 	cfg.cpuid_cache_off = "--no-cpuid-cache";
 	if (!cfg.no_cpuid_cache &&
@@ -593,4 +577,41 @@ int main(int argc, char **argv)
 	if (close_outputs(&cfg, &out, true) < 0)
 		status = KVMRUN_STATUS_HOST;
 	return status;
+}
+
+/* One of a suite's runs, in a child whose stdout is a file (suite.c). */
+static int run_in_suite(const struct config *cfg)
+{
+	return run_image(cfg, false);
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	struct error err = { "" };
+	bool stdout_closed;
+
+	if (reserve_std_fds(&stdout_closed) < 0)
+		return KVMRUN_STATUS_HOST;
+
+	switch (cli_parse(argc, argv, &cfg, &err)) {
+	case CLI_RUN:
+		break;
+	case CLI_HELP:
+		cli_usage(stdout);
+		return 0;
+	case CLI_VERSION:
+		printf("kvmrun %s\n", KVMRUN_VERSION);
+		return 0;
+	case CLI_USAGE_ERROR:
+		if (argc > 1)
+			fprintf(stderr, "kvmrun: %s (kvmrun --help for usage)\n", err.msg);
+		else
+			cli_usage(stderr);
+		return KVMRUN_STATUS_HOST;
+	}
+	if (cfg.suite)                  /* several images: suite.h */
+		return suite_run(&cfg, run_in_suite);
+	cfg.image = cfg.images[0];
+	return run_image(&cfg, stdout_closed);
 }

@@ -174,8 +174,29 @@ TEST(cli_image_count)
 	TEST_EQ(cli_args(&r, "-v", NULL), CLI_USAGE_ERROR);
 	TEST_CONTAINS(r.err.msg, "no image");
 	cli_done(&r);
-	TEST_EQ(cli_args(&r, "a.bin", "b.bin", NULL), CLI_USAGE_ERROR);
-	TEST_CONTAINS(r.err.msg, "b.bin");
+	/* Several images: a suite (suite.h). */
+	TEST_EQ(cli_args(&r, "a.bin", "b.bin", NULL), CLI_RUN);
+	TEST_CHECK(r.cfg.suite);
+	TEST_EQ(r.cfg.nr_images, 2);
+	TEST_STREQ(r.cfg.images[1], "b.bin");
+	TEST_EQ(r.cfg.jobs, 1);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--tap", "-j", "4", "a.bin", NULL), CLI_RUN);
+	TEST_CHECK(r.cfg.suite);
+	TEST_CHECK(r.cfg.tap);
+	TEST_EQ(r.cfg.jobs, 4);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "-j", "2", "a.bin", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "--jobs needs several images");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--report", "r.json", "a.bin", "b.bin", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "not with several images");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--junit", "j.xml", "a.bin", "-", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "standard input");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--tap", "-j", "65", "a.bin", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "at most 64");
 	cli_done(&r);
 }
 
