@@ -579,8 +579,16 @@ static void cmd_monitor(struct machine *m, const char *p)
 			console(g, "%#llx is not mapped (CR3 %#llx)\n", (unsigned long long)va,
 				(unsigned long long)s.cr3);
 		}
+	} else if (strcmp(cmd, "debug") == 0) {
+		console(g, "stops and steps: %s\nwatchpoints: none (%s); `set "
+			"can-use-hw-watchpoints 0` watches by stepping\n",
+			g->kvm_debug ? "KVM's own debugging (KVM_SET_GUEST_DEBUG), int3 through "
+			"kvmrun's IDT where KVM does not intercept it" :
+			"kvmrun's IDT (int3 and the trap flag)",
+			m->vm.kvm.pvm ? "kvm_pvm does not fire data breakpoints" :
+			"debug registers are not used yet");
 	} else {
-		console(g, "kvmrun monitor commands: regs, mode, exits, pt ADDR\n");
+		console(g, "kvmrun monitor commands: regs, mode, exits, pt ADDR, debug\n");
 	}
 	reply(g, "OK");
 }

@@ -78,6 +78,7 @@ step
 monitor mode
 monitor pt 0x10000
 monitor exits
+monitor debug
 x/2i $pc
 delete
 continue
@@ -92,7 +93,7 @@ EOF
 		"r12 " "r15 " "fs_base " "cr0 " "cr3 " "efer " '$1 = 2' \
 		"Value returned is" \
 		"long mode (64-bit), ring 3, paging on" "0x10000 -> physical 0x10000" \
-		"io_out" "exited with code 014"; then
+		"io_out" "watchpoints: none" "exited with code 014"; then
 		pass "$name"
 	fi
 fi
