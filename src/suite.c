@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,45 +21,95 @@
 #include "kvmrun/abi.h"
 
 #define OUTPUT_KEPT     (64 * 1024)     /* of each run's stdout, for JUnit */
-#define ERRORS_KEPT     (16 * 1024)     /* of its stderr */
+#define ERRORS_KEPT     (16 * 1024)     /* of its stderr, for JUnit */
+#define REPORT_FD       3               /* the child's --report, a memfd */
 
-enum verdict { PASSED, FAILED, SKIPPED };
+enum verdict { PASSED, FAILED, SKIPPED, ERROR };
 
 struct run {
 	const char *image;
 	int status;
 	double seconds;
-	char *out, *err;                /* NUL-terminated, cut at the sizes above */
+	char *out, *err;                /* all of stdout; stderr's head */
 	size_t out_len;
-	bool out_cut;
+	char reason[64], message[512];  /* from the run's report: end.* */
 	bool done;
 	/* While it runs. */
 	pid_t pid;
-	int out_fd, err_fd;
+	int out_fd, err_fd, report_fd;
 	struct timespec start;
 };
 
 struct totals {
-	unsigned runs[3], checks[3];
+	unsigned runs[4], checks[3];
 	unsigned point;                 /* TAP test points so far */
-	double seconds;
 };
 
+/*
+ * 0 passes, 77 skips, 125 is kvmrun's own failure (no such image, no
+ * KVM): an error rather than the guest failing; anything else fails.
+ */
 static enum verdict verdict_of(int status)
 {
-	return status == 0 ? PASSED : status == SUITE_SKIP_STATUS ? SKIPPED : FAILED;
+	return status == 0 ? PASSED : status == SUITE_SKIP_STATUS ? SKIPPED :
+	       status == KVMRUN_STATUS_HOST ? ERROR : FAILED;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 /* ---- running -------------------------------------------------------- */
 
-static int start(struct run *r, const struct config *cfg, suite_run_one run_one)
+static void close_run_fds(struct run *r)
 {
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int *fds[3] = { &r->out_fd, &r->err_fd, &r->report_fd };
 
+	for (unsigned i = 0; i < 3; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+}
+
+/* The child: stdin /dev/null, stdout and stderr and the report into the
+ * run's memfds, nothing else open; it dies with the suite. */
+static void child(struct run *r, const struct config *cfg, const sigset_t *oldmask,
+		  suite_run_one run_one)
+{
+	struct config one = *cfg;
+	char report[32];
+	int null = open("/dev/null", O_RDONLY);
+	int status;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || null < 0 || dup2(null, 0) < 0 ||
+	    dup2(r->out_fd, 1) < 0 || dup2(r->err_fd, 2) < 0 ||
+	    dup2(r->report_fd, REPORT_FD) < 0 || close_range(REPORT_FD + 1, ~0U, 0) < 0 ||
+	    sigprocmask(SIG_SETMASK, oldmask, NULL) < 0)
+		_exit(KVMRUN_STATUS_HOST);
+	snprintf(report, sizeof(report), "/dev/fd/%d", REPORT_FD);
+	one.image = r->image;
+	one.suite = one.tap = false;
+	one.junit = NULL;
+	one.report = report;
+	status = run_one(&one);
+	fflush(NULL);
+	_exit(status & 0xff);
+}
+
+static int start(struct run *r, const struct config *cfg, const sigset_t *oldmask,
+		 suite_run_one run_one)
+{
 	r->out_fd = memfd_create("kvmrun-stdout", MFD_CLOEXEC);
 	r->err_fd = memfd_create("kvmrun-stderr", MFD_CLOEXEC);
-	if (null < 0 || r->out_fd < 0 || r->err_fd < 0) {
-		perror("kvmrun: a suite run's output files");
+	r->report_fd = memfd_create("kvmrun-report", MFD_CLOEXEC);
+	if (r->out_fd < 0 || r->err_fd < 0 || r->report_fd < 0) {
+		perror("kvmrun: memfd_create for a suite run");
+		close_run_fds(r);
 		return -1;
 	}
 	fflush(stdout);                 /* nothing buffered goes to the child */
@@ -65,112 +118,115 @@ static int start(struct run *r, const struct config *cfg, suite_run_one run_one)
 	r->pid = fork();
 	if (r->pid < 0) {
 		perror("kvmrun: fork");
+		close_run_fds(r);
 		return -1;
 	}
-	if (r->pid == 0) {
-		struct config one = *cfg;
-
-		if (dup2(null, 0) < 0 || dup2(r->out_fd, 1) < 0 || dup2(r->err_fd, 2) < 0)
-			_exit(KVMRUN_STATUS_HOST);
-		one.image = r->image;
-		one.suite = one.tap = false;
-		one.junit = NULL;
-		fflush(NULL);
-		_exit(run_one(&one) & 0xff);
-	}
-	close(null);
+	if (r->pid == 0)
+		child(r, cfg, oldmask, run_one);
 	return 0;
 }
 
-/* Up to max bytes of what fd holds, NUL-terminated (malloc'd). */
-static char *slurp(int fd, size_t max, size_t *len, bool *cut)
+/* What fd holds, up to max bytes (0: all), NUL-terminated (malloc'd). */
+static char *slurp(int fd, size_t max, size_t *len)
 {
-	char *buf = malloc(max + 1);
-	size_t n = 0;
+	struct stat st;
+	size_t size, n = 0;
+	char *buf;
 
+	if (fstat(fd, &st) < 0)
+		st.st_size = 0;
+	size = (size_t)st.st_size;
+	if (max && size > max)
+		size = max;
+	buf = malloc(size + 1);
 	if (!buf)
 		return NULL;
-	while (n < max) {
-		ssize_t k = pread(fd, buf + n, max - n, (off_t)n);
+	while (n < size) {
+		ssize_t k = pread(fd, buf + n, size - n, (off_t)n);
 
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
-			break;
+			break;          /* a file that shrank: what there was */
 		n += (size_t)k;
 	}
 	buf[n] = '\0';
 	if (len)
 		*len = n;
-	if (cut) {
-		char c;
-
-		*cut = n == max && pread(fd, &c, 1, (off_t)n) == 1;
-	}
 	return buf;
+}
+
+/*
+ * The JSON string value after `"key": ` in text, unescaped into out (the
+ * report's own escapes: \" \\ \n \t \r and \u00XX); empty if it is null
+ * or missing.  Only what kvmrun's report writer produces.
+ */
+static void json_value(const char *text, const char *key, char *out, size_t size)
+{
+	char pattern[64];
+	const char *p;
+	size_t n = 0;
+
+	out[0] = '\0';
+	snprintf(pattern, sizeof(pattern), "\"%s\": \"", key);
+	p = text ? strstr(text, pattern) : NULL;
+	if (!p)
+		return;
+	for (p += strlen(pattern); *p && *p != '"' && n + 1 < size; p++) {
+		char c = *p;
+
+		if (c == '\\' && p[1]) {
+			p++;
+			c = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p;
+			if (*p == 'u' && strlen(p) >= 5) {
+				c = (char)strtol((char[]){ p[3], p[4], '\0' }, NULL, 16);
+				p += 4;
+			}
+		}
+		out[n++] = c;
+	}
+	out[n] = '\0';
 }
 
 static void finish(struct run *r, int wstatus)
 {
-	struct timespec end;
+	char *report;
+	const char *end;
 
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	r->seconds = (double)(end.tv_sec - r->start.tv_sec) +
-		     (double)(end.tv_nsec - r->start.tv_nsec) / 1e9;
+	r->seconds = seconds_since(&r->start);
 	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) :
 		    KVMRUN_STATUS_SIGNAL + WTERMSIG(wstatus);
-	r->out = slurp(r->out_fd, OUTPUT_KEPT, &r->out_len, &r->out_cut);
-	r->err = slurp(r->err_fd, ERRORS_KEPT, NULL, NULL);
-	close(r->out_fd);
-	close(r->err_fd);
+	r->out = slurp(r->out_fd, 0, &r->out_len);
+	r->err = slurp(r->err_fd, ERRORS_KEPT, NULL);
+	report = slurp(r->report_fd, 0, NULL);
+	end = report ? strstr(report, "\"end\": {") : NULL;
+	json_value(end, "reason", r->reason, sizeof(r->reason));
+	json_value(end, "message", r->message, sizeof(r->message));
+	free(report);
+	close_run_fds(r);
 	r->done = true;
 }
 
 /* ---- what a run said ---------------------------------------------------- */
 
 /*
- * kvmrun's line saying how a run ended, from its stderr, into buf: the
- * last "kvmrun: " line that is not a detail under it (the code at RIP,
- * the registers) nor a note.  Empty if there is none (a guest that chose
- * its exit status says nothing).
+ * The next "PASS: name", "FAIL: name" or "SKIP: name" line of a run's
+ * output at or after *p (which ends at end); its verdict and name.
  */
-static const char *ending_line(const char *text, char *buf, size_t size)
-{
-	static const char *const details[] = {
-		"kvmrun: code at rip", "kvmrun: registers", "kvmrun: note", "kvmrun:  ",
-	};
-	const char *line = text;
-
-	buf[0] = '\0';
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		int len = (int)(nl ? nl - line : (ptrdiff_t)strlen(line));
-		bool detail = false;
-
-		for (unsigned i = 0; i < sizeof(details) / sizeof(details[0]); i++)
-			detail |= strncmp(line, details[i], strlen(details[i])) == 0;
-		if (strncmp(line, "kvmrun: ", 8) == 0 && !detail)
-			snprintf(buf, size, "%.*s", len, line);
-		line = nl ? nl + 1 : NULL;
-	}
-	return buf;
-}
-
-/*
- * The next "PASS: name", "FAIL: name" or "SKIP: name" line at or after
- * *p; its verdict and name (name_len bytes).  *p moves past it.
- */
-static bool next_check(const char **p, enum verdict *v, const char **name, int *name_len)
+static bool next_check(const char **p, const char *end, enum verdict *v,
+		       const char **name, int *name_len)
 {
 	static const struct { const char *tag; enum verdict v; } tags[] = {
 		{ "PASS: ", PASSED }, { "FAIL: ", FAILED }, { "SKIP: ", SKIPPED },
 	};
 
-	while (**p) {
-		const char *line = *p, *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+	while (*p < end) {
+		const char *line = *p, *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
 
 		*p = line + len + (nl ? 1 : 0);
+		if (len && line[len - 1] == '\r')
+			len--;
 		for (unsigned i = 0; i < 3; i++)
 			if (len > 6 && strncmp(line, tags[i].tag, 6) == 0) {
 				*v = tags[i].v;
@@ -184,45 +240,59 @@ static bool next_check(const char **p, enum verdict *v, const char **name, int *
 
 /* ---- TAP and plain reports ----------------------------------------------- */
 
+/* A TAP description: `#` would start a directive (SKIP, TODO) and a
+ * newline a new line, so `#` is escaped and control bytes become '?'. */
+static void tap_text(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '#' || c == '\\')
+			putchar('\\');
+		putchar(c < 0x20 || c == 0x7f ? '?' : c);
+	}
+}
+
 static void tap_run(const struct run *r, struct totals *t)
 {
-	enum verdict v = verdict_of(r->status);
-	const char *p = r->out, *name;
-	enum verdict cv;
+	enum verdict v = verdict_of(r->status), cv;
+	const char *p = r->out, *end = r->out ? r->out + r->out_len : NULL, *name;
 	int name_len;
-	char line[512];
 
-	printf("%s %u - %s", v == FAILED ? "not ok" : "ok", ++t->point, r->image);
+	printf("%s %u - ", v == PASSED || v == SKIPPED ? "ok" : "not ok", ++t->point);
+	tap_text(r->image, strlen(r->image));
 	if (v == SKIPPED)
 		printf(" # SKIP exit status %d", r->status);
 	printf("\n");
-	if (v == FAILED)
-		printf("# exit status %d: %s\n", r->status,
-		       ending_line(r->err ? r->err : "", line, sizeof(line)));
-	while (p && next_check(&p, &cv, &name, &name_len)) {
-		printf("%s %u - %s: %.*s%s\n", cv == FAILED ? "not ok" : "ok", ++t->point,
-		       r->image, name_len, name, cv == SKIPPED ? " # SKIP" : "");
+	if (v == FAILED || v == ERROR) {
+		printf("# exit status %d%s", r->status, r->message[0] ? ": " : "");
+		tap_text(r->message, strlen(r->message));
+		printf("\n");
+	}
+	while (p && next_check(&p, end, &cv, &name, &name_len)) {
+		printf("%s %u - ", cv == FAILED ? "not ok" : "ok", ++t->point);
+		tap_text(r->image, strlen(r->image));
+		printf(": ");
+		tap_text(name, (size_t)name_len);
+		printf("%s\n", cv == SKIPPED ? " # SKIP" : "");
 		t->checks[cv]++;
 	}
 }
 
 static void plain_run(const struct run *r, struct totals *t)
 {
-	static const char *const word[] = { "ok     ", "FAIL   ", "SKIPPED" };
+	static const char *const word[] = { "ok     ", "FAIL   ", "SKIPPED", "ERROR  " };
 	enum verdict v = verdict_of(r->status), cv;
-	const char *p = r->out, *name;
+	const char *p = r->out, *end = r->out ? r->out + r->out_len : NULL, *name;
 	int name_len;
-	char line[512];
 
 	if (r->out)
 		fwrite(r->out, 1, r->out_len, stdout);
 	fflush(stdout);
-	fprintf(stderr, "kvmrun: %s %s (status %d, %.3f s)", word[v], r->image, r->status,
-		r->seconds);
-	if (v == FAILED)
-		fprintf(stderr, ": %s", ending_line(r->err ? r->err : "", line, sizeof(line)));
-	fprintf(stderr, "\n");
-	while (p && next_check(&p, &cv, &name, &name_len)) {
+	fprintf(stderr, "kvmrun: %s %s (status %d, %.3f s)%s%s\n", word[v], r->image,
+		r->status, r->seconds, (v == FAILED || v == ERROR) && r->message[0] ? ": " : "",
+		(v == FAILED || v == ERROR) ? r->message : "");
+	while (p && next_check(&p, end, &cv, &name, &name_len)) {
 		fprintf(stderr, "kvmrun:   %s %s: %.*s\n", word[cv], r->image, name_len, name);
 		t->checks[cv]++;
 	}
@@ -230,98 +300,124 @@ static void plain_run(const struct run *r, struct totals *t)
 
 /* ---- JUnit ------------------------------------------------------------ */
 
-/* XML text: markup escaped; bytes XML 1.0 does not allow (controls but
- * tab and newlines, and anything not ASCII, to stay valid) as '?'. */
-static void xml_text(FILE *f, const char *s, size_t len)
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 :
+		     s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : 0;
 
-		switch (c) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default:
-			fputc((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c > 0x7e ?
-			      '?' : c, f);
-		}
+	if (!len || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/*
+ * XML text (attr: inside an attribute, where whitespace must be written
+ * as references to survive): markup escaped, UTF-8 kept, and what XML 1.0
+ * does not allow (other control bytes, invalid UTF-8) as '?'.
+ */
+static void xml_text(FILE *f, const char *s, size_t len, bool attr)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = u[i];
+		size_t seq;
+
+		if (c == '&')
+			fputs("&amp;", f);
+		else if (c == '<')
+			fputs("&lt;", f);
+		else if (c == '>')
+			fputs("&gt;", f);
+		else if (c == '"')
+			fputs("&quot;", f);
+		else if (attr && (c == '\t' || c == '\n' || c == '\r'))
+			fprintf(f, "&#%u;", c);
+		else if (c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c < 0x7f))
+			fputc(c, f);
+		else if (c >= 0x80 && (seq = utf8_len(u + i, len - i)) != 0) {
+			fwrite(u + i, 1, seq, f);
+			i += seq - 1;
+		} else
+			fputc('?', f);
 	}
 }
 
 static void xml_attr(FILE *f, const char *name, const char *value, size_t len)
 {
 	fprintf(f, " %s=\"", name);
-	xml_text(f, value, len);
+	xml_text(f, value, len, true);
 	fputc('"', f);
 }
 
 static void junit_run(FILE *f, const struct run *r)
 {
 	enum verdict v = verdict_of(r->status), cv;
-	const char *p = r->out, *name;
+	const char *p = r->out, *end = r->out ? r->out + r->out_len : NULL, *name;
 	int name_len;
-	char line[512], msg[600];
+	char msg[600];
 
 	fputs("    <testcase", f);
 	xml_attr(f, "classname", r->image, strlen(r->image));
 	xml_attr(f, "name", r->image, strlen(r->image));
 	fprintf(f, " time=\"%.6f\">\n", r->seconds);
-	if (v == FAILED) {
-		snprintf(msg, sizeof(msg), "exit status %d: %s", r->status,
-			 ending_line(r->err ? r->err : "", line, sizeof(line)));
-		fputs("      <failure", f);
+	if (v == FAILED || v == ERROR) {
+		snprintf(msg, sizeof(msg), "exit status %d%s%s", r->status,
+			 r->message[0] ? ": " : "", r->message);
+		fprintf(f, "      <%s", v == ERROR ? "error" : "failure");
 		xml_attr(f, "message", msg, strlen(msg));
-		fprintf(f, " type=\"%s\">", r->status == KVMRUN_STATUS_CRASH ? "crash" :
-			r->status == KVMRUN_STATUS_TIMEOUT ? "limit" :
-			r->status == KVMRUN_STATUS_HOST ? "kvmrun" :
-			r->status > KVMRUN_STATUS_SIGNAL ? "signal" : "exit status");
-		xml_text(f, r->err ? r->err : "", r->err ? strlen(r->err) : 0);
-		fputs("</failure>\n", f);
+		/* The ending's reason name (docs/report.md), e.g. exception. */
+		xml_attr(f, "type", r->reason[0] ? r->reason : "exit_status",
+			 strlen(r->reason[0] ? r->reason : "exit_status"));
+		fputc('>', f);
+		xml_text(f, r->err ? r->err : "", r->err ? strlen(r->err) : 0, false);
+		fprintf(f, "</%s>\n", v == ERROR ? "error" : "failure");
 	} else if (v == SKIPPED) {
 		fprintf(f, "      <skipped message=\"exit status %d\"/>\n", r->status);
 	}
 	fputs("      <system-out>", f);
-	xml_text(f, r->out ? r->out : "", r->out ? r->out_len : 0);
-	if (r->out_cut)
-		fputs("\n[kvmrun: output cut at 64 KiB]", f);
+	xml_text(f, r->out ? r->out : "", r->out_len < OUTPUT_KEPT ? r->out_len : OUTPUT_KEPT,
+		 false);
+	if (r->out_len > OUTPUT_KEPT)
+		fputs("\n[kvmrun: the rest of the output is not kept here]", f);
 	fputs("</system-out>\n    </testcase>\n", f);
-	while (p && next_check(&p, &cv, &name, &name_len)) {
+	while (p && next_check(&p, end, &cv, &name, &name_len)) {
 		fputs("    <testcase", f);
 		xml_attr(f, "classname", r->image, strlen(r->image));
 		xml_attr(f, "name", name, (size_t)name_len);
 		fputs(" time=\"0\"", f);
-		if (cv == FAILED) {
+		if (cv == FAILED)
 			fputs(">\n      <failure message=\"FAIL\" type=\"check\"/>\n    </testcase>\n", f);
-		} else if (cv == SKIPPED) {
+		else if (cv == SKIPPED)
 			fputs(">\n      <skipped/>\n    </testcase>\n", f);
-		} else {
+		else
 			fputs("/>\n", f);
-		}
 	}
 }
 
-static int write_junit(const char *path, const struct run *runs, unsigned n,
-		       const struct totals *t)
+static int write_junit(FILE *f, const char *path, const struct run *runs, unsigned n,
+		       const struct totals *t, double seconds)
 {
-	FILE *f = fopen(path, "w");
-	unsigned tests = n + t->checks[0] + t->checks[1] + t->checks[2];
+	unsigned tests = t->runs[PASSED] + t->runs[FAILED] + t->runs[SKIPPED] +
+			 t->runs[ERROR] + t->checks[0] + t->checks[1] + t->checks[2];
 	unsigned failures = t->runs[FAILED] + t->checks[FAILED];
 	unsigned skipped = t->runs[SKIPPED] + t->checks[SKIPPED];
 
-	if (!f) {
-		fprintf(stderr, "kvmrun: --junit %s: cannot create it: %s\n", path, strerror(errno));
-		return -1;
-	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f, "<testsuites name=\"kvmrun\" tests=\"%u\" failures=\"%u\" errors=\"0\" "
-		"skipped=\"%u\" time=\"%.6f\">\n", tests, failures, skipped, t->seconds);
-	fprintf(f, "  <testsuite name=\"kvmrun\" tests=\"%u\" failures=\"%u\" errors=\"0\" "
-		"skipped=\"%u\" time=\"%.6f\">\n", tests, failures, skipped, t->seconds);
-	for (unsigned i = 0; i < n; i++)
+	fprintf(f, "<testsuites name=\"kvmrun\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+		"skipped=\"%u\" time=\"%.6f\">\n", tests, failures, t->runs[ERROR], skipped,
+		seconds);
+	fprintf(f, "  <testsuite name=\"kvmrun\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+		"skipped=\"%u\" time=\"%.6f\">\n", tests, failures, t->runs[ERROR], skipped,
+		seconds);
+	for (unsigned i = 0; i < n && runs[i].done; i++)
 		junit_run(f, &runs[i]);
 	fputs("  </testsuite>\n</testsuites>\n", f);
-	if (fclose(f) != 0) {
+	if (ferror(f) | (fclose(f) != 0)) {
 		fprintf(stderr, "kvmrun: --junit %s: cannot write it: %s\n", path, strerror(errno));
 		return -1;
 	}
@@ -338,7 +434,6 @@ static void report_ready(const struct config *cfg, struct run *runs, unsigned n,
 		struct run *r = &runs[*next];
 
 		t->runs[verdict_of(r->status)]++;
-		t->seconds += r->seconds;
 		if (cfg->tap)
 			tap_run(r, t);
 		else
@@ -348,39 +443,91 @@ static void report_ready(const struct config *cfg, struct run *runs, unsigned n,
 	}
 }
 
+/*
+ * Wait for a run to end, or for a signal that ends the suite (*sig).
+ * The suite's signals are blocked: they are taken here, 100 ms at a time.
+ */
+static pid_t wait_run(const sigset_t *ends, int *wstatus, int *sig)
+{
+	const struct timespec tick = { 0, 100 * 1000 * 1000 };
+
+	for (;;) {
+		pid_t pid = waitpid(-1, wstatus, WNOHANG);
+		int got;
+
+		if (pid != 0)
+			return pid;
+		got = sigtimedwait(ends, NULL, &tick);  /* -1: none came */
+		if (got > 0) {
+			*sig = got;
+			return 0;
+		}
+	}
+}
+
 int suite_run(const struct config *cfg, suite_run_one run_one)
 {
 	unsigned n = cfg->nr_images, started = 0, running = 0, reported = 0;
 	struct run *runs = calloc(n, sizeof(*runs));
 	struct totals t = { .point = 0 };
-	int status = 0;
+	struct timespec t0;
+	sigset_t ends, oldmask;
+	FILE *junit = NULL;
+	int status = 0, sig = 0;
 
 	if (!runs) {
 		fprintf(stderr, "kvmrun: out of memory for the suite\n");
 		return KVMRUN_STATUS_HOST;
 	}
+	/* Refused before anything runs, like every output file. */
+	if (cfg->junit && !(junit = fopen(cfg->junit, "w"))) {
+		fprintf(stderr, "kvmrun: --junit %s: cannot create it: %s\n", cfg->junit,
+			strerror(errno));
+		free(runs);
+		return KVMRUN_STATUS_HOST;
+	}
+	/* A reader that goes away is an error at the end, not a death;
+	 * Ctrl-C and the like are passed to the runs, which end, and are
+	 * reported. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&ends);
+	sigaddset(&ends, SIGINT);
+	sigaddset(&ends, SIGTERM);
+	sigaddset(&ends, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &ends, &oldmask) < 0) {
+		perror("kvmrun: sigprocmask");
+		return KVMRUN_STATUS_HOST;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (cfg->tap)
 		printf("TAP version 13\n");
-	while (reported < n) {
+	while (reported < started || started < n) {
 		int wstatus;
 		pid_t pid;
 
-		while (running < cfg->jobs && started < n) {
+		while (!sig && running < cfg->jobs && started < n) {
 			runs[started].image = cfg->images[started];
-			if (start(&runs[started], cfg, run_one) < 0) {
+			if (start(&runs[started], cfg, &oldmask, run_one) < 0) {
 				status = KVMRUN_STATUS_HOST;
-				goto out;
+				sig = SIGTERM;  /* stop the others, report them */
+				break;
 			}
 			started++;
 			running++;
 		}
-		pid = waitpid(-1, &wstatus, 0);
+		if (running == 0)
+			break;
+		pid = wait_run(&ends, &wstatus, &sig);
+		if (pid == 0) {         /* a signal: the runs get it too */
+			for (unsigned i = 0; i < started; i++)
+				if (!runs[i].done)
+					kill(runs[i].pid, sig);
+			continue;
+		}
 		if (pid < 0) {
-			if (errno == EINTR)
-				continue;
 			perror("kvmrun: waitpid");
 			status = KVMRUN_STATUS_HOST;
-			goto out;
+			break;
 		}
 		for (unsigned i = 0; i < started; i++)
 			if (runs[i].pid == pid && !runs[i].done) {
@@ -392,19 +539,31 @@ int suite_run(const struct config *cfg, suite_run_one run_one)
 	if (cfg->tap)
 		printf("1..%u\n", t.point);
 	fflush(stdout);
-	fprintf(stderr, "kvmrun: %u run%s: %u passed, %u failed, %u skipped", n,
-		n == 1 ? "" : "s", t.runs[PASSED], t.runs[FAILED], t.runs[SKIPPED]);
+	fprintf(stderr, "kvmrun: %u run%s: %u passed, %u failed, %u skipped", reported,
+		reported == 1 ? "" : "s", t.runs[PASSED], t.runs[FAILED] + t.runs[ERROR],
+		t.runs[SKIPPED]);
 	if (t.checks[0] + t.checks[1] + t.checks[2])
 		fprintf(stderr, "; checks: %u passed, %u failed, %u skipped", t.checks[PASSED],
 			t.checks[FAILED], t.checks[SKIPPED]);
+	if (reported < n)
+		fprintf(stderr, "; %u not run", n - reported);
 	fprintf(stderr, "\n");
-	if (cfg->junit && write_junit(cfg->junit, runs, n, &t) < 0)
+	if (junit && write_junit(junit, cfg->junit, runs, n, &t, seconds_since(&t0)) < 0)
 		status = KVMRUN_STATUS_HOST;
-	else if (t.runs[FAILED] || t.checks[FAILED])
+	if (ferror(stdout)) {
+		fprintf(stderr, "kvmrun: the suite's report could not be written to stdout\n");
+		status = KVMRUN_STATUS_HOST;
+	}
+	if (!status && sig)
+		status = KVMRUN_STATUS_SIGNAL + sig;
+	else if (!status && (t.runs[FAILED] || t.runs[ERROR] || t.checks[FAILED]))
 		status = SUITE_FAILED_STATUS;
-out:
-	while (running > 0 && wait(NULL) > 0)
-		running--;
+	for (unsigned i = 0; i < started; i++)
+		if (!runs[i].done) {
+			kill(runs[i].pid, SIGTERM);
+			waitpid(runs[i].pid, NULL, 0);
+			close_run_fds(&runs[i]);
+		}
 	for (unsigned i = 0; i < n; i++) {
 		free(runs[i].out);
 		free(runs[i].err);
