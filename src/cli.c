@@ -26,6 +26,7 @@ enum {
 	OPT_GDB_VIA_IDT,
 	OPT_TAP,
 	OPT_JUNIT,
+	OPT_LIST,
 	OPT_TIER_ANY_HOST,
 	OPT_TIER_EVERY,
 	OPT_TIER_DENSE,
@@ -58,7 +59,7 @@ void cli_usage(FILE *out)
 	      "              [--trace-format text|jsonl] [--dump-mem addr:len[:file]]\n"
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
 	      "              [--max-output bytes] [--no-cpuid-cache]\n"
-	      "              [--tap] [--junit file] [-j n] image...\n"
+	      "              [--tap] [--junit file] [-j n] [--list file] image...\n"
 	      "\n"
 	      "Run an x86 guest (a flat binary, an ELF64 executable or a multiboot\n"
 	      "kernel) in a new KVM virtual machine (image -:\n"
@@ -99,6 +100,7 @@ void cli_usage(FILE *out)
 	      "                        do this too, with a line per run on stderr\n"
 	      "      --junit FILE      the same runs as JUnit XML in FILE\n"
 	      "  -j, --jobs N          run N images at once (default 1)\n"
+	      "      --list FILE       images to run, one a line (after those given)\n"
 	      "      --strict          end the run at the first access to an unclaimed\n"
 	      "                        port or MMIO address\n"
 	      "  -q, --quiet           no warnings (unclaimed accesses, notes); endings\n"
@@ -406,6 +408,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "gdb-via-idt", no_argument,      NULL, OPT_GDB_VIA_IDT },
 		{ "tap",        no_argument,       NULL, OPT_TAP },
 		{ "junit",      required_argument, NULL, OPT_JUNIT },
+		{ "list",       required_argument, NULL, OPT_LIST },
 		{ "jobs",       required_argument, NULL, 'j' },
 		{ "tier-any-host", no_argument,    NULL, OPT_TIER_ANY_HOST },
 		{ "tier-every", required_argument, NULL, OPT_TIER_EVERY },
@@ -573,6 +576,9 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		case OPT_JUNIT:
 			cfg->junit = optarg;
 			break;
+		case OPT_LIST:
+			cfg->list = optarg;
+			break;
 		case 'j':
 			if (opt_number("--jobs", optarg, false, 1, &cfg->jobs, err) < 0)
 				return CLI_USAGE_ERROR;
@@ -661,13 +667,13 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			return CLI_USAGE_ERROR;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !cfg->list) {
 		error_set(err, "no image given");
 		return CLI_USAGE_ERROR;
 	}
 	cfg->images = argv + optind;
 	cfg->nr_images = (unsigned)(argc - optind);
-	cfg->suite = cfg->nr_images > 1 || cfg->tap || cfg->junit;
+	cfg->suite = cfg->nr_images > 1 || cfg->tap || cfg->junit || cfg->list;
 	if (!cfg->jobs)
 		cfg->jobs = 1;
 	if (cfg->jobs > 1 && !cfg->suite) {

@@ -79,6 +79,7 @@ struct config {
 	bool tap;                       /* --tap: TAP on stdout */
 	const char *junit;              /* --junit FILE */
 	uint64_t jobs;                  /* -j N: runs at once (default 1) */
+	const char *list;               /* --list FILE: more images, one a line */
 	enum image_format format;
 	uint64_t mem_size;              /* bytes of guest RAM */
 	uint64_t load_addr;             /* guest-physical load address */

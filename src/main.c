@@ -579,6 +579,69 @@ static int run_image(const struct config *given, bool stdout_closed)
 	return status;
 }
 
+/*
+ * --list FILE: the images given, then one per line of FILE (blank lines
+ * and lines starting with '#' skipped, surrounding blanks trimmed).  The
+ * new array of names (*names, to free) replaces cfg->images; the strings
+ * are never freed (they live as long as kvmrun).
+ */
+static int read_list(struct config *cfg, char ***names)
+{
+	FILE *f = fopen(cfg->list, "r");
+	char *line = NULL;
+	size_t cap = 0, n = cfg->nr_images, room = n + 16;
+	char **v = malloc(room * sizeof(*v));
+
+	if (!f || !v) {
+		fprintf(stderr, "kvmrun: --list %s: %s\n", cfg->list,
+			f ? "out of memory" : strerror(errno));
+		if (f)
+			fclose(f);
+		free(v);
+		return -1;
+	}
+	memcpy(v, cfg->images, n * sizeof(*v));
+	while (getline(&line, &cap, f) >= 0) {
+		char *s = line + strspn(line, " \t"), *e = s + strlen(s);
+
+		while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+			*--e = '\0';
+		if (!*s || *s == '#')
+			continue;
+		if (strcmp(s, CONFIG_IMAGE_STDIN) == 0) {
+			fprintf(stderr, "kvmrun: --list %s: image '-' (standard input) cannot "
+				"be one of a suite's images\n", cfg->list);
+			goto failed;
+		}
+		if (n == room) {
+			char **bigger = realloc(v, (room *= 2) * sizeof(*v));
+
+			if (!bigger)
+				break;
+			v = bigger;
+		}
+		v[n++] = strdup(s);
+		if (!v[n - 1])
+			break;
+	}
+	if (ferror(f) || n == 0) {
+		fprintf(stderr, "kvmrun: --list %s: %s\n", cfg->list,
+			ferror(f) ? "cannot read it" : "no images in it");
+		goto failed;
+	}
+	free(line);
+	fclose(f);
+	cfg->images = v;
+	cfg->nr_images = (unsigned)n;
+	*names = v;
+	return 0;
+failed:
+	free(line);
+	fclose(f);
+	free(v);
+	return -1;
+}
+
 /* One of a suite's runs, in a child whose stdout is a file (suite.c). */
 static int run_in_suite(const struct config *cfg)
 {
@@ -610,8 +673,16 @@ int main(int argc, char **argv)
 			cli_usage(stderr);
 		return KVMRUN_STATUS_HOST;
 	}
-	if (cfg.suite)                  /* several images: suite.h */
-		return suite_run(&cfg, run_in_suite);
+	if (cfg.suite) {                /* several images: suite.h */
+		char **listed = NULL;
+		int status;
+
+		if (cfg.list && read_list(&cfg, &listed) < 0)
+			return KVMRUN_STATUS_HOST;
+		status = suite_run(&cfg, run_in_suite);
+		free(listed);
+		return status;
+	}
 	cfg.image = cfg.images[0];
 	return run_image(&cfg, stdout_closed);
 }

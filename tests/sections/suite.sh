@@ -161,6 +161,25 @@ else
 	fi
 fi
 
+# --list FILE: the images given first, then the file's, in order; blank
+# lines and comments skipped.  (Whether each passes depends on KVM; the
+# names and their order do not.)
+name=suite:list
+printf '# the suite\nguests/hello.bin\n\n  guests/exit.bin  \n' >"$tmp/$name.list"
+run_kvmrun "$name" /dev/null --tap --list "$tmp/$name.list" guests/c/hello.elf
+if [ "$(sed -n 's/^\(not \)\{0,1\}ok [0-9]* - //p' "$tmp/$name.out" | tr '\n' ' ')" != \
+     "guests/c/hello.elf guests/hello.bin guests/exit.bin " ]; then
+	fail "$name" "TAP: $(tr '\n' '|' <"$tmp/$name.out")"
+else
+	pass "$name"
+fi
+name=suite:list-missing
+run_kvmrun "$name" /dev/null --list "$tmp/no-such.list"
+if check_status "$name" 125; then
+	if grep -q -- "--list $tmp/no-such.list: No such file" "$tmp/$name.err"; then pass "$name"
+	else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
+fi
+
 # Options that name one file per run do not go with a suite.
 name=suite:refused:report
 run_kvmrun "$name" /dev/null --report "$tmp/r.json" guests/hello.bin guests/hello.bin
