@@ -27,6 +27,7 @@ enum {
 	OPT_TAP,
 	OPT_JUNIT,
 	OPT_LIST,
+	OPT_REPEAT,
 	OPT_TIER_ANY_HOST,
 	OPT_TIER_EVERY,
 	OPT_TIER_DENSE,
@@ -59,7 +60,8 @@ void cli_usage(FILE *out)
 	      "              [--trace-format text|jsonl] [--dump-mem addr:len[:file]]\n"
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
 	      "              [--max-output bytes] [--no-cpuid-cache]\n"
-	      "              [--tap] [--junit file] [-j n] [--list file] image...\n"
+	      "              [--tap] [--junit file] [-j n] [--list file] [--repeat n]\n"
+	      "              image...\n"
 	      "\n"
 	      "Run an x86 guest (a flat binary, an ELF64 executable or a multiboot\n"
 	      "kernel) in a new KVM virtual machine (image -:\n"
@@ -101,6 +103,8 @@ void cli_usage(FILE *out)
 	      "      --junit FILE      the same runs as JUnit XML in FILE\n"
 	      "  -j, --jobs N          run N images at once (default 1)\n"
 	      "      --list FILE       images to run, one a line (after those given)\n"
+	      "      --repeat N        run the image N times in one VM, each run from the\n"
+	      "                        state before the first\n"
 	      "      --strict          end the run at the first access to an unclaimed\n"
 	      "                        port or MMIO address\n"
 	      "  -q, --quiet           no warnings (unclaimed accesses, notes); endings\n"
@@ -409,6 +413,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "tap",        no_argument,       NULL, OPT_TAP },
 		{ "junit",      required_argument, NULL, OPT_JUNIT },
 		{ "list",       required_argument, NULL, OPT_LIST },
+		{ "repeat",     required_argument, NULL, OPT_REPEAT },
 		{ "jobs",       required_argument, NULL, 'j' },
 		{ "tier-any-host", no_argument,    NULL, OPT_TIER_ANY_HOST },
 		{ "tier-every", required_argument, NULL, OPT_TIER_EVERY },
@@ -579,6 +584,10 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		case OPT_LIST:
 			cfg->list = optarg;
 			break;
+		case OPT_REPEAT:
+			if (opt_number("--repeat", optarg, false, 1, &cfg->repeat, err) < 0)
+				return CLI_USAGE_ERROR;
+			break;
 		case 'j':
 			if (opt_number("--jobs", optarg, false, 1, &cfg->jobs, err) < 0)
 				return CLI_USAGE_ERROR;
@@ -711,6 +720,10 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 	}
 	if (cfg->core_always && !cfg->core) {
 		error_set(err, "--core-always needs --core FILE");
+		return CLI_USAGE_ERROR;
+	}
+	if (cfg->repeat > 1 && (cfg->gdb || cfg->trace_insns)) {
+		error_set(err, "--repeat does not go with --gdb or --trace insns");
 		return CLI_USAGE_ERROR;
 	}
 	if (cfg->gdb_no_wait && !cfg->gdb) {

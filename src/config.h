@@ -80,6 +80,7 @@ struct config {
 	const char *junit;              /* --junit FILE */
 	uint64_t jobs;                  /* -j N: runs at once (default 1) */
 	const char *list;               /* --list FILE: more images, one a line */
+	uint64_t repeat;                /* --repeat N: runs in one VM (0, 1: one) */
 	enum image_format format;
 	uint64_t mem_size;              /* bytes of guest RAM */
 	uint64_t load_addr;             /* guest-physical load address */

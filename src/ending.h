@@ -66,6 +66,8 @@ struct run_result {
 	unsigned drain_wait_s;          /* how long kvmrun was ready to wait */
 	uint64_t trace_unwritten;       /* bytes of the trace that stayed queued */
 	uint64_t exits;                 /* KVM_RUN returns, all kinds */
+	uint64_t uncounted_before;      /* ticks and first touches before this run
+					   (--repeat: the counters go on) */
 	uint64_t insns;                 /* instructions traced (--trace insns) */
 	bool have_regs;                 /* regs/sregs below are valid */
 	struct kvm_regs regs;

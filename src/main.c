@@ -30,6 +30,7 @@
 #include "observe/report.h"
 #include "run.h"
 #include "speedups/cpuid_cache.h"
+#include "speedups/snapshot.h"
 #include "suite.h"
 
 /* A file kvmrun writes: --report, --trace-file, --dump-mem ...:FILE. */
@@ -446,6 +447,85 @@ static void tell_gdb(struct machine *m, const struct config *cfg)
 			"first instruction (--gdb-wait=no: run at once)\n");
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * --repeat N: the image's runs in one VM, reset to its snapshot between
+ * them (speedups/snapshot.h).  A run that does not end with status 0 (any
+ * run, with -v) gets a line on stderr; the last ends as a single run does
+ * (res), after a line of totals.  Returns the status of the first run that did not end with 0,
+ * or 0.
+ */
+static int run_repeated(struct machine *m, const struct config *cfg,
+			struct run_result *res, struct error *err)
+{
+	struct snapshot snap;
+	uint64_t n = cfg->repeat, k, kept = 0, bad = 0, t0 = now_us();
+	uint64_t *reset_us = malloc((n < 100000 ? n : 100000) * sizeof(*reset_us));
+	int first_bad = 0;
+
+	if (!reset_us || snapshot_take(m, &snap, err) < 0) {
+		if (!reset_us)
+			error_set(err, "--repeat: out of memory");
+		memset(res, 0, sizeof(*res));
+		res->host_error = *err;
+		res->end = RUN_END_HOST_ERROR;
+		res->status = KVMRUN_STATUS_HOST;
+		free(reset_us);
+		return KVMRUN_STATUS_HOST;
+	}
+	for (k = 1; ; k++) {
+		/* --max-output is per run: the console counts on. */
+		if (cfg->max_output)
+			m->out.console.max_out = m->out.console.queued + cfg->max_output;
+		run_machine(m, res, err);
+		if (!first_bad && res->status)
+			first_bad = res->status;
+		if (k == n || res->end == RUN_END_SIGNAL || res->end == RUN_END_OUTPUT_CLOSED ||
+		    res->end == RUN_END_HOST_ERROR)
+			break;
+		if (res->status)
+			bad++;
+		if (res->status || cfg->verbose) {      /* quiet while all is well */
+			output_start_log_line(&m->out);
+			fprintf(m->out.log, "kvmrun: run %llu of %llu: %s, status %d\n",
+				(unsigned long long)k, (unsigned long long)n,
+				ending_name(res->end), res->status);
+		}
+		uint64_t r0 = now_us();
+
+		if (snapshot_restore(m, &snap, err) < 0) {
+			res->host_error = *err;
+			res->end = RUN_END_HOST_ERROR;
+			res->status = KVMRUN_STATUS_HOST;
+			break;
+		}
+		if (kept < 100000)
+			reset_us[kept++] = now_us() - r0;
+	}
+	output_start_log_line(&m->out);
+	bad += res->status != 0;
+	fprintf(m->out.log, "kvmrun: %llu of %llu runs, %llu not ending with status 0, "
+		"in %.3f s (%.0f runs/s)", (unsigned long long)k, (unsigned long long)n,
+		(unsigned long long)bad, (double)(now_us() - t0) / 1e6,
+		(double)k * 1e6 / (double)(now_us() - t0 ? now_us() - t0 : 1));
+	if (kept) {
+		qsort(reset_us, kept, sizeof(*reset_us), cmp_u64);
+		fprintf(m->out.log, "; reset median %llu us, p99 %llu us",
+			(unsigned long long)reset_us[kept / 2],
+			(unsigned long long)reset_us[kept * 99 / 100]);
+	}
+	fprintf(m->out.log, "\n");
+	snapshot_fini(&snap);
+	free(reset_us);
+	return first_bad;
+}
+
 /*
  * Run one image, from its files to its last line: the whole of kvmrun for
  * one guest.  Returns the exit status.
@@ -526,7 +606,11 @@ static int run_image(const struct config *given, bool stdout_closed)
 	truncate_output(&out.report);
 	truncate_output(&out.trace);
 	t_setup = now_us();
-	run_machine(m, &res, &err);     /* every ending is in res */
+	status = 0;
+	if (cfg.repeat > 1)
+		status = run_repeated(m, &cfg, &res, &err);
+	else
+		run_machine(m, &res, &err);     /* every ending is in res */
 	t_run = now_us();
 	/* From here a signal simply ends kvmrun (and no timer of kvmrun's
 	 * runs any more): what is left, the ending's lines, the report and
@@ -552,7 +636,9 @@ static int run_image(const struct config *given, bool stdout_closed)
 	}
 	trace_outcome(m, &cfg, &res);
 	out.trace.reported = m->obs.tracer.error != 0 || res.trace_unwritten;
-	status = res.status;
+	/* --repeat: the first run that did not end with 0 sets the status. */
+	if (cfg.repeat <= 1 || status == 0 || res.status == KVMRUN_STATUS_HOST)
+		status = res.status;
 	/* The report quotes the ending's line: capture it then. */
 	text = describe_outcome(m, &res);
 	if (text && *text) {

@@ -259,8 +259,8 @@ static int handle_exit(struct machine *m, struct run_clock *clk, struct run_resu
 	 * and RAM handed to KVM on first touch (at most one per chunk) do
 	 * not count, so the limit does not depend on how RAM is chunked. */
 	if (m->cfg->max_exits &&
-	    res->exits - m->obs.stats.exits[EXIT_INTR] -
-	    m->obs.stats.exits[EXIT_FIRST_TOUCH] >= m->cfg->max_exits)
+	    res->exits - (m->obs.stats.exits[EXIT_INTR] + m->obs.stats.exits[EXIT_FIRST_TOUCH] -
+			  res->uncounted_before) >= m->cfg->max_exits)
 		return ending_set(res, RUN_END_MAX_EXITS, KVMRUN_STATUS_TIMEOUT);
 	if (m->obs.tracer.error) {
 		error_errno(&res->host_error, m->obs.tracer.error, "--trace-file %s: "
@@ -290,6 +290,8 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 	memset(res, 0, sizeof(*res));
 	res->end = RUN_END_HLT;
 	res->start_cpl = m->vm.cpl;
+	res->uncounted_before = m->obs.stats.exits[EXIT_INTR] +
+				m->obs.stats.exits[EXIT_FIRST_TOUCH];
 	tier_start(&m->tier);
 	observe_unclaimed(m);
 	clock_init(&clk, m->cfg->timeout_ns);

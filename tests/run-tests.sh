@@ -12,7 +12,7 @@
 # check does).
 set -u
 
-all_sections="unit sdk errors files install access guests signals report traces tiering debug suite
+all_sections="unit sdk errors files install access guests signals report traces tiering debug suite repeat
               state cache output random"
 
 cd "$(dirname "$0")/.." || exit 2

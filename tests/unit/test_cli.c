@@ -198,6 +198,17 @@ TEST(cli_image_count)
 	TEST_EQ(cli_args(&r, "--tap", "-j", "65", "a.bin", NULL), CLI_USAGE_ERROR);
 	TEST_CONTAINS(r.err.msg, "at most 64");
 	cli_done(&r);
+	/* --repeat N: one image, N runs in one VM. */
+	TEST_EQ(cli_args(&r, "--repeat", "1000", "a.bin", NULL), CLI_RUN);
+	TEST_EQ(r.cfg.repeat, 1000);
+	TEST_CHECK(!r.cfg.suite);
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--repeat", "0", "a.bin", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "--repeat '0'");
+	cli_done(&r);
+	TEST_EQ(cli_args(&r, "--repeat", "2", "--trace", "insns", "a.bin", NULL), CLI_USAGE_ERROR);
+	TEST_CONTAINS(r.err.msg, "--repeat does not go with");
+	cli_done(&r);
 }
 
 TEST(cli_unknown_options)

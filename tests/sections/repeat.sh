@@ -1,0 +1,83 @@
+# shellcheck shell=bash
+# Section "repeat" of tests/run-tests.sh: --repeat N, the same image run N
+# times in one VM, reset to its snapshot between runs
+# (src/speedups/snapshot.h).  Run it alone with "tests/run-tests.sh
+# repeat" (or "make check TESTS=repeat").
+
+# Every run starts from the same state: the guest prints a checksum of its
+# memory, registers, IDTR and UART registers, then spoils all of them
+# (tests/guests/c/scribble.c).  Four runs, four equal lines, equal to a
+# fresh run's.
+name=repeat:identical-state
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name.fresh" /dev/null tests/guests/c/scribble.elf
+	run_kvmrun "$name" /dev/null --repeat 4 tests/guests/c/scribble.elf
+	if [ "$status" -ne 0 ]; then
+		fail "$name" "status $status: $(tail -c 300 "$tmp/$name.err")"
+	elif [ "$(grep -c '^state ' "$tmp/$name.out")" -ne 4 ] ||
+	     [ "$(sort -u "$tmp/$name.out")" != "$(cat "$tmp/$name.fresh.out")" ]; then
+		fail "$name" "runs: $(tr '\n' '|' <"$tmp/$name.out") fresh: $(cat "$tmp/$name.fresh.out")"
+	elif ! grep -q '^kvmrun: 4 of 4 runs, 0 not ending with status 0' "$tmp/$name.err"; then
+		fail "$name" "no totals: $(tail -2 "$tmp/$name.err")"
+	else
+		pass "$name"
+	fi
+fi
+
+# A crash, a time limit and an output limit in runs 1-3 leave runs 4 and 5
+# alone; each is said on stderr, and the status is the first that was not
+# 0 (tests/guests/c/stdinact.c reads what to do from stdin).
+name=repeat:bad-runs-leave-the-next-alone
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	printf 'ctox' >"$tmp/$name.in"
+	run_kvmrun "$name" "$tmp/$name.in" --repeat 5 -t 1 --max-output 100 \
+		tests/guests/c/stdinact.elf
+	{ printf 'crash\nspin\n'; head -c 100 /dev/zero | tr '\0' o; printf 'exit 7\nok -1\n'; } \
+		>"$tmp/$name.want"
+	if [ "$status" -ne 126 ]; then
+		fail "$name" "status $status, 126 expected: $(grep '^kvmrun: run' "$tmp/$name.err" | tr '\n' '|')"
+	elif ! cmp -s "$tmp/$name.want" "$tmp/$name.out"; then
+		fail "$name" "stdout: $(head -c 300 "$tmp/$name.out" | tr '\n' '|')"
+	elif ! grep -q '^kvmrun: run 1 of 5: exception, status 126' "$tmp/$name.err" ||
+	     ! grep -q '^kvmrun: run 2 of 5: timeout, status 124' "$tmp/$name.err" ||
+	     ! grep -q '^kvmrun: run 3 of 5: max_output, status 124' "$tmp/$name.err" ||
+	     ! grep -q '^kvmrun: run 4 of 5: exit_device, status 7' "$tmp/$name.err" ||
+	     ! grep -q '^kvmrun: 5 of 5 runs, 4 not ending with status 0' "$tmp/$name.err"; then
+		fail "$name" "stderr: $(grep '^kvmrun: [r0-9]' "$tmp/$name.err" | tr '\n' '|')"
+	else
+		pass "$name"
+	fi
+fi
+
+# Repeated runs print exactly what as many fresh runs print, and end the
+# same, over example guests of every kind.
+for g in guests/hello.bin guests/bytes.bin guests/console.bin guests/bootinfo.bin \
+	 guests/c/hello.elf guests/c/primes.elf guests/c/malloc.elf guests/c/bootinfo.elf; do
+	n=${g#guests/}
+	name=repeat:same-as-fresh:${n//\//-}
+	if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"; continue; fi
+	: >"$tmp/$name.want"
+	fresh=0
+	for _ in 1 2 3; do
+		run_kvmrun "$name.one" /dev/null "$g"
+		fresh=$status
+		cat "$tmp/$name.one.out" >>"$tmp/$name.want"
+	done
+	run_kvmrun "$name" /dev/null --repeat 3 "$g"
+	if [ "$status" -ne "$fresh" ]; then
+		fail "$name" "status $status, $fresh fresh"
+	elif ! cmp -s "$tmp/$name.want" "$tmp/$name.out"; then
+		fail "$name" "output differs from three fresh runs: $(cmp "$tmp/$name.want" "$tmp/$name.out" 2>&1)"
+	else
+		pass "$name"
+	fi
+done
+
+name=repeat:refused-with-gdb
+run_kvmrun "$name" /dev/null --repeat 2 --gdb :1234 guests/hello.bin
+if check_status "$name" 125; then
+	if grep -q -- '--repeat does not go with --gdb' "$tmp/$name.err"; then pass "$name"
+	else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
+fi
