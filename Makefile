@@ -50,7 +50,7 @@ PURE_SRCS := src/error.c src/parse.c src/cli.c src/memmap.c src/paging.c \
 SRCS      := $(PURE_SRCS) src/machine.c src/clock.c \
              src/run.c src/ending.c src/main.c src/suite.c \
              src/dev/output.c src/dev/uart.c src/dev/debugcon.c src/dev/exitdev.c src/dev/stop.c \
-             src/dev/post.c src/dev/testdev.c src/dev/bulk_write.c \
+             src/dev/post.c src/dev/testdev.c src/dev/bulk_write.c src/dev/snapport.c \
              src/ring3/trap.c src/ring3/tier.c src/debug/gdb.c \
              src/speedups/coalesce.c src/speedups/lazy_ram.c src/speedups/snapshot.c \
              src/observe/observe.c src/observe/narrate.c src/observe/outcome.c src/observe/report.c

@@ -173,6 +173,7 @@ static int add_devices(struct machine *m, struct error *err)
 	    post_register(&m->dev.pio, &m->dev.post, err) < 0 ||
 	    bulk_write_register(&m->dev.pio, &m->dev.bulk, &m->out.console, &m->vm.mem,
 				&m->dev.stop, err) < 0 ||
+	    snapport_register(&m->dev.pio, &m->dev.snapport, err) < 0 ||
 	    testdev_register(&m->dev.mmio, &m->dev.testdev, err) < 0)
 		return -1;
 	return 0;

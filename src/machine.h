@@ -24,6 +24,7 @@
 #include "dev/output.h"
 #include "dev/exitdev.h"
 #include "dev/post.h"
+#include "dev/snapport.h"
 #include "dev/stop.h"
 #include "dev/testdev.h"
 #include "dev/uart.h"
@@ -67,6 +68,7 @@ struct machine {
 		struct testdev testdev;
 		struct bulk_write bulk;
 		struct stop_request stop;
+		struct snapshot_port snapport;
 	} dev;
 	/* stdout, kvmrun's stderr and the trace, all queued (output.h). */
 	struct run_output out;
@@ -85,6 +87,12 @@ struct machine {
 		struct kvm_segment cs;  /* its code segment: size and base */
 		uint64_t insns;         /* instructions traced so far */
 	} step;
+	/* --repeat: the snapshot runs restart from (speedups/snapshot.h);
+	 * NULL without --repeat.  The guest may move it (port 0xf8). */
+	struct machine_repeat {
+		struct snapshot *snap;
+		bool moved_by_guest;    /* only the first write counts */
+	} repeat;
 	/* --gdb: the remote stub (debug/gdb.h). */
 	struct gdb gdb;
 	/* --ring auto on kvm_pvm: which ring is faster now (ring3/tier.h). */

@@ -464,12 +464,13 @@ static int cmp_u64(const void *a, const void *b)
 static int run_repeated(struct machine *m, const struct config *cfg,
 			struct run_result *res, struct error *err)
 {
-	struct snapshot snap;
+	struct snapshot snap = { .memfd = -1 };
 	uint64_t n = cfg->repeat, k, kept = 0, bad = 0, t0 = now_us();
 	uint64_t *reset_us = malloc((n < 100000 ? n : 100000) * sizeof(*reset_us));
 	int first_bad = 0;
 
 	if (!reset_us || snapshot_take(m, &snap, err) < 0) {
+		snapshot_fini(&snap);
 		if (!reset_us)
 			error_set(err, "--repeat: out of memory");
 		memset(res, 0, sizeof(*res));
@@ -479,6 +480,7 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 		free(reset_us);
 		return KVMRUN_STATUS_HOST;
 	}
+	m->repeat.snap = &snap;         /* the guest may move it (run.c) */
 	for (k = 1; ; k++) {
 		/* --max-output is per run: the console counts on. */
 		if (cfg->max_output)
@@ -521,6 +523,7 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 			(unsigned long long)reset_us[kept * 99 / 100]);
 	}
 	fprintf(m->out.log, "\n");
+	m->repeat.snap = NULL;
 	snapshot_fini(&snap);
 	free(reset_us);
 	return first_bad;

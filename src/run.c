@@ -24,6 +24,7 @@
 #include "debug/gdb.h"
 #include "ring3/tier.h"
 #include "ring3/trap.h"
+#include "speedups/snapshot.h"
 
 /*
  * Before the guest runs again, or a device is handed more: room in every
@@ -205,6 +206,29 @@ static int handle_signals(struct machine *m, struct run_clock *clk,
 	return ended;
 }
 
+/*
+ * The guest wrote the snapshot port: under --repeat, the first time, the
+ * snapshot moves here, past the `out` (the exit is completed first), so
+ * that every later run starts from this point.  Returns 1 if that failed
+ * and so ended the run.
+ */
+static int snapshot_point(struct machine *m, struct run_result *res)
+{
+	struct error err;
+
+	m->dev.snapport.requested = false;
+	if (!m->repeat.snap || m->repeat.moved_by_guest)
+		return 0;
+	snapshot_fini(m->repeat.snap);
+	if (snapshot_take(m, m->repeat.snap, &err) < 0)
+		return ending_host(res, &err);
+	m->repeat.moved_by_guest = true;
+	if (m->cfg->verbose)
+		output_note(&m->out, "kvmrun: snapshot taken where the guest asked (port "
+			    "0xf8): later runs start here\n");
+	return 0;
+}
+
 /* Serve one exit.  Returns 1 when the run has ended, 0 to go on. */
 static int handle_exit(struct machine *m, struct run_clock *clk, struct run_result *res)
 {
@@ -268,6 +292,9 @@ static int handle_exit(struct machine *m, struct run_clock *clk, struct run_resu
 			  m->cfg->trace_file : "(stderr)");
 		return ending_set(res, RUN_END_HOST_ERROR, KVMRUN_STATUS_HOST);
 	}
+	/* --repeat: the guest's snapshot point (dev/snapport.h). */
+	if (m->dev.snapport.requested && snapshot_point(m, res))
+		return 1;
 	/* --gdb: on kvm_pvm a step that exited ends at the exit. */
 	if ((run->exit_reason == KVM_EXIT_IO || run->exit_reason == KVM_EXIT_MMIO) &&
 	    gdb_stepped_by_exit(m, res))

@@ -3,6 +3,7 @@
  * kvmrun.c - the boot information block, the clock, the bulk-write call.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <kvmrun/sdk/kvmrun.h>
@@ -38,6 +39,12 @@ uint64_t kvmrun_now_ns(void)
 	/* ticks * 1e6 / khz without overflowing 64 bits (or needing libgcc
 	 * for a 128-bit division): whole kHz-periods, then the rest. */
 	return t / khz * 1000000 + t % khz * 1000000 / khz;
+}
+
+void kvmrun_snapshot(void)
+{
+	fflush(stdout);
+	outb(0, KVMRUN_PORT_SNAPSHOT);
 }
 
 size_t kvmrun_write(const void *buf, size_t len)

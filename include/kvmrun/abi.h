@@ -69,6 +69,8 @@
 					       accepted, reads give the last one */
 #define KVMRUN_PORT_WRITE       0xf0        /* bulk write: outl the address of a
 					       struct kvmrun_write (below 4 GiB) */
+#define KVMRUN_PORT_SNAPSHOT    0xf8        /* write anything: under --repeat,
+					       later runs restart after this write */
 
 /* 16550 register offsets from KVMRUN_PORT_COM1 (DLAB = 0). */
 #define UART_RBR                0           /* read: receive buffer */

@@ -36,9 +36,18 @@ int snapshot_take(struct machine *m, struct snapshot *s, struct error *err)
 	struct memmap *mm = &m->vm.mem;
 	void *p;
 
+	int done;
+
 	memset(s, 0, sizeof(*s));
 	s->memfd = -1;
-	if (cpu_get(kvm, &s->regs, &s->sregs, err) < 0 ||
+	/* Mid-run (the guest's snapshot point): finish the `out` first, so
+	 * RIP is past it.  Before the first run there is nothing to finish. */
+	done = kvm_complete_exit(kvm, err);
+	if (done > 0)
+		return error_set(err, "--repeat: a snapshot point inside a string "
+				 "instruction (rep outs): write the port with one out");
+	if (done < 0 ||
+	    cpu_get(kvm, &s->regs, &s->sregs, err) < 0 ||
 	    kvm_ioctl(kvm->vcpu_fd, KVM_GET_FPU, &s->fpu, err) < 0 ||
 	    kvm_ioctl(kvm->vcpu_fd, KVM_GET_VCPU_EVENTS, &s->events, err) < 0)
 		return -1;
@@ -46,7 +55,8 @@ int snapshot_take(struct machine *m, struct snapshot *s, struct error *err)
 	if (s->have_xcrs && kvm_ioctl(kvm->vcpu_fd, KVM_GET_XCRS, &s->xcrs, err) < 0)
 		return -1;
 	s->cpl = m->vm.cpl;
-	/* The devices hold no memory of their own: a copy is their state. */
+	/* The devices hold no memory of their own: a copy is their state
+	 * (snapport's request already taken). */
 	s->dev = malloc(sizeof(*s->dev));
 	if (!s->dev)
 		return error_set(err, "--repeat: out of memory for the snapshot");

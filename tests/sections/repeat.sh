@@ -75,6 +75,35 @@ for g in guests/hello.bin guests/bytes.bin guests/console.bin guests/bootinfo.bi
 	fi
 done
 
+# The guest's snapshot point (port 0xf8, kvmrun_snapshot()): the setup
+# before it runs once, every run starts after it, and what a run changes
+# after it is undone (tests/guests/c/setuponce.c).
+name=repeat:snapshot-point-from-the-guest
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	printf 'abc' >"$tmp/$name.in"
+	run_kvmrun "$name" "$tmp/$name.in" --repeat 3 tests/guests/c/setuponce.elf
+	printf 'setup\nrun %s: setups 1, runs 1, table 499500\n' a >"$tmp/$name.want"
+	printf 'run %s: setups 1, runs 1, table 499500\n' b c >>"$tmp/$name.want"
+	if [ "$status" -ne 0 ] || ! cmp -s "$tmp/$name.want" "$tmp/$name.out"; then
+		fail "$name" "status $status; stdout: $(tr '\n' '|' <"$tmp/$name.out")"
+	else
+		pass "$name"
+	fi
+fi
+# Without --repeat the port does nothing: the guest runs as usual.
+name=repeat:snapshot-point-alone
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null tests/guests/c/setuponce.elf
+	if [ "$status" -ne 0 ] || [ "$(tr '\n' '|' <"$tmp/$name.out")" != \
+	     "setup|run $(printf '\377'): setups 1, runs 1, table 499500|" ]; then
+		fail "$name" "status $status; stdout: $(tr '\n' '|' <"$tmp/$name.out")"
+	else
+		pass "$name"
+	fi
+fi
+
 name=repeat:refused-with-gdb
 run_kvmrun "$name" /dev/null --repeat 2 --gdb :1234 guests/hello.bin
 if check_status "$name" 125; then

@@ -7,6 +7,7 @@
  *   kvmrun_bootinfo()    the block kvmrun handed over in RDI
  *   kvmrun_ticks()       the raw TSC; kvmrun_now_ns() the same in ns
  *   kvmrun_write()       one bulk-write exit, bypassing stdout's buffer
+ *   kvmrun_snapshot()    under --repeat, later runs restart here
  *   inb() ... outl()     port I/O, Linux/glibc argument order: outb(value, port)
  *   mmio_read32() ...    MMIO accesses that the compiler will not merge
  *   kvmrun_heap_*()      more heap, and the heap's state
@@ -48,6 +49,15 @@ static inline uint64_t kvmrun_ticks(void)
  * buffer is not flushed first: see write() for that).  buf must be in
  * guest RAM, or the run ends with status 126.  Returns the bytes written. */
 size_t kvmrun_write(const void *buf, size_t len);
+
+/*
+ * The snapshot point: under kvmrun --repeat, every run after the first
+ * starts here (returning from this call), with memory and registers as
+ * they are now: do the setup once, before it.  stdout's buffer is flushed
+ * first, or its bytes would be printed again by every run.  Without
+ * --repeat it does nothing else.
+ */
+void kvmrun_snapshot(void);
 
 /* Give the heap [start, start + size) too.  malloc() finds the usable
  * RAM of the boot information block by itself. */
