@@ -488,8 +488,10 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 		run_machine(m, res, err);
 		if (!first_bad && res->status)
 			first_bad = res->status;
+		/* Output a run could not hand over ends the repeats: the next
+		 * run's reset would change what is still queued. */
 		if (k == n || res->end == RUN_END_SIGNAL || res->end == RUN_END_OUTPUT_CLOSED ||
-		    res->end == RUN_END_HOST_ERROR)
+		    res->end == RUN_END_HOST_ERROR || res->output_unwritten)
 			break;
 		if (res->status)
 			bad++;
@@ -505,17 +507,20 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 			res->host_error = *err;
 			res->end = RUN_END_HOST_ERROR;
 			res->status = KVMRUN_STATUS_HOST;
+			k++;            /* counted as the run it kept from starting */
 			break;
 		}
 		if (kept < 100000)
 			reset_us[kept++] = now_us() - r0;
 	}
+	uint64_t took_us = now_us() - t0;
+
 	output_start_log_line(&m->out);
 	bad += res->status != 0;
 	fprintf(m->out.log, "kvmrun: %llu of %llu runs, %llu not ending with status 0, "
 		"in %.3f s (%.0f runs/s)", (unsigned long long)k, (unsigned long long)n,
-		(unsigned long long)bad, (double)(now_us() - t0) / 1e6,
-		(double)k * 1e6 / (double)(now_us() - t0 ? now_us() - t0 : 1));
+		(unsigned long long)bad, (double)took_us / 1e6,
+		(double)k * 1e6 / (double)(took_us ? took_us : 1));
 	if (kept) {
 		qsort(reset_us, kept, sizeof(*reset_us), cmp_u64);
 		fprintf(m->out.log, "; reset median %llu us, p99 %llu us",
@@ -640,7 +645,8 @@ static int run_image(const struct config *given, bool stdout_closed)
 	trace_outcome(m, &cfg, &res);
 	out.trace.reported = m->obs.tracer.error != 0 || res.trace_unwritten;
 	/* --repeat: the first run that did not end with 0 sets the status. */
-	if (cfg.repeat <= 1 || status == 0 || res.status == KVMRUN_STATUS_HOST)
+	if (cfg.repeat <= 1 || status == 0 || res.status == KVMRUN_STATUS_HOST ||
+	    res.end == RUN_END_SIGNAL || res.end == RUN_END_OUTPUT_CLOSED)
 		status = res.status;
 	/* The report quotes the ending's line: capture it then. */
 	text = describe_outcome(m, &res);

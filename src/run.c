@@ -214,14 +214,22 @@ static int handle_signals(struct machine *m, struct run_clock *clk,
  */
 static int snapshot_point(struct machine *m, struct run_result *res)
 {
-	struct error err;
+	struct snapshot fresh;
+	struct error err = { "" };
 
 	m->dev.snapport.requested = false;
 	if (!m->repeat.snap || m->repeat.moved_by_guest)
 		return 0;
-	snapshot_fini(m->repeat.snap);
-	if (snapshot_take(m, m->repeat.snap, &err) < 0)
+	/* At CPL0 only for speed (tiering): the snapshot must have the guest
+	 * in the ring a fresh run has it in. */
+	if (tier_back_to_ring3(m, &err) < 0)
 		return ending_host(res, &err);
+	if (snapshot_take(m, &fresh, &err) < 0) {
+		snapshot_fini(&fresh);
+		return ending_host(res, &err);
+	}
+	snapshot_fini(m->repeat.snap);
+	*m->repeat.snap = fresh;
 	m->repeat.moved_by_guest = true;
 	if (m->cfg->verbose)
 		output_note(&m->out, "kvmrun: snapshot taken where the guest asked (port "
@@ -315,6 +323,7 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 	int done = 0;
 
 	memset(res, 0, sizeof(*res));
+	memset(&m->obs.strict, 0, sizeof(m->obs.strict));      /* --repeat: per run */
 	res->end = RUN_END_HLT;
 	res->start_cpl = m->vm.cpl;
 	res->uncounted_before = m->obs.stats.exits[EXIT_INTR] +

@@ -374,6 +374,8 @@ void tier_init(struct machine *m)
 
 	memset(t, 0, sizeof(*t));
 	t->cpl = m->vm.cpl;
+	/* --repeat starts tiering over each run; the counter does not. */
+	t->coalesced_seen = m->obs.stats.exits[EXIT_COALESCED];
 	p->every = cfg->tier_every;
 	p->dense = cfg->tier_dense ? (unsigned)(cfg->tier_dense < TIER_DENSE_MAX ?
 						cfg->tier_dense : TIER_DENSE_MAX) : TIER_DENSE;
@@ -394,6 +396,15 @@ void tier_init(struct machine *m)
 	else if (!kvm_check_extension(&m->vm.kvm, KVM_CAP_IMMEDIATE_EXIT))
 		p->off_why = "KVM lacks KVM_CAP_IMMEDIATE_EXIT";
 	p->on = p->off_why == NULL;
+}
+
+int tier_back_to_ring3(struct machine *m, struct error *err)
+{
+	struct tier *t = &m->tier;
+
+	if (!t->policy.on || t->pinned || m->vm.cpl != 0)
+		return 0;
+	return move(m, 3, "a snapshot is taken (--repeat)", err);
 }
 
 void tier_start(struct tier *t)

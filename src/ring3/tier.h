@@ -112,6 +112,10 @@ uint64_t tier_tick_ns(const struct machine *m);
 void tier_moved_by_trap(struct machine *m, bool port_io, const char *insn,
 			uint64_t rip, uint64_t rflags);
 
+/* A guest at CPL0 only for speed goes back to CPL3 now (--repeat's
+ * snapshot is taken in the ring a fresh run starts in).  0, or -1. */
+int tier_back_to_ring3(struct machine *m, struct error *err);
+
 /* The run ended: close the time accounts, free the baseline. */
 void tier_end(struct machine *m);
 

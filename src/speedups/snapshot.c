@@ -24,8 +24,11 @@ static int save_ram(int fd, const uint8_t *ram, uint64_t size, struct error *err
 
 		if (memcmp(ram + off, zeros, n) == 0)
 			continue;
-		if (pwrite(fd, ram + off, n, (off_t)off) != (ssize_t)n)
-			return error_errno(err, errno, "--repeat: cannot write the snapshot");
+		ssize_t w = pwrite(fd, ram + off, n, (off_t)off);
+
+		if (w != (ssize_t)n)
+			return error_errno(err, w < 0 ? errno : ENOSPC,
+					   "--repeat: cannot write the snapshot");
 	}
 	return 0;
 }
@@ -54,6 +57,17 @@ int snapshot_take(struct machine *m, struct snapshot *s, struct error *err)
 	s->have_xcrs = kvm_check_extension(kvm, KVM_CAP_XCRS) > 0;
 	if (s->have_xcrs && kvm_ioctl(kvm->vcpu_fd, KVM_GET_XCRS, &s->xcrs, err) < 0)
 		return -1;
+	if (kvm_ioctl(kvm->vcpu_fd, KVM_GET_DEBUGREGS, &s->debugregs, err) < 0)
+		return -1;
+	/* KVM_GET_FPU has no AVX: the XSAVE area has (KVM API document,
+	 * "KVM_GET_XSAVE"), where KVM offers it. */
+	if (kvm_check_extension(kvm, KVM_CAP_XSAVE) > 0) {
+		s->xsave = malloc(sizeof(*s->xsave));
+		if (!s->xsave)
+			return error_set(err, "--repeat: out of memory for the snapshot");
+		if (kvm_ioctl(kvm->vcpu_fd, KVM_GET_XSAVE, s->xsave, err) < 0)
+			return -1;
+	}
 	s->cpl = m->vm.cpl;
 	/* The devices hold no memory of their own: a copy is their state
 	 * (snapport's request already taken). */
@@ -66,11 +80,22 @@ int snapshot_take(struct machine *m, struct snapshot *s, struct error *err)
 		return error_errno(err, errno, "--repeat: memfd_create failed");
 	if (save_ram(s->memfd, mm->host, mm->ram_size, err) < 0)
 		return -1;
-	/* The same address, now backed by the snapshot, copy-on-write. */
-	p = mmap(mm->host, mm->ram_size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE, s->memfd, 0);
+	/*
+	 * The same address, now backed by the snapshot, copy-on-write.  Mapped
+	 * elsewhere first, then moved over the RAM in one step (mremap), so a
+	 * failure leaves the RAM as it was.
+	 */
+	p = mmap(NULL, mm->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_NORESERVE,
+		 s->memfd, 0);
 	if (p == MAP_FAILED)
 		return error_errno(err, errno, "--repeat: cannot map the snapshot");
+	if (mremap(p, mm->ram_size, mm->ram_size, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   mm->host) == MAP_FAILED) {
+		int e = errno;
+
+		munmap(p, mm->ram_size);
+		return error_errno(err, e, "--repeat: cannot put the snapshot under the RAM");
+	}
 	return 0;
 }
 
@@ -86,6 +111,8 @@ int snapshot_restore(struct machine *m, const struct snapshot *s, struct error *
 	    kvm_ioctl(kvm->vcpu_fd, KVM_SET_REGS, (void *)&s->regs, err) < 0 ||
 	    kvm_ioctl(kvm->vcpu_fd, KVM_SET_FPU, (void *)&s->fpu, err) < 0 ||
 	    (s->have_xcrs && kvm_ioctl(kvm->vcpu_fd, KVM_SET_XCRS, (void *)&s->xcrs, err) < 0) ||
+	    (s->xsave && kvm_ioctl(kvm->vcpu_fd, KVM_SET_XSAVE, s->xsave, err) < 0) ||
+	    kvm_ioctl(kvm->vcpu_fd, KVM_SET_DEBUGREGS, (void *)&s->debugregs, err) < 0 ||
 	    kvm_ioctl(kvm->vcpu_fd, KVM_SET_VCPU_EVENTS, &events, err) < 0)
 		return -1;
 	m->vm.cpl = s->cpl;
@@ -101,4 +128,6 @@ void snapshot_fini(struct snapshot *s)
 	s->memfd = -1;
 	free(s->dev);
 	s->dev = NULL;
+	free(s->xsave);
+	s->xsave = NULL;
 }

@@ -12,10 +12,11 @@
  * (MADV_DONTNEED), so the next run reads the snapshot again: the cost
  * follows the pages a run dirtied, not the size of RAM.
  *
- * The vCPU: general, special and FPU/SSE registers, XCR0 and the pending
- * events as they were; the devices' state as it was.  What carries over
- * from run to run: standard input (each run reads on where the last
- * stopped), the output streams, the counters.
+ * The vCPU: general, special, FPU/SSE and XSAVE (AVX) registers, XCR0,
+ * the debug registers and the pending events as they were; the devices'
+ * state as it was.  What carries over from run to run: standard input
+ * (each run reads on where the last stopped), the output streams, the
+ * counters, the TSC, and MSRs a guest at CPL0 may write (STAR, LSTAR, ...).
  */
 #ifndef KVMRUN_SPEEDUPS_SNAPSHOT_H
 #define KVMRUN_SPEEDUPS_SNAPSHOT_H
@@ -35,12 +36,15 @@ struct snapshot {
 	struct kvm_fpu fpu;
 	struct kvm_xcrs xcrs;
 	bool have_xcrs;
+	struct kvm_xsave *xsave;        /* AVX's upper halves and the rest; or NULL */
+	struct kvm_debugregs debugregs;
 	struct kvm_vcpu_events events;
 	unsigned cpl;
 	struct machine_devices *dev;    /* the devices' state, copied */
 };
 
-/* Take the machine's state now, before its first run. */
+/* Take the machine's state now: before its first run, or where the guest
+ * asked (port 0xf8), once the exit in progress is complete. */
 int snapshot_take(struct machine *m, struct snapshot *s, struct error *err);
 
 /* Put it back: RAM, vCPU and devices as they were at snapshot_take. */

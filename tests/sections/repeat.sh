@@ -104,6 +104,23 @@ else
 	fi
 fi
 
+# --strict ends a run at an unclaimed access; the next run is not ended
+# by the same hit again (each run's ending is its own).
+name=repeat:strict-per-run
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name.one" /dev/null --strict guests/mmio.bin
+	run_kvmrun "$name" /dev/null --repeat 3 --strict guests/mmio.bin
+	if [ "$(cat "$tmp/$name.one.out" "$tmp/$name.one.out" "$tmp/$name.one.out")" != "$(cat "$tmp/$name.out")" ]; then
+		fail "$name" "a run was cut short: $(tr '\n' '|' <"$tmp/$name.out")"
+	elif [ "$(grep -c '^kvmrun: run [12] of 3: strict_unclaimed_access' "$tmp/$name.err")" -ne 2 ] ||
+	   ! grep -q '^kvmrun: 3 of 3 runs, 3 not ending with status 0' "$tmp/$name.err"; then
+		fail "$name" "stderr: $(grep '^kvmrun: [r0-9]' "$tmp/$name.err" | tr '\n' '|')"
+	else
+		pass "$name"
+	fi
+fi
+
 name=repeat:refused-with-gdb
 run_kvmrun "$name" /dev/null --repeat 2 --gdb :1234 guests/hello.bin
 if check_status "$name" 125; then
