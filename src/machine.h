@@ -29,6 +29,7 @@
 #include "dev/testdev.h"
 #include "dev/uart.h"
 #include "debug/gdb.h"
+#include "ending.h"
 #include "error.h"
 #include "kvm.h"
 #include "loader.h"
@@ -42,6 +43,8 @@
 #include "speedups/lazy_ram.h"
 
 struct run_result;
+
+#define REPEAT_KEPT     100000  /* --repeat: runs kept for the report */
 
 /*
  * A machine is built from parts, each named for what it is; a module is
@@ -92,6 +95,14 @@ struct machine {
 	struct machine_repeat {
 		struct snapshot *snap;
 		bool moved_by_guest;    /* only the first write counts */
+		/* For --report: each run's ending (the first REPEAT_KEPT) and
+		 * the totals; runs 0 without --repeat. */
+		struct repeat_result {
+			int status;
+			enum run_end end;
+			uint64_t exits, us;
+		} *results;
+		uint64_t nr_results, runs, total_us, reset_median_us, reset_p99_us;
 	} repeat;
 	/* --gdb: the remote stub (debug/gdb.h). */
 	struct gdb gdb;

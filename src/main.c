@@ -466,12 +466,15 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 {
 	struct snapshot snap = { .memfd = -1 };
 	uint64_t n = cfg->repeat, k, kept = 0, bad = 0, t0 = now_us();
-	uint64_t *reset_us = malloc((n < 100000 ? n : 100000) * sizeof(*reset_us));
+	uint64_t *reset_us = malloc((n < REPEAT_KEPT ? n : REPEAT_KEPT) * sizeof(*reset_us));
+	struct repeat_result *results = calloc(n < REPEAT_KEPT ? n : REPEAT_KEPT,
+					       sizeof(*results));
 	int first_bad = 0;
 
-	if (!reset_us || snapshot_take(m, &snap, err) < 0) {
+	m->repeat.results = results;    /* freed by main, after the report */
+	if (!reset_us || !results || snapshot_take(m, &snap, err) < 0) {
 		snapshot_fini(&snap);
-		if (!reset_us)
+		if (!reset_us || !results)
 			error_set(err, "--repeat: out of memory");
 		memset(res, 0, sizeof(*res));
 		res->host_error = *err;
@@ -483,9 +486,16 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 	m->repeat.snap = &snap;         /* the guest may move it (run.c) */
 	for (k = 1; ; k++) {
 		/* --max-output is per run: the console counts on. */
+		uint64_t run0 = now_us();
+
 		if (cfg->max_output)
 			m->out.console.max_out = m->out.console.queued + cfg->max_output;
 		run_machine(m, res, err);
+		if (k <= REPEAT_KEPT)
+			results[m->repeat.nr_results++] = (struct repeat_result){
+				.status = res->status, .end = res->end, .exits = res->exits,
+				.us = now_us() - run0,
+			};
 		if (!first_bad && res->status)
 			first_bad = res->status;
 		/* Output a run could not hand over ends the repeats: the next
@@ -521,8 +531,12 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 		"in %.3f s (%.0f runs/s)", (unsigned long long)k, (unsigned long long)n,
 		(unsigned long long)bad, (double)took_us / 1e6,
 		(double)k * 1e6 / (double)(took_us ? took_us : 1));
+	m->repeat.runs = k;
+	m->repeat.total_us = took_us;
 	if (kept) {
 		qsort(reset_us, kept, sizeof(*reset_us), cmp_u64);
+		m->repeat.reset_median_us = reset_us[kept / 2];
+		m->repeat.reset_p99_us = reset_us[kept * 99 / 100];
 		fprintf(m->out.log, "; reset median %llu us, p99 %llu us",
 			(unsigned long long)reset_us[kept / 2],
 			(unsigned long long)reset_us[kept * 99 / 100]);
@@ -667,6 +681,7 @@ static int run_image(const struct config *given, bool stdout_closed)
 	output_flush_log(&m->out, res.drain_wait_s, res.drain_signal != 0);
 	free(first_line);
 	free(text);
+	free(m->repeat.results);
 	machine_destroy(m);
 	free(m);
 	if (close_outputs(&cfg, &out, true) < 0)

@@ -245,6 +245,36 @@ static void write_tiering(struct json *j, const struct tier *t)
 	json_object_end(j);
 }
 
+/* --repeat: the totals and each run's ending (null for a single run). */
+static void write_repeat(struct json *j, const struct machine *m)
+{
+	const struct machine_repeat *r = &m->repeat;
+
+	if (!r->runs) {
+		json_null(j, "repeat");
+		return;
+	}
+	json_object_begin(j, "repeat");
+	json_u64(j, "runs", r->runs);
+	json_double(j, "runs_per_s", (double)r->runs * 1e6 /
+		    (double)(r->total_us ? r->total_us : 1));
+	json_object_begin(j, "reset_us");
+	json_u64(j, "median", r->reset_median_us);
+	json_u64(j, "p99", r->reset_p99_us);
+	json_object_end(j);
+	json_array_begin(j, "results");
+	for (uint64_t i = 0; i < r->nr_results; i++) {
+		json_object_begin(j, NULL);
+		json_string(j, "reason", ending_name(r->results[i].end));
+		json_i64(j, "status", r->results[i].status);
+		json_u64(j, "exits", r->results[i].exits);
+		json_u64(j, "time_us", r->results[i].us);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
 static void write_activity(struct json *j, const struct machine *m,
 			   const struct run_result *res)
 {
@@ -301,6 +331,7 @@ static void write_activity(struct json *j, const struct machine *m,
 		json_u64(j, "instructions_traced", res->insns);
 	else
 		json_null(j, "instructions_traced");
+	write_repeat(j, m);
 }
 
 int report_write(FILE *out, const struct config *cfg, const struct machine *m,
@@ -323,7 +354,7 @@ int report_write(FILE *out, const struct config *cfg, const struct machine *m,
 		/* The run never started: the same keys, empty. */
 		static const char *const keys[] = {
 			"registers", "ring", "cpuid", "exits", "top_ports", "top_mmio",
-			"unclaimed", "output", "instructions_traced",
+			"unclaimed", "output", "instructions_traced", "repeat",
 		};
 
 		for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)

@@ -121,6 +121,20 @@ else
 	fi
 fi
 
+# The report: the totals and each run's ending, in order.
+name=repeat:report
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	printf 'ctox' >"$tmp/$name.in"
+	run_kvmrun "$name" "$tmp/$name.in" --repeat 5 -t 1 --max-output 100 \
+		--report "$tmp/$name.json" tests/guests/c/stdinact.elf
+	check_json "$name" "$tmp/$name.json" repeat.runs=5 repeat.results.0.reason=exception \
+		repeat.results.0.status=126 repeat.results.1.reason=timeout \
+		repeat.results.2.reason=max_output repeat.results.3.status=7 \
+		repeat.results.4.reason=exit_device repeat.results.4.status=0 \
+		end.status=126 && pass "$name"
+fi
+
 name=repeat:refused-with-gdb
 run_kvmrun "$name" /dev/null --repeat 2 --gdb :1234 guests/hello.bin
 if check_status "$name" 125; then
