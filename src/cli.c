@@ -28,6 +28,7 @@ enum {
 	OPT_JUNIT,
 	OPT_LIST,
 	OPT_REPEAT,
+	OPT_INPUT,
 	OPT_TIER_ANY_HOST,
 	OPT_TIER_EVERY,
 	OPT_TIER_DENSE,
@@ -61,6 +62,7 @@ void cli_usage(FILE *out)
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
 	      "              [--max-output bytes] [--no-cpuid-cache]\n"
 	      "              [--tap] [--junit file] [-j n] [--list file] [--repeat n]\n"
+	      "              [--input path]\n"
 	      "              image...\n"
 	      "\n"
 	      "Run an x86 guest (a flat binary, an ELF64 executable or a multiboot\n"
@@ -105,6 +107,8 @@ void cli_usage(FILE *out)
 	      "      --list FILE       images to run, one a line (after those given)\n"
 	      "      --repeat N        run the image N times in one VM, each run from the\n"
 	      "                        state before the first\n"
+	      "      --input PATH      a file, or a directory of files: one such run per\n"
+	      "                        file, its bytes where the boot info says (repeatable)\n"
 	      "      --strict          end the run at the first access to an unclaimed\n"
 	      "                        port or MMIO address\n"
 	      "  -q, --quiet           no warnings (unclaimed accesses, notes); endings\n"
@@ -414,6 +418,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "junit",      required_argument, NULL, OPT_JUNIT },
 		{ "list",       required_argument, NULL, OPT_LIST },
 		{ "repeat",     required_argument, NULL, OPT_REPEAT },
+		{ "input",      required_argument, NULL, OPT_INPUT },
 		{ "jobs",       required_argument, NULL, 'j' },
 		{ "tier-any-host", no_argument,    NULL, OPT_TIER_ANY_HOST },
 		{ "tier-every", required_argument, NULL, OPT_TIER_EVERY },
@@ -584,6 +589,14 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		case OPT_LIST:
 			cfg->list = optarg;
 			break;
+		case OPT_INPUT:
+			if (cfg->nr_input_paths == CONFIG_MAX_INPUT_PATHS) {
+				error_set(err, "--input: at most %d (a directory holds many)",
+					  CONFIG_MAX_INPUT_PATHS);
+				return CLI_USAGE_ERROR;
+			}
+			cfg->input_paths[cfg->nr_input_paths++] = optarg;
+			break;
 		case OPT_REPEAT:
 			if (opt_number("--repeat", optarg, false, 1, &cfg->repeat, err) < 0)
 				return CLI_USAGE_ERROR;
@@ -722,7 +735,12 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		error_set(err, "--core-always needs --core FILE");
 		return CLI_USAGE_ERROR;
 	}
-	if (cfg->repeat > 1 && (cfg->gdb || cfg->trace_insns)) {
+	if (cfg->nr_input_paths && (cfg->repeat || cfg->suite || cfg->mode != MODE_LONG)) {
+		error_set(err, "--input runs one image once per input (in long mode): not "
+			  "with --repeat, several images, --mode, --tap or --junit");
+		return CLI_USAGE_ERROR;
+	}
+	if ((cfg->repeat > 1 || cfg->nr_input_paths) && (cfg->gdb || cfg->trace_insns)) {
 		error_set(err, "--repeat does not go with --gdb or --trace insns");
 		return CLI_USAGE_ERROR;
 	}

@@ -25,6 +25,7 @@ enum tiering {
 };
 
 #define CONFIG_MAX_DUMPS        16
+#define CONFIG_MAX_INPUT_PATHS  64
 #define CONFIG_MAX_SETS         16
 
 /* --dump-mem ADDR:LEN[:FILE] */
@@ -81,6 +82,14 @@ struct config {
 	uint64_t jobs;                  /* -j N: runs at once (default 1) */
 	const char *list;               /* --list FILE: more images, one a line */
 	uint64_t repeat;                /* --repeat N: runs in one VM (0, 1: one) */
+	/* --input PATH (repeatable): files, or directories of them; main.c
+	 * lists the files (inputs), one run each, in a region of input_max
+	 * bytes the boot info points at. */
+	const char *input_paths[CONFIG_MAX_INPUT_PATHS];
+	unsigned nr_input_paths;
+	char **inputs;
+	unsigned nr_inputs;
+	uint64_t input_max;
 	enum image_format format;
 	uint64_t mem_size;              /* bytes of guest RAM */
 	uint64_t load_addr;             /* guest-physical load address */

@@ -90,6 +90,7 @@ static uint32_t bootinfo_type(enum mem_kind kind)
 	switch (kind) {
 	case MEM_KIND_IMAGE: return KVMRUN_MEM_IMAGE;
 	case MEM_KIND_STACK: return KVMRUN_MEM_STACK;
+	case MEM_KIND_INPUT: return KVMRUN_MEM_INPUT;
 	default:             return KVMRUN_MEM_RESERVED;
 	}
 }
@@ -339,6 +340,21 @@ int machine_create(struct machine *m, const struct config *cfg,
 			(unsigned long long)m->vm.entry.rip,
 			(unsigned long long)memmap_ram_end(&m->vm.mem));
 		goto fail;
+	}
+	/* --input: room for the largest input at the top of low RAM, which
+	 * the boot info marks as not free. */
+	if (cfg->input_max) {
+		uint64_t size = (cfg->input_max + 4095) & ~4095ULL;
+		uint64_t low = m->vm.mem.slots[0].size;
+
+		if (size >= low || memmap_add(&m->vm.mem, low - size, size, MEM_KIND_INPUT,
+					      "input", err) < 0) {
+			if (size >= low)
+				error_set(err, "--input: the largest input (%llu bytes) does not fit "
+					  "in guest RAM (--mem)", (unsigned long long)cfg->input_max);
+			goto fail;
+		}
+		m->vm.input_gpa = low - size;
 	}
 	if (write_tables(m, err) < 0)
 		goto fail;

@@ -62,6 +62,7 @@ struct machine {
 		struct cpu_setup_info cpu_info;
 		unsigned cpl;           /* the guest's current ring */
 		enum start_mode mode;   /* the mode it started in */
+		uint64_t input_gpa;     /* --input: where a run's input goes */
 	} vm;
 	/* The buses and the devices on them. */
 	struct machine_devices {

@@ -5,6 +5,7 @@
  * report if asked) and exit with the status the README's table gives.
  * The only file that exits.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -447,6 +448,128 @@ static void tell_gdb(struct machine *m, const struct config *cfg)
 			"first instruction (--gdb-wait=no: run at once)\n");
 }
 
+/*
+ * --input PATH...: the files to run with, in order: each PATH that is a
+ * file, and the regular files in each PATH that is a directory (sorted by
+ * name).  Sets cfg->inputs, nr_inputs, input_max and repeat.
+ */
+static int list_inputs(struct config *cfg)
+{
+	size_t room = 64, n = 0;
+	char **v = malloc(room * sizeof(*v));
+
+	if (!v)
+		goto nomem;
+	for (unsigned i = 0; i < cfg->nr_input_paths; i++) {
+		const char *path = cfg->input_paths[i];
+		struct dirent **names = NULL;
+		struct stat st;
+		int count = 0;
+
+		if (stat(path, &st) < 0) {
+			fprintf(stderr, "kvmrun: --input %s: %s\n", path, strerror(errno));
+			goto failed;
+		}
+		if (S_ISDIR(st.st_mode) && (count = scandir(path, &names, NULL, alphasort)) < 0) {
+			fprintf(stderr, "kvmrun: --input %s: %s\n", path, strerror(errno));
+			goto failed;
+		}
+		for (int k = 0; k < (S_ISDIR(st.st_mode) ? count : 1); k++) {
+			char *file;
+
+			if (S_ISDIR(st.st_mode)) {
+				if (asprintf(&file, "%s/%s", path, names[k]->d_name) < 0)
+					file = NULL;
+				free(names[k]);
+				if (file && (stat(file, &st) < 0 || !S_ISREG(st.st_mode))) {
+					free(file);
+					stat(path, &st);        /* still a directory */
+					continue;
+				}
+				stat(path, &st);
+			} else {
+				file = strdup(path);
+				if (!S_ISREG(st.st_mode)) {
+					fprintf(stderr, "kvmrun: --input %s: not a file or "
+						"directory\n", path);
+					free(file);
+					goto failed;
+				}
+			}
+			if (!file)
+				goto nomem;
+			if (n == room) {
+				char **bigger = realloc(v, (room *= 2) * sizeof(*v));
+
+				if (!bigger)
+					goto nomem;
+				v = bigger;
+			}
+			v[n++] = file;
+		}
+		free(names);
+	}
+	if (n == 0) {
+		fprintf(stderr, "kvmrun: --input: no files to run with\n");
+		goto failed;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		if (stat(v[i], &st) == 0 && (uint64_t)st.st_size > cfg->input_max)
+			cfg->input_max = (uint64_t)st.st_size;
+	}
+	if (!cfg->input_max)
+		cfg->input_max = 1;     /* empty inputs still get a place */
+	cfg->inputs = v;
+	cfg->nr_inputs = (unsigned)n;
+	cfg->repeat = n;
+	return 0;
+nomem:
+	fprintf(stderr, "kvmrun: --input: out of memory\n");
+failed:
+	free(v);
+	return -1;
+}
+
+/*
+ * Put input k's bytes where the boot info says, and its size there.
+ * Returns 0, or -1 with err set.
+ */
+static int load_input(struct machine *m, const struct config *cfg, uint64_t k,
+		      struct error *err)
+{
+	struct kvmrun_bootinfo *bi = memmap_gpa(&m->vm.mem, KVMRUN_BOOTINFO_ADDR, sizeof(*bi));
+	uint8_t *at = memmap_gpa(&m->vm.mem, m->vm.input_gpa, cfg->input_max);
+	int fd = open(cfg->inputs[k], O_RDONLY | O_CLOEXEC);
+	uint64_t n = 0;
+
+	if (!bi || !at)
+		return error_set(err, "--input: the input area is outside RAM");
+	if (fd < 0)
+		return error_errno(err, errno, "--input %s: cannot open it", cfg->inputs[k]);
+	while (n < cfg->input_max) {
+		ssize_t r = read(fd, at + n, cfg->input_max - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			close(fd);
+			return error_errno(err, e, "--input %s: cannot read it", cfg->inputs[k]);
+		}
+		if (r == 0)
+			break;
+		n += (uint64_t)r;
+	}
+	close(fd);
+	memset(at + n, 0, cfg->input_max - n);  /* no bytes of the last input */
+	bi->input_addr = m->vm.input_gpa;
+	bi->input_size = n;
+	return 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -488,6 +611,13 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 		/* --max-output is per run: the console counts on. */
 		uint64_t run0 = now_us();
 
+		if (cfg->nr_inputs && load_input(m, cfg, k - 1, err) < 0) {
+			res->host_error = *err;
+			res->end = RUN_END_HOST_ERROR;
+			res->status = KVMRUN_STATUS_HOST;
+			break;
+		}
+
 		if (cfg->max_output)
 			m->out.console.max_out = m->out.console.queued + cfg->max_output;
 		run_machine(m, res, err);
@@ -507,9 +637,11 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 			bad++;
 		if (res->status || cfg->verbose) {      /* quiet while all is well */
 			output_start_log_line(&m->out);
-			fprintf(m->out.log, "kvmrun: run %llu of %llu: %s, status %d\n",
+			fprintf(m->out.log, "kvmrun: run %llu of %llu%s%s%s: %s, status %d\n",
 				(unsigned long long)k, (unsigned long long)n,
-				ending_name(res->end), res->status);
+				cfg->nr_inputs ? " (input " : "",
+				cfg->nr_inputs ? cfg->inputs[k - 1] : "",
+				cfg->nr_inputs ? ")" : "", ending_name(res->end), res->status);
 		}
 		uint64_t r0 = now_us();
 
@@ -629,7 +761,7 @@ static int run_image(const struct config *given, bool stdout_closed)
 	truncate_output(&out.trace);
 	t_setup = now_us();
 	status = 0;
-	if (cfg.repeat > 1)
+	if (cfg.repeat > 1 || cfg.nr_inputs)
 		status = run_repeated(m, &cfg, &res, &err);
 	else
 		run_machine(m, &res, &err);     /* every ending is in res */
@@ -659,7 +791,8 @@ static int run_image(const struct config *given, bool stdout_closed)
 	trace_outcome(m, &cfg, &res);
 	out.trace.reported = m->obs.tracer.error != 0 || res.trace_unwritten;
 	/* --repeat: the first run that did not end with 0 sets the status. */
-	if (cfg.repeat <= 1 || status == 0 || res.status == KVMRUN_STATUS_HOST ||
+	if ((cfg.repeat <= 1 && !cfg.nr_inputs) || status == 0 ||
+	    res.status == KVMRUN_STATUS_HOST ||
 	    res.end == RUN_END_SIGNAL || res.end == RUN_END_OUTPUT_CLOSED)
 		status = res.status;
 	/* The report quotes the ending's line: capture it then. */
@@ -794,5 +927,7 @@ int main(int argc, char **argv)
 		return status;
 	}
 	cfg.image = cfg.images[0];
+	if (cfg.nr_input_paths && list_inputs(&cfg) < 0)
+		return KVMRUN_STATUS_HOST;
 	return run_image(&cfg, stdout_closed);
 }

@@ -151,6 +151,7 @@ const char *memmap_kind_name(enum mem_kind kind)
 	case MEM_KIND_RESERVED: return "reserved";
 	case MEM_KIND_STACK:    return "stack";
 	case MEM_KIND_IMAGE:    return "image";
+	case MEM_KIND_INPUT:    return "input";
 	}
 	return "?";
 }

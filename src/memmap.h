@@ -30,6 +30,7 @@ enum mem_kind {
 	MEM_KIND_RESERVED,      /* kvmrun's tables (page tables, GDT, ...) */
 	MEM_KIND_STACK,         /* initial stack */
 	MEM_KIND_IMAGE,         /* the loaded image */
+	MEM_KIND_INPUT,         /* --input: a run's input bytes */
 };
 
 /* A range of RAM with a purpose: what -v prints and the boot info lists. */

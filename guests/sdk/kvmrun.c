@@ -41,6 +41,17 @@ uint64_t kvmrun_now_ns(void)
 	return t / khz * 1000000 + t % khz * 1000000 / khz;
 }
 
+const void *kvmrun_input(size_t *size)
+{
+	const struct kvmrun_bootinfo *bi = kvmrun_bootinfo();
+
+	*size = 0;
+	if (!bi || bi->version < 3 || !bi->input_size)
+		return NULL;
+	*size = (size_t)bi->input_size;
+	return (const void *)(uintptr_t)bi->input_addr;
+}
+
 void kvmrun_snapshot(void)
 {
 	fflush(stdout);

@@ -102,7 +102,7 @@
 
 /* ---- Boot information block (RDI at entry) ---------------------------- */
 #define KVMRUN_BOOTINFO_MAGIC   0x524d564b  /* "KVMR" in memory order */
-#define KVMRUN_BOOTINFO_VERSION 2           /* 2: tsc_khz */
+#define KVMRUN_BOOTINFO_VERSION 3           /* 2: tsc_khz; 3: input */
 #define KVMRUN_BOOTINFO_MAX_MEM 8
 
 /* Byte offsets, for assembly guests. */
@@ -128,6 +128,7 @@
 #define KVMRUN_MEM_RESERVED     2           /* RAM holding kvmrun's tables */
 #define KVMRUN_MEM_IMAGE        3           /* RAM holding the loaded image */
 #define KVMRUN_MEM_STACK        4           /* the initial stack (RSP at entry) */
+#define KVMRUN_MEM_INPUT        5           /* --input: this run's input bytes */
 
 /* Exit statuses of the kvmrun process (README "Exit status"). */
 #define KVMRUN_STATUS_TIMEOUT   124
@@ -171,6 +172,8 @@ struct kvmrun_bootinfo {
 	uint32_t pad;
 	struct kvmrun_mem_region mem[KVMRUN_BOOTINFO_MAX_MEM];
 	uint64_t tsc_khz;                   /* version 2: rdtsc ticks per ms; 0: unknown */
+	uint64_t input_addr;                /* version 3: --input's bytes for this run */
+	uint64_t input_size;                /* ... how many (0: no input) */
 };
 
 _Static_assert(__builtin_offsetof(struct kvmrun_bootinfo, mem) == BOOTINFO_MEM,

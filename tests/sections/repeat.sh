@@ -135,6 +135,35 @@ else
 		end.status=126 && pass "$name"
 fi
 
+# --input: one run per file (a directory's files in name order), each
+# with its own bytes where the boot info says (tests/guests/c/inputsum.c).
+name=repeat:inputs
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	mkdir -p "$tmp/$name.d"
+	printf 'abc\nrest' >"$tmp/$name.d/a"
+	: >"$tmp/$name.d/b"
+	head -c 300 /dev/zero | tr '\0' x >"$tmp/$name.d/c"
+	run_kvmrun "$name" /dev/null --input "$tmp/$name.d" tests/guests/c/inputsum.elf
+	printf '%s\n' "input 8 bytes, sum 750, first line: abc" \
+		"input 0 bytes, sum 0, first line: " \
+		"input 300 bytes, sum 36000, first line: $(head -c 300 /dev/zero | tr '\0' x)" \
+		>"$tmp/$name.want"
+	if [ "$status" -ne 8 ] || ! cmp -s "$tmp/$name.want" "$tmp/$name.out"; then
+		fail "$name" "status $status; stdout: $(head -c 200 "$tmp/$name.out" | tr '\n' '|')"
+	elif ! grep -q "^kvmrun: run 1 of 3 (input $tmp/$name.d/a): exit_device, status 8" "$tmp/$name.err"; then
+		fail "$name" "stderr: $(grep '^kvmrun: [r0-9]' "$tmp/$name.err" | tr '\n' '|')"
+	else
+		pass "$name"
+	fi
+fi
+name=repeat:input-missing
+run_kvmrun "$name" /dev/null --input "$tmp/no-such-input" guests/hello.bin
+if check_status "$name" 125; then
+	if grep -q -- "--input $tmp/no-such-input: No such file" "$tmp/$name.err"; then pass "$name"
+	else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
+fi
+
 name=repeat:refused-with-gdb
 run_kvmrun "$name" /dev/null --repeat 2 --gdb :1234 guests/hello.bin
 if check_status "$name" 125; then

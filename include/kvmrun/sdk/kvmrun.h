@@ -8,6 +8,7 @@
  *   kvmrun_ticks()       the raw TSC; kvmrun_now_ns() the same in ns
  *   kvmrun_write()       one bulk-write exit, bypassing stdout's buffer
  *   kvmrun_snapshot()    under --repeat, later runs restart here
+ *   kvmrun_input()       this run's --input bytes
  *   inb() ... outl()     port I/O, Linux/glibc argument order: outb(value, port)
  *   mmio_read32() ...    MMIO accesses that the compiler will not merge
  *   kvmrun_heap_*()      more heap, and the heap's state
@@ -58,6 +59,10 @@ size_t kvmrun_write(const void *buf, size_t len);
  * --repeat it does nothing else.
  */
 void kvmrun_snapshot(void);
+
+/* This run's input (kvmrun --input): its bytes, and their count in *size;
+ * NULL and 0 without one. */
+const void *kvmrun_input(size_t *size);
 
 /* Give the heap [start, start + size) too.  malloc() finds the usable
  * RAM of the boot information block by itself. */
