@@ -426,9 +426,7 @@ static void write_core(struct machine *m, const struct config *cfg, struct run_r
 	}
 	return;
 failed:
-	res->host_error = err;
-	res->end = RUN_END_HOST_ERROR;
-	res->status = KVMRUN_STATUS_HOST;
+	ending_host(res, &err);
 }
 
 /* --gdb: where gdb connects, and how (the front end says it). */
@@ -600,9 +598,7 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 		if (!reset_us || !results)
 			error_set(err, "--repeat: out of memory");
 		memset(res, 0, sizeof(*res));
-		res->host_error = *err;
-		res->end = RUN_END_HOST_ERROR;
-		res->status = KVMRUN_STATUS_HOST;
+		ending_host(res, err);
 		free(reset_us);
 		return KVMRUN_STATUS_HOST;
 	}
@@ -612,9 +608,7 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 		uint64_t run0 = now_us();
 
 		if (cfg->nr_inputs && load_input(m, cfg, k - 1, err) < 0) {
-			res->host_error = *err;
-			res->end = RUN_END_HOST_ERROR;
-			res->status = KVMRUN_STATUS_HOST;
+			ending_host(res, err);
 			break;
 		}
 
@@ -646,9 +640,7 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 		uint64_t r0 = now_us();
 
 		if (snapshot_restore(m, &snap, err) < 0) {
-			res->host_error = *err;
-			res->end = RUN_END_HOST_ERROR;
-			res->status = KVMRUN_STATUS_HOST;
+			ending_host(res, err);
 			k++;            /* counted as the run it kept from starting */
 			break;
 		}
