@@ -151,7 +151,7 @@ BB := build/bench
 BENCH_BINS := $(BB)/hlt.bin $(BB)/pio.bin $(BB)/mmio.bin $(BB)/conbyte_1m.bin \
               $(BB)/conbyte_256k.bin $(BB)/conbulk.bin $(BB)/touch.bin \
               $(BB)/compute.bin $(BB)/raw $(BB)/native $(BB)/bench \
-              $(BB)/compute_c.elf $(BB)/native_c $(BB)/phases.bin $(BB)/dirty.bin
+              $(BB)/compute_c.elf $(BB)/native_c $(BB)/phases.bin
 
 $(BB):
 	mkdir -p $@

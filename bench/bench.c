@@ -336,11 +336,11 @@ int main(int argc, char **argv)
 		struct cmd c[] = {
 			CMD(0, "./kvmrun", "--repeat", "10000", B "hlt.bin"),
 			CMD(0, "./kvmrun", B "hlt.bin"),
-			CMD(0, "./kvmrun", "--repeat", "1000", "--set", "rax=0", B "dirty.bin"),
-			CMD(0, "./kvmrun", "--repeat", "1000", "--set", "rax=1", B "dirty.bin"),
-			CMD(0, "./kvmrun", "--repeat", "1000", "--set", "rax=16", B "dirty.bin"),
-			CMD(0, "./kvmrun", "--repeat", "1000", "--set", "rax=256", B "dirty.bin"),
-			CMD(0, "./kvmrun", "--repeat", "1000", "--set", "rax=4096", B "dirty.bin"),
+			CMD(0, "./kvmrun", "--repeat", "1000", "--set", "rax=0", "tests/guests/dirty.bin"),
+			CMD(0, "./kvmrun", "--repeat", "1000", "--set", "rax=1", "tests/guests/dirty.bin"),
+			CMD(0, "./kvmrun", "--repeat", "1000", "--set", "rax=16", "tests/guests/dirty.bin"),
+			CMD(0, "./kvmrun", "--repeat", "1000", "--set", "rax=256", "tests/guests/dirty.bin"),
+			CMD(0, "./kvmrun", "--repeat", "1000", "--set", "rax=4096", "tests/guests/dirty.bin"),
 		};
 		static const char *const pages[] = { "1", "16", "256", "4096" };
 

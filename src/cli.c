@@ -29,6 +29,7 @@ enum {
 	OPT_LIST,
 	OPT_REPEAT,
 	OPT_INPUT,
+	OPT_SETS,
 	OPT_TIER_ANY_HOST,
 	OPT_TIER_EVERY,
 	OPT_TIER_DENSE,
@@ -62,7 +63,7 @@ void cli_usage(FILE *out)
 	      "              [--set reg=value] [--max-exits n] [--max-insns n]\n"
 	      "              [--max-output bytes] [--no-cpuid-cache]\n"
 	      "              [--tap] [--junit file] [-j n] [--list file] [--repeat n]\n"
-	      "              [--input path]\n"
+	      "              [--input path] [--sets file]\n"
 	      "              image...\n"
 	      "\n"
 	      "Run an x86 guest (a flat binary, an ELF64 executable or a multiboot\n"
@@ -109,6 +110,8 @@ void cli_usage(FILE *out)
 	      "                        state before the first\n"
 	      "      --input PATH      a file, or a directory of files: one such run per\n"
 	      "                        file, its bytes where the boot info says (repeatable)\n"
+	      "      --sets FILE       one run per line of FILE, its REG=VALUE words set\n"
+	      "                        at the run's start (and at the guest's snapshot)\n"
 	      "      --strict          end the run at the first access to an unclaimed\n"
 	      "                        port or MMIO address\n"
 	      "  -q, --quiet           no warnings (unclaimed accesses, notes); endings\n"
@@ -235,20 +238,17 @@ static int reg_index(const char *name, size_t len)
 	return -1;
 }
 
-/* --set REG=VALUE; VALUE may be negative, as two's complement. */
-static int parse_set(const char *arg, struct config *cfg, struct error *err)
+/* REG=VALUE, as --set and --sets take it; VALUE may be negative, as two's
+ * complement. */
+int cli_parse_reg_set(const char *arg, struct reg_set *r, struct error *err)
 {
 	const char *eq = strchr(arg, '='), *why, *num;
-	struct reg_set *r;
 	bool negative;
 	uint64_t v;
 	int i;
 
-	if (cfg->nr_sets == CONFIG_MAX_SETS)
-		return error_set(err, "at most %d --set options", CONFIG_MAX_SETS);
 	if (!eq)
 		return error_set(err, "--set '%s' must be REG=VALUE", arg);
-	r = &cfg->sets[cfg->nr_sets];
 	i = reg_index(arg, (size_t)(eq - arg));
 	if (i < 0)
 		return error_set(err, "--set '%s': unknown register (rax ... r15)", arg);
@@ -262,6 +262,16 @@ static int parse_set(const char *arg, struct config *cfg, struct error *err)
 			       "is too small (at least -0x8000000000000000)" : why);
 	r->value = negative ? 0 - v : v;
 	r->reg = (unsigned)i;
+	return 0;
+}
+
+/* --set REG=VALUE */
+static int parse_set(const char *arg, struct config *cfg, struct error *err)
+{
+	if (cfg->nr_sets == CONFIG_MAX_SETS)
+		return error_set(err, "at most %d --set options", CONFIG_MAX_SETS);
+	if (cli_parse_reg_set(arg, &cfg->sets[cfg->nr_sets], err) < 0)
+		return -1;
 	cfg->nr_sets++;
 	return 0;
 }
@@ -419,6 +429,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		{ "list",       required_argument, NULL, OPT_LIST },
 		{ "repeat",     required_argument, NULL, OPT_REPEAT },
 		{ "input",      required_argument, NULL, OPT_INPUT },
+		{ "sets",       required_argument, NULL, OPT_SETS },
 		{ "jobs",       required_argument, NULL, 'j' },
 		{ "tier-any-host", no_argument,    NULL, OPT_TIER_ANY_HOST },
 		{ "tier-every", required_argument, NULL, OPT_TIER_EVERY },
@@ -597,6 +608,9 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			}
 			cfg->input_paths[cfg->nr_input_paths++] = optarg;
 			break;
+		case OPT_SETS:
+			cfg->sets_path = optarg;
+			break;
 		case OPT_REPEAT:
 			if (opt_number("--repeat", optarg, false, 1, &cfg->repeat, err) < 0)
 				return CLI_USAGE_ERROR;
@@ -740,7 +754,13 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 			  "with --repeat, several images, --mode, --tap or --junit");
 		return CLI_USAGE_ERROR;
 	}
-	if ((cfg->repeat > 1 || cfg->nr_input_paths) && (cfg->gdb || cfg->trace_insns)) {
+	if (cfg->sets_path && (cfg->repeat || cfg->suite || cfg->mode != MODE_LONG)) {
+		error_set(err, "--sets runs one image once per line (in long mode): not "
+			  "with --repeat, several images, --mode, --tap or --junit");
+		return CLI_USAGE_ERROR;
+	}
+	if ((cfg->repeat > 1 || cfg->nr_input_paths || cfg->sets_path) &&
+	    (cfg->gdb || cfg->trace_insns)) {
 		error_set(err, "--repeat does not go with --gdb or --trace insns");
 		return CLI_USAGE_ERROR;
 	}

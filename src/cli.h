@@ -25,4 +25,7 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 
 void cli_usage(FILE *out);
 
+/* REG=VALUE (rax ... r15; VALUE may be negative) into *r. */
+int cli_parse_reg_set(const char *arg, struct reg_set *r, struct error *err);
+
 #endif

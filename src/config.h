@@ -90,6 +90,14 @@ struct config {
 	char **inputs;
 	unsigned nr_inputs;
 	uint64_t input_max;
+	/* --sets FILE: one run a line, the line's REG=VALUE words set at the
+	 * run's start; main.c reads the file into run_sets. */
+	const char *sets_path;
+	struct run_sets {
+		struct reg_set sets[CONFIG_MAX_SETS];
+		unsigned nr_sets;
+	} *run_sets;
+	unsigned nr_run_sets;
 	enum image_format format;
 	uint64_t mem_size;              /* bytes of guest RAM */
 	uint64_t load_addr;             /* guest-physical load address */

@@ -31,6 +31,18 @@ void cpu_gpr_set(struct kvm_regs *regs, unsigned i, uint64_t value)
 	memcpy((char *)regs + cpu_gprs[i].offset, &value, sizeof(value));
 }
 
+int cpu_set_gprs(struct kvm *kvm, const struct reg_set *sets, unsigned nr_sets,
+		 struct error *err)
+{
+	struct kvm_regs regs;
+
+	if (kvm_ioctl(kvm->vcpu_fd, KVM_GET_REGS, &regs, err) < 0)
+		return -1;
+	for (unsigned i = 0; i < nr_sets; i++)
+		cpu_gpr_set(&regs, sets[i].reg, sets[i].value);
+	return kvm_ioctl(kvm->vcpu_fd, KVM_SET_REGS, &regs, err);
+}
+
 #define CPUID_1_ECX_XSAVE       (1U << 26)
 #define CPUID_1_ECX_AVX         (1U << 28)
 #define CPUID_80000001_EDX_NX   (1U << 20)

@@ -111,6 +111,10 @@ extern const struct cpu_gpr cpu_gprs[CPU_NR_GPRS];
 uint64_t cpu_gpr_get(const struct kvm_regs *regs, unsigned i);
 void cpu_gpr_set(struct kvm_regs *regs, unsigned i, uint64_t value);
 
+/* Set the vCPU's general registers named in sets (--sets: a run's line). */
+int cpu_set_gprs(struct kvm *kvm, const struct reg_set *sets, unsigned nr_sets,
+		 struct error *err);
+
 /* Read the registers (for dumps at the end of a run). */
 int cpu_get(struct kvm *kvm, struct kvm_regs *regs, struct kvm_sregs *sregs,
 	    struct error *err);

@@ -96,14 +96,21 @@ struct machine {
 	struct machine_repeat {
 		struct snapshot *snap;
 		bool moved_by_guest;    /* only the first write counts */
+		/* --sets: this run's line, set again at the guest's snapshot
+		 * point so every run finds its values there; or NULL. */
+		const struct run_sets *run_sets;
 		/* For --report: each run's ending (the first REPEAT_KEPT) and
 		 * the totals; runs 0 without --repeat. */
 		struct repeat_result {
 			int status;
 			enum run_end end;
 			uint64_t exits, us;
+			bool reset;             /* a reset followed the run */
+			uint64_t dirty_pages;   /* which copied back these */
 		} *results;
 		uint64_t nr_results, runs, total_us, reset_median_us, reset_p99_us;
+		/* Pages of RAM each reset copied back (the last run dirtied). */
+		uint64_t dirty_median, dirty_max, dirty_total;
 	} repeat;
 	/* --gdb: the remote stub (debug/gdb.h). */
 	struct gdb gdb;

@@ -531,6 +531,87 @@ failed:
 }
 
 /*
+ * --sets FILE: one run a line, each line's REG=VALUE words (blank lines and
+ * lines starting with # are not runs).  Sets cfg->run_sets, nr_run_sets
+ * and repeat; with --input there must be as many lines as files.
+ */
+static int read_run_sets(struct config *cfg)
+{
+	FILE *f = fopen(cfg->sets_path, "re");
+	char *line = NULL, *save, *word;
+	size_t cap = 0, room = 0;
+	unsigned n = 0, lineno = 0;
+	struct run_sets *v = NULL;
+	struct error err = { "" };
+
+	if (!f) {
+		fprintf(stderr, "kvmrun: --sets %s: %s\n", cfg->sets_path, strerror(errno));
+		return -1;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		lineno++;
+		word = strtok_r(line, " \t\r\n", &save);
+		if (!word || *word == '#')
+			continue;
+		if (n == room) {
+			struct run_sets *bigger = realloc(v, (room = room ? 2 * room : 64) *
+							  sizeof(*v));
+
+			if (!bigger) {
+				error_set(&err, "out of memory");
+				goto failed;
+			}
+			v = bigger;
+		}
+		v[n].nr_sets = 0;
+		for (; word; word = strtok_r(NULL, " \t\r\n", &save)) {
+			if (v[n].nr_sets == CONFIG_MAX_SETS) {
+				error_set(&err, "at most %d settings a line", CONFIG_MAX_SETS);
+				goto bad_line;
+			}
+			if (cli_parse_reg_set(word, &v[n].sets[v[n].nr_sets++], &err) < 0)
+				goto bad_line;
+		}
+		n++;
+	}
+	if (ferror(f)) {
+		error_set(&err, "%s", strerror(errno));
+		goto failed;
+	}
+	if (n == 0) {
+		error_set(&err, "no runs in it (one line of REG=VALUE words per run)");
+		goto failed;
+	}
+	if (cfg->nr_inputs && n != cfg->nr_inputs) {
+		error_set(&err, "%u runs, but --input gives %u files (one line per file)",
+			  n, cfg->nr_inputs);
+		goto failed;
+	}
+	free(line);
+	fclose(f);
+	cfg->run_sets = v;
+	cfg->nr_run_sets = n;
+	cfg->repeat = n;
+	return 0;
+bad_line:
+	fprintf(stderr, "kvmrun: --sets %s, line %u: %s\n", cfg->sets_path, lineno, err.msg);
+	goto give_up;
+failed:
+	fprintf(stderr, "kvmrun: --sets %s: %s\n", cfg->sets_path, err.msg);
+give_up:
+	free(line);
+	free(v);
+	fclose(f);
+	return -1;
+}
+
+/* One image, run more than once: --repeat, --input or --sets. */
+static bool runs_many(const struct config *cfg)
+{
+	return cfg->repeat > 1 || cfg->nr_inputs || cfg->nr_run_sets;
+}
+
+/*
  * Put input k's bytes where the boot info says, and its size there.
  * Returns 0, or -1 with err set.
  */
@@ -585,21 +666,23 @@ static int cmp_u64(const void *a, const void *b)
 static int run_repeated(struct machine *m, const struct config *cfg,
 			struct run_result *res, struct error *err)
 {
-	struct snapshot snap = { .memfd = -1 };
+	struct snapshot snap = SNAPSHOT_NONE;
 	uint64_t n = cfg->repeat, k, kept = 0, bad = 0, t0 = now_us();
 	uint64_t *reset_us = malloc((n < REPEAT_KEPT ? n : REPEAT_KEPT) * sizeof(*reset_us));
+	uint64_t *dirty = malloc((n < REPEAT_KEPT ? n : REPEAT_KEPT) * sizeof(*dirty));
 	struct repeat_result *results = calloc(n < REPEAT_KEPT ? n : REPEAT_KEPT,
 					       sizeof(*results));
 	int first_bad = 0;
 
 	m->repeat.results = results;    /* freed by main, after the report */
-	if (!reset_us || !results || snapshot_take(m, &snap, err) < 0) {
+	if (!reset_us || !dirty || !results || snapshot_take(m, &snap, err) < 0) {
 		snapshot_fini(&snap);
-		if (!reset_us || !results)
+		if (!reset_us || !dirty || !results)
 			error_set(err, "--repeat: out of memory");
 		memset(res, 0, sizeof(*res));
 		ending_host(res, err);
 		free(reset_us);
+		free(dirty);
 		return KVMRUN_STATUS_HOST;
 	}
 	m->repeat.snap = &snap;         /* the guest may move it (run.c) */
@@ -608,6 +691,12 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 		uint64_t run0 = now_us();
 
 		if (cfg->nr_inputs && load_input(m, cfg, k - 1, err) < 0) {
+			ending_host(res, err);
+			break;
+		}
+		m->repeat.run_sets = cfg->nr_run_sets ? &cfg->run_sets[k - 1] : NULL;
+		if (m->repeat.run_sets && cpu_set_gprs(&m->vm.kvm, m->repeat.run_sets->sets,
+						       m->repeat.run_sets->nr_sets, err) < 0) {
 			ending_host(res, err);
 			break;
 		}
@@ -635,7 +724,8 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 				(unsigned long long)k, (unsigned long long)n,
 				cfg->nr_inputs ? " (input " : "",
 				cfg->nr_inputs ? cfg->inputs[k - 1] : "",
-				cfg->nr_inputs ? ")" : "", ending_name(res->end), res->status);
+				cfg->nr_inputs ? ")" : "",
+				ending_name(res->end), res->status);
 		}
 		uint64_t r0 = now_us();
 
@@ -644,8 +734,15 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 			k++;            /* counted as the run it kept from starting */
 			break;
 		}
-		if (kept < 100000)
-			reset_us[kept++] = now_us() - r0;
+		m->repeat.dirty_total += snap.dirty_pages;
+		if (k <= REPEAT_KEPT) {
+			results[k - 1].reset = true;
+			results[k - 1].dirty_pages = snap.dirty_pages;
+		}
+		if (kept < REPEAT_KEPT) {
+			reset_us[kept] = now_us() - r0;
+			dirty[kept++] = snap.dirty_pages;
+		}
 	}
 	uint64_t took_us = now_us() - t0;
 
@@ -661,14 +758,20 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 		qsort(reset_us, kept, sizeof(*reset_us), cmp_u64);
 		m->repeat.reset_median_us = reset_us[kept / 2];
 		m->repeat.reset_p99_us = reset_us[kept * 99 / 100];
-		fprintf(m->out.log, "; reset median %llu us, p99 %llu us",
+		qsort(dirty, kept, sizeof(*dirty), cmp_u64);
+		m->repeat.dirty_median = dirty[kept / 2];
+		m->repeat.dirty_max = dirty[kept - 1];
+		fprintf(m->out.log, "; reset median %llu us, p99 %llu us; pages copied "
+			"back per reset: median %llu, most %llu",
 			(unsigned long long)reset_us[kept / 2],
-			(unsigned long long)reset_us[kept * 99 / 100]);
+			(unsigned long long)reset_us[kept * 99 / 100],
+			(unsigned long long)dirty[kept / 2], (unsigned long long)dirty[kept - 1]);
 	}
 	fprintf(m->out.log, "\n");
 	m->repeat.snap = NULL;
 	snapshot_fini(&snap);
 	free(reset_us);
+	free(dirty);
 	return first_bad;
 }
 
@@ -753,7 +856,7 @@ static int run_image(const struct config *given, bool stdout_closed)
 	truncate_output(&out.trace);
 	t_setup = now_us();
 	status = 0;
-	if (cfg.repeat > 1 || cfg.nr_inputs)
+	if (runs_many(&cfg))
 		status = run_repeated(m, &cfg, &res, &err);
 	else
 		run_machine(m, &res, &err);     /* every ending is in res */
@@ -783,7 +886,7 @@ static int run_image(const struct config *given, bool stdout_closed)
 	trace_outcome(m, &cfg, &res);
 	out.trace.reported = m->obs.tracer.error != 0 || res.trace_unwritten;
 	/* --repeat: the first run that did not end with 0 sets the status. */
-	if ((cfg.repeat <= 1 && !cfg.nr_inputs) || status == 0 ||
+	if (!runs_many(&cfg) || status == 0 ||
 	    res.status == KVMRUN_STATUS_HOST ||
 	    res.end == RUN_END_SIGNAL || res.end == RUN_END_OUTPUT_CLOSED)
 		status = res.status;
@@ -920,6 +1023,8 @@ int main(int argc, char **argv)
 	}
 	cfg.image = cfg.images[0];
 	if (cfg.nr_input_paths && list_inputs(&cfg) < 0)
+		return KVMRUN_STATUS_HOST;
+	if (cfg.sets_path && read_run_sets(&cfg) < 0)
 		return KVMRUN_STATUS_HOST;
 	return run_image(&cfg, stdout_closed);
 }

@@ -52,10 +52,15 @@ const void *kvmrun_input(size_t *size)
 	return (const void *)(uintptr_t)bi->input_addr;
 }
 
-void kvmrun_snapshot(void)
+uint64_t kvmrun_snapshot(void)
 {
+	uint64_t rax = 0;
+
 	fflush(stdout);
-	outb(0, KVMRUN_PORT_SNAPSHOT);
+	/* kvmrun --sets may change RAX while the guest is stopped at this
+	 * out: "+a" makes the compiler read it back. */
+	__asm__ volatile("outb %%al, %w1" : "+a"(rax) : "Nd"(KVMRUN_PORT_SNAPSHOT) : "memory");
+	return rax;
 }
 
 size_t kvmrun_write(const void *buf, size_t len)

@@ -262,6 +262,11 @@ static void write_repeat(struct json *j, const struct machine *m)
 	json_u64(j, "median", r->reset_median_us);
 	json_u64(j, "p99", r->reset_p99_us);
 	json_object_end(j);
+	json_object_begin(j, "dirty_pages");    /* copied back per reset */
+	json_u64(j, "median", r->dirty_median);
+	json_u64(j, "max", r->dirty_max);
+	json_u64(j, "total", r->dirty_total);
+	json_object_end(j);
 	json_array_begin(j, "results");
 	for (uint64_t i = 0; i < r->nr_results; i++) {
 		json_object_begin(j, NULL);
@@ -269,6 +274,10 @@ static void write_repeat(struct json *j, const struct machine *m)
 		json_i64(j, "status", r->results[i].status);
 		json_u64(j, "exits", r->results[i].exits);
 		json_u64(j, "time_us", r->results[i].us);
+		if (r->results[i].reset)
+			json_u64(j, "dirty_pages", r->results[i].dirty_pages);
+		else
+			json_null(j, "dirty_pages");    /* the last run: no reset */
 		json_object_end(j);
 	}
 	json_array_end(j);

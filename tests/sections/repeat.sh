@@ -170,3 +170,88 @@ if check_status "$name" 125; then
 	if grep -q -- '--repeat does not go with --gdb' "$tmp/$name.err"; then pass "$name"
 	else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
 fi
+
+# --sets FILE: one run a line, each with its own registers (comments and
+# blank lines are not runs); the first run that does not end with 0 sets
+# kvmrun's status.
+name=repeat:sets-per-run
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	printf '# status of each run\nrax=3\n\n  rax=0 \nRAX=5 rbx=1\n' >"$tmp/$name.sets"
+	run_kvmrun "$name" /dev/null --sets "$tmp/$name.sets" --report "$tmp/$name.json" \
+		tests/guests/exitval.bin
+	if check_status "$name" 3; then
+		check_json "$name" "$tmp/$name.json" repeat.runs=3 repeat.results.0.status=3 \
+			repeat.results.1.status=0 repeat.results.2.status=5 && pass "$name"
+	fi
+fi
+
+# At the guest's snapshot point: kvmrun_snapshot() returns the run's rax,
+# in the first run too.
+name=repeat:sets-at-the-snapshot-point
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	printf 'rax=7\nrax=8\nrax=9\n' >"$tmp/$name.sets"
+	run_kvmrun "$name" /dev/null --sets "$tmp/$name.sets" tests/guests/c/snapsets.elf
+	printf 'setup\nrun value 7\nrun value 8\nrun value 9\n' >"$tmp/$name.want"
+	if check_status "$name" 0; then
+		if cmp -s "$tmp/$name.want" "$tmp/$name.out"; then pass "$name"
+		else fail "$name" "stdout: $(head -c 200 "$tmp/$name.out" | tr '\n' '|')"; fi
+	fi
+fi
+
+# A reset copies back the pages the run before it changed: tests/guests/
+# dirty.S writes RAX pages; the page tables' accessed and dirty bits and
+# the stack may add a few.  The last run has no reset after it.
+name=repeat:dirty-pages
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	printf 'rax=1\nrax=16\nrax=256\nrax=0\nrax=2\n' >"$tmp/$name.sets"
+	run_kvmrun "$name" /dev/null --sets "$tmp/$name.sets" --report "$tmp/$name.json" \
+		tests/guests/dirty.bin
+	got=
+	for i in 0 1 2 3; do
+		got="$got $(json_get "$tmp/$name.json" "repeat.results.$i.dirty_pages")"
+	done
+	# shellcheck disable=SC2086
+	set -- $got
+	if ! check_status "$name" 0; then :
+	elif [ $# -ne 4 ] || [ "$1" -lt 1 ] || [ "$1" -gt 9 ] || [ "$2" -lt 16 ] ||
+	     [ "$2" -gt 24 ] || [ "$3" -lt 256 ] || [ "$3" -gt 264 ] || [ "$4" -gt 8 ]; then
+		fail "$name" "pages copied back after runs of 1, 16, 256, 0 pages: $got"
+	else
+		check_json "$name" "$tmp/$name.json" repeat.results.4.dirty_pages=null \
+			repeat.dirty_pages.max="$3" && pass "$name"
+	fi
+fi
+
+# --sets refusals, before any VM: a bad line (named by its number), fewer
+# lines than --input files, no runs at all, and with --repeat.
+name=repeat:sets-bad-line
+printf 'rax=1\nfoo=2\n' >"$tmp/$name.sets"
+run_kvmrun "$name" /dev/null --sets "$tmp/$name.sets" guests/hello.bin
+if check_status "$name" 125; then
+	if grep -q -- "--sets $tmp/$name.sets, line 2: --set 'foo=2': unknown register" "$tmp/$name.err"
+	then pass "$name"; else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
+fi
+name=repeat:sets-count-against-inputs
+printf 'a' >"$tmp/$name.in1"
+printf 'rax=1\nrax=2\n' >"$tmp/$name.sets"
+run_kvmrun "$name" /dev/null --input "$tmp/$name.in1" --sets "$tmp/$name.sets" guests/hello.bin
+if check_status "$name" 125; then
+	if grep -q -- "2 runs, but --input gives 1 files" "$tmp/$name.err"
+	then pass "$name"; else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
+fi
+name=repeat:sets-empty
+printf '# nothing\n\n' >"$tmp/$name.sets"
+run_kvmrun "$name" /dev/null --sets "$tmp/$name.sets" guests/hello.bin
+if check_status "$name" 125; then
+	if grep -q -- "no runs in it" "$tmp/$name.err"
+	then pass "$name"; else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
+fi
+name=repeat:sets-refused-with-repeat
+run_kvmrun "$name" /dev/null --repeat 2 --sets /dev/null guests/hello.bin
+if check_status "$name" 125; then
+	if grep -q -- "--sets runs one image once per line" "$tmp/$name.err"
+	then pass "$name"; else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
+fi

@@ -56,9 +56,10 @@ size_t kvmrun_write(const void *buf, size_t len);
  * starts here (returning from this call), with memory and registers as
  * they are now: do the setup once, before it.  stdout's buffer is flushed
  * first, or its bytes would be printed again by every run.  Without
- * --repeat it does nothing else.
+ * --repeat it does nothing else.  Returns RAX as kvmrun left it: 0, or
+ * the run's rax=VALUE from its line of kvmrun --sets FILE.
  */
-void kvmrun_snapshot(void);
+uint64_t kvmrun_snapshot(void);
 
 /* This run's input (kvmrun --input): its bytes, and their count in *size;
  * NULL and 0 without one. */
