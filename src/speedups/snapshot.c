@@ -14,13 +14,14 @@
 
 #define PAGE 4096
 
+#define MSR_IA32_TSC    0x00000010
+
 /*
  * The MSRs a guest may set and a run must not pass on (Intel SDM vol. 4,
- * "Architectural MSRs"): the TSC first, so each run reads the clock the
- * snapshot read.  Those this KVM lacks are left out (snapshot_take).
+ * "Architectural MSRs").  Those this KVM lacks are left out
+ * (snapshot_take).  The TSC is put back on its own (save_tsc).
  */
 static const uint32_t kept_msrs[] = {
-	0x00000010,     /* IA32_TSC */
 	0x00000174,     /* IA32_SYSENTER_CS */
 	0x00000175,     /* IA32_SYSENTER_ESP */
 	0x00000176,     /* IA32_SYSENTER_EIP */
@@ -33,6 +34,54 @@ static const uint32_t kept_msrs[] = {
 	0xc0000103,     /* IA32_TSC_AUX */
 };
 #define NR_KEPT_MSRS (sizeof(kept_msrs) / sizeof(kept_msrs[0]))
+
+/* The vCPU's TSC offset (Documentation/virt/kvm/devices/vcpu.rst,
+ * KVM_VCPU_TSC_CTRL): guest TSC = host TSC + offset. */
+static int tsc_offset_attr(struct kvm *kvm, unsigned long req, int64_t *offset,
+			   struct error *err)
+{
+	struct kvm_device_attr attr = {
+		.group = KVM_VCPU_TSC_CTRL,
+		.attr = KVM_VCPU_TSC_OFFSET,
+		.addr = (uintptr_t)offset,
+	};
+
+	return kvm_ioctl_named(kvm->vcpu_fd, req, req == KVM_GET_DEVICE_ATTR ?
+			       "KVM_GET_DEVICE_ATTR (KVM_VCPU_TSC_OFFSET)" :
+			       "KVM_SET_DEVICE_ATTR (KVM_VCPU_TSC_OFFSET)", &attr, err);
+}
+
+/*
+ * Each run must read the clock the snapshot read.  Writing IA32_TSC does
+ * not do it: KVM takes a host write within a second of its last as an
+ * attempt to keep vCPUs in step and leaves the offset alone (the
+ * "synchronizing" case of kvm_synchronize_tsc).  So kvmrun moves the
+ * offset back by the host cycles since the snapshot; a KVM without the
+ * attribute (before Linux 5.16) gets the MSR write, right only when runs
+ * are a second apart.
+ */
+static int save_tsc(struct kvm *kvm, struct snapshot *s, struct error *err)
+{
+	struct kvm_device_attr attr = {
+		.group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET,
+	};
+
+	s->tsc_by_offset = ioctl(kvm->vcpu_fd, KVM_HAS_DEVICE_ATTR, &attr) == 0;
+	if (!s->tsc_by_offset)
+		return 0;
+	s->host_tsc = __builtin_ia32_rdtsc();
+	return tsc_offset_attr(kvm, KVM_GET_DEVICE_ATTR, &s->tsc_offset, err);
+}
+
+static int restore_tsc(struct kvm *kvm, const struct snapshot *s, struct error *err)
+{
+	int64_t offset;
+
+	if (!s->tsc_by_offset)
+		return 0;
+	offset = s->tsc_offset - (int64_t)(__builtin_ia32_rdtsc() - s->host_tsc);
+	return tsc_offset_attr(kvm, KVM_SET_DEVICE_ATTR, &offset, err);
+}
 
 /* Page map entries (Documentation/admin-guide/mm/pagemap.rst). */
 #define PAGEMAP_PRESENT (1ULL << 63)
@@ -87,15 +136,17 @@ static int save_msrs(struct kvm *kvm, struct snapshot *s, struct error *err)
 	} one;
 	__u32 n = 0;
 
-	s->msrs = calloc(1, sizeof(*s->msrs) + NR_KEPT_MSRS * sizeof(s->msrs->entries[0]));
+	s->msrs = calloc(1, sizeof(*s->msrs) + (NR_KEPT_MSRS + 1) * sizeof(s->msrs->entries[0]));
 	if (!s->msrs)
 		return error_set(err, "--repeat: out of memory for the snapshot");
 	/* One at a time: KVM_GET_MSRS stops at the first it does not know
 	 * (KVM API document), and returns how many it read. */
-	for (size_t i = 0; i < NR_KEPT_MSRS; i++) {
+	for (size_t i = 0; i <= NR_KEPT_MSRS; i++) {
+		if (i == NR_KEPT_MSRS && s->tsc_by_offset)
+			break;
 		memset(&one, 0, sizeof(one));
 		one.head.nmsrs = 1;
-		one.entry.index = kept_msrs[i];
+		one.entry.index = i < NR_KEPT_MSRS ? kept_msrs[i] : MSR_IA32_TSC;
 		int r = kvm_ioctl(kvm->vcpu_fd, KVM_GET_MSRS, &one.head, err);
 
 		if (r < 0)
@@ -227,7 +278,7 @@ int snapshot_take(struct machine *m, struct snapshot *s, struct error *err)
 	if (s->have_xcrs && kvm_ioctl(kvm->vcpu_fd, KVM_GET_XCRS, &s->xcrs, err) < 0)
 		return -1;
 	if (kvm_ioctl(kvm->vcpu_fd, KVM_GET_DEBUGREGS, &s->debugregs, err) < 0 ||
-	    save_msrs(kvm, s, err) < 0)
+	    save_tsc(kvm, s, err) < 0 || save_msrs(kvm, s, err) < 0)
 		return -1;
 	/* KVM_GET_FPU has no AVX: the XSAVE area has (KVM API document,
 	 * "KVM_GET_XSAVE"), where KVM offers it. */
@@ -294,6 +345,8 @@ int snapshot_restore(struct machine *m, struct snapshot *s, struct error *err)
 	if ((__u32)set != s->msrs->nmsrs)
 		return error_set(err, "KVM_SET_MSRS failed: MSR %#x not set back",
 				 s->msrs->entries[set].index);
+	if (restore_tsc(kvm, s, err) < 0)
+		return -1;
 	m->vm.cpl = s->cpl;
 	m->dev = *s->dev;
 	tier_init(m);                   /* tiering starts over too */

@@ -50,7 +50,10 @@ struct snapshot {
 	struct kvm_xsave *xsave;        /* AVX's upper halves and the rest; or NULL */
 	struct kvm_debugregs debugregs;
 	struct kvm_vcpu_events events;
-	struct kvm_msrs *msrs;          /* the TSC and the MSRs above; or NULL */
+	struct kvm_msrs *msrs;          /* the MSRs above; or NULL */
+	bool tsc_by_offset;             /* KVM_VCPU_TSC_OFFSET: the TSC below */
+	int64_t tsc_offset;             /* the vCPU's, at the snapshot */
+	uint64_t host_tsc;              /* the host's, then */
 	unsigned cpl;
 	struct machine_devices *dev;    /* the devices' state, copied */
 	int pagemap_fd;                 /* /proc/self/pagemap; -1: drop all */

@@ -255,3 +255,15 @@ if check_status "$name" 125; then
 	if grep -q -- "--sets runs one image once per line" "$tmp/$name.err"
 	then pass "$name"; else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
 fi
+
+# The TSC as the guest reads it is put back too (tests/guests/c/tscreset.c).
+name=repeat:tsc-put-back
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	printf 'rax=1\nrax=0\n' >"$tmp/$name.sets"
+	run_kvmrun "$name" /dev/null --sets "$tmp/$name.sets" tests/guests/c/tscreset.elf
+	if check_status "$name" 0; then
+		if [ "$(cat "$tmp/$name.out")" = "$(printf 'spun\nclock put back')" ]; then pass "$name"
+		else fail "$name" "stdout: $(head -c 200 "$tmp/$name.out" | tr '\n' '|')"; fi
+	fi
+fi
