@@ -69,7 +69,7 @@ GUESTS     := $(GUEST_SRCS:.S=.bin)
 .PHONY: all run check unit guests bench clean fixtures man install uninstall clang
 # Keep the guests' object files: no "rm build/guests/..." after every build.
 .SECONDARY:
-all: $(KVMRUN) guests c-guests test-c-guests
+all: $(KVMRUN) guests c-guests test-c-guests workshop
 
 # The C guest SDK and its example guests (guests/sdk/README.md).
 include guests/sdk/sdk.mk
@@ -131,6 +131,21 @@ tests/guests/c/%.elf: tests/guests/c/%.c $(SDK_CRT0) $(SDK_LIB) $(SDK_DIR)/guest
 # The gdb tests step through lines and read variables: no optimisation.
 tests/guests/c/gdbme.elf tests/guests/c/gdbring0.elf tests/guests/c/crash2.elf: \
 		TEST_GUEST_CFLAGS := -O0 -g
+
+# The workshop's guests and reference solutions (docs/workshop/README.md):
+# assembly built as the guests above, C with the SDK.
+WORKSHOP_S   := $(wildcard docs/workshop/guests/*.S docs/workshop/solutions/*.S)
+WORKSHOP_C   := $(wildcard docs/workshop/guests/*.c docs/workshop/solutions/*.c)
+WORKSHOP_BIN := $(WORKSHOP_S:.S=.bin) $(WORKSHOP_C:.c=.elf)
+.PHONY: workshop
+workshop: $(WORKSHOP_BIN)
+build/docs/workshop/%.o: docs/workshop/%.S include/kvmrun/abi.h include/kvmrun/puts.h
+	@mkdir -p $(dir $@)
+	$(AS_GUEST) -Iinclude -o $@ $<
+docs/workshop/%.bin: build/docs/workshop/%.o guests/guest.ld
+	$(LD) -T guests/guest.ld -o $@ $<
+docs/workshop/%.elf: docs/workshop/%.c $(SDK_CRT0) $(SDK_LIB) $(SDK_DIR)/guest-c.ld $(SDK_HEADERS)
+	$(CC) $(SDK_CFLAGS) $(SDK_LDFLAGS) -o $@ $(SDK_CRT0) $< $(SDK_LIB)
 
 run: all
 	$(KVMRUN) guests/hello.bin
@@ -227,6 +242,8 @@ include tests/fixtures.mk
 
 clean:
 	rm -rf build kvmrun guests/*.bin tests/guests/hostile/*.bin tests/guests/*.bin \
-		guests/c/*.elf tests/guests/c/*.elf
+		guests/c/*.elf tests/guests/c/*.elf \
+		docs/workshop/guests/*.bin docs/workshop/solutions/*.bin \
+		docs/workshop/guests/*.elf docs/workshop/solutions/*.elf
 
 -include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

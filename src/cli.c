@@ -768,9 +768,8 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 		error_set(err, "--gdb-wait needs --gdb");
 		return CLI_USAGE_ERROR;
 	}
-	if (cfg->gdb && (cfg->mode != MODE_LONG || cfg->trace_insns)) {
-		error_set(err, "--gdb needs --mode long and no --trace insns (its stops and "
-			  "steps are the long-mode supervisor's)");
+	if (cfg->gdb && cfg->trace_insns) {
+		error_set(err, "--gdb does not go with --trace insns (both step the guest)");
 		return CLI_USAGE_ERROR;
 	}
 	if (cfg->mode != MODE_LONG && cfg->trace_insns) {

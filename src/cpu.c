@@ -31,6 +31,15 @@ void cpu_gpr_set(struct kvm_regs *regs, unsigned i, uint64_t value)
 	memcpy((char *)regs + cpu_gprs[i].offset, &value, sizeof(value));
 }
 
+const char *cpu_mode_name(const struct kvm_sregs *s)
+{
+	if (!(s->cr0 & X86_CR0_PE))
+		return "real mode";
+	if (!(s->efer & X86_EFER_LMA))
+		return (s->cr0 & X86_CR0_PG) ? "protected mode with paging" : "protected mode";
+	return s->cs.l ? "64-bit long mode" : "compatibility mode";
+}
+
 int cpu_set_gprs(struct kvm *kvm, const struct reg_set *sets, unsigned nr_sets,
 		 struct error *err)
 {

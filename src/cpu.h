@@ -115,6 +115,11 @@ void cpu_gpr_set(struct kvm_regs *regs, unsigned i, uint64_t value);
 int cpu_set_gprs(struct kvm *kvm, const struct reg_set *sets, unsigned nr_sets,
 		 struct error *err);
 
+/* The CPU mode the registers say: "real mode", "protected mode" (with
+ * paging or not), "compatibility mode" or "64-bit long mode" (Intel SDM
+ * vol. 3A, 2.2: CR0.PE, EFER.LMA and CS.L). */
+const char *cpu_mode_name(const struct kvm_sregs *s);
+
 /* Read the registers (for dumps at the end of a run). */
 int cpu_get(struct kvm *kvm, struct kvm_regs *regs, struct kvm_sregs *sregs,
 	    struct error *err);

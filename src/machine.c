@@ -8,6 +8,7 @@
 #include "machine.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -268,7 +269,9 @@ static int write_tables(struct machine *m, struct error *err)
 int machine_create(struct machine *m, const struct config *cfg,
 		   const struct machine_io *io, struct error *err)
 {
-	FILE *narrate;
+	FILE *narrate = NULL, *ioctls_out = NULL;
+	char *ioctls = NULL;            /* -v: the setup's ioctl lines */
+	size_t ioctls_len = 0;
 
 	memset(m, 0, sizeof(*m));
 	m->cfg = cfg;
@@ -359,8 +362,14 @@ int machine_create(struct machine *m, const struct config *cfg,
 	if (write_tables(m, err) < 0)
 		goto fail;
 
-	/* The VM: KVM, memory slots, the vCPU and its registers. */
-	m->vm.kvm.explain = narrate;
+	/*
+	 * The VM: KVM, memory slots, the vCPU and its registers.  With -v,
+	 * the ioctls' lines are collected, to be told with what each one set
+	 * up (narrate.h); straight out if there is no memory for that.
+	 */
+	if (narrate)
+		ioctls_out = open_memstream(&ioctls, &ioctls_len);
+	m->vm.kvm.explain = ioctls_out ? ioctls_out : narrate;
 	if (kvm_open(&m->vm.kvm, cfg->kvm_device, err) < 0 ||
 	    map_initial_ram(m, err) < 0 ||
 	    kvm_create_vcpu(&m->vm.kvm, err) < 0 ||
@@ -379,10 +388,23 @@ int machine_create(struct machine *m, const struct config *cfg,
 	if (cfg->gdb && gdb_listen(&m->gdb, cfg->gdb, err) < 0)
 		goto fail;
 
+	m->vm.kvm.explain = narrate;    /* at run time: as they happen */
+	/* (A memory stream's buffer holds what was written, even if the
+	 * close finds no memory for more.) */
+	if (ioctls_out)
+		fclose(ioctls_out);
 	if (narrate)
-		narrate_setup(m, narrate);      /* -v */
+		narrate_setup(m, narrate, ioctls);      /* -v */
+	free(ioctls);
 	return 0;
 fail:
+	/* What was done before the failure, as it was done. */
+	if (ioctls_out)
+		fclose(ioctls_out);
+	if (ioctls)
+		fputs(ioctls, narrate);
+	free(ioctls);
+	m->vm.kvm.explain = NULL;
 	machine_destroy(m);
 	return -1;
 }

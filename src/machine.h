@@ -82,10 +82,15 @@ struct machine {
 		struct tracer tracer;   /* out NULL: no tracing */
 		struct unclaimed_log unclaimed;
 		struct strict_hit strict;       /* --strict: the first unclaimed access */
+		/* -v: the system registers as last told (observe.h) */
+		struct kvm_sregs seen;
+		bool watching;
+		unsigned changes_told;
 	} obs;
 	/* --trace insns: the guest is stepped with the trap flag (trap.c). */
 	struct machine_stepping {
 		bool on;                /* TF is set on the guest */
+		bool by_kvm;            /* KVM steps it: the guest has its own IDT */
 		uint64_t rip;           /* the instruction being stepped */
 		unsigned cpl;
 		struct kvm_segment cs;  /* its code segment: size and base */

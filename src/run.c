@@ -248,6 +248,7 @@ static int handle_exit(struct machine *m, struct run_clock *clk, struct run_resu
 	struct error err;
 
 	res->exit_reason = run->exit_reason;
+	observe_system_state(m);                /* -v */
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		if (handle_io(m, clk, res))
@@ -280,9 +281,9 @@ static int handle_exit(struct machine *m, struct run_clock *clk, struct run_resu
 	case KVM_EXIT_INTR:
 		observe_exit(m, EXIT_INTR, NULL);
 		break;
-	case KVM_EXIT_DEBUG:            /* --gdb, with KVM's debugging */
+	case KVM_EXIT_DEBUG:            /* --gdb, or --trace insns by KVM */
 		observe_exit(m, EXIT_OTHER, "KVM_EXIT_DEBUG");
-		if (gdb_debug_exit(m, res))
+		if (m->step.by_kvm ? trap_kvm_stepped(m, res) : gdb_debug_exit(m, res))
 			return 1;
 		break;
 	default:
@@ -328,6 +329,7 @@ void run_machine(struct machine *m, struct run_result *res, struct error *err)
 
 	memset(res, 0, sizeof(*res));
 	memset(&m->obs.strict, 0, sizeof(m->obs.strict));      /* --repeat: per run */
+	observe_watch_start(m);                 /* -v: the system registers as set */
 	res->end = RUN_END_HLT;
 	res->start_cpl = m->vm.cpl;
 	res->uncounted_before = m->obs.stats.exits[EXIT_INTR] +

@@ -12,8 +12,8 @@
 # check does).
 set -u
 
-all_sections="unit sdk errors files install access guests signals report traces tiering debug suite repeat
-              state cache output random"
+all_sections="unit sdk errors files install access guests narration signals report traces tiering debug suite repeat
+              state cache output random workshop"
 
 cd "$(dirname "$0")/.." || exit 2
 for section in ${*:-$all_sections}; do

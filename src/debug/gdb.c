@@ -189,8 +189,11 @@ static bool accept_gdb(struct machine *m)
 	struct gdb *g = &m->gdb;
 	int one = 1;
 
-	/* KVM's debugging where it sees every ring: not on kvm_pvm. */
-	g->kvm_debug = !m->vm.kvm.pvm && !g->via_idt;
+	/* KVM's debugging where it sees every ring: not on kvm_pvm.  And
+	 * where kvmrun has no IDT: a guest started in real or protected
+	 * mode, stopped at its breakpoints by stepping (gdb.h). */
+	g->by_stepping = m->vm.mode != MODE_LONG;
+	g->kvm_debug = g->by_stepping || (!m->vm.kvm.pvm && !g->via_idt);
 	/* Non-blocking: a connection reset before accept must not hold the
 	 * run, nor a client that stops reading (send_all). */
 	g->fd = accept4(g->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -292,6 +295,16 @@ static bool access_mem(struct machine *m, uint64_t addr, uint8_t *buf, uint64_t 
 
 /* ---- commands --------------------------------------------------------- */
 
+/* Take breakpoint bp's int3 out of guest memory (if it is still there:
+ * the guest may have written over it). */
+static void unwrite_bp(struct machine *m, const struct gdb_breakpoint *bp)
+{
+	uint8_t *byte = m->gdb.by_stepping ? NULL : memmap_gpa(&m->vm.mem, bp->gpa, 1);
+
+	if (byte && *byte == 0xcc)
+		*byte = bp->saved;
+}
+
 static struct gdb_breakpoint *find_bp(struct gdb *g, uint64_t addr)
 {
 	for (unsigned i = 0; i < g->nr_bp; i++)
@@ -328,9 +341,7 @@ static const char *cmd_breakpoint(struct machine *m, const char *p, bool insert)
 	bp = find_bp(g, addr);
 	if (!insert) {
 		if (bp) {
-			byte = memmap_gpa(&m->vm.mem, bp->gpa, 1);
-			if (byte && *byte == 0xcc)
-				*byte = bp->saved;
+			unwrite_bp(m, bp);
 			*bp = g->bp[--g->nr_bp];
 		}
 		return "OK";
@@ -339,6 +350,10 @@ static const char *cmd_breakpoint(struct machine *m, const char *p, bool insert)
 		return "OK";
 	if (g->nr_bp == GDB_MAX_BREAKPOINTS || cpu_get(&m->vm.kvm, &regs, &s, &err) < 0)
 		return "E02";
+	if (g->by_stepping) {           /* a linear address KVM steps to */
+		g->bp[g->nr_bp++] = (struct gdb_breakpoint){ .addr = addr, .hw = type == 1 };
+		return "OK";
+	}
 	byte = guest_bytes(m, &s, addr, 1, &gpa);
 	if (!byte)
 		return "E14";           /* EFAULT: not mapped */
@@ -364,7 +379,11 @@ static int apply_debug(struct machine *m, struct error *err)
 	if (!g->kvm_debug)
 		return 0;
 	memset(&dbg, 0, sizeof(dbg));
-	if (g->fd >= 0) {
+	if (g->fd >= 0 && g->by_stepping) {
+		/* No int3 of ours: the guest's own go to its own vectors. */
+		if (g->stepping || g->nr_bp)
+			dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
+	} else if (g->fd >= 0) {
 		dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
 		if (g->stepping)
 			dbg.control |= KVM_GUESTDBG_SINGLESTEP;
@@ -582,6 +601,9 @@ static void cmd_monitor(struct machine *m, const char *p)
 	} else if (strcmp(cmd, "debug") == 0) {
 		console(g, "stops and steps: %s\nwatchpoints: none (%s); `set "
 			"can-use-hw-watchpoints 0` watches by stepping\n",
+			g->by_stepping ? "KVM's single-step (KVM_SET_GUEST_DEBUG); breakpoints "
+			"by stepping to their address (the guest started in real or "
+			"protected mode, where kvmrun has no IDT to take an int3)" :
 			g->kvm_debug ? "KVM's own debugging (KVM_SET_GUEST_DEBUG), int3 through "
 			"kvmrun's IDT where KVM does not intercept it" :
 			"kvmrun's IDT (int3 and the trap flag)",
@@ -604,7 +626,7 @@ static int resume_at(struct machine *m, const char *p, enum gdb_resume how)
 	/* A register ioctl that fails here fails again, and is reported,
 	 * when the stop sets TF. */
 	if (*p && gdb_hex_u64(&p, &addr) && cpu_get(&m->vm.kvm, &regs, &s, &err) == 0) {
-		regs.rip = addr;
+		regs.rip = gdb_rip_of_pc(addr, &s);
 		(void)kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_REGS, &regs, &err);
 	}
 	return (int)how;
@@ -710,12 +732,8 @@ static void hang_up(struct machine *m)
 	struct gdb *g = &m->gdb;
 	struct error err;
 
-	for (unsigned i = 0; i < g->nr_bp; i++) {
-		uint8_t *byte = memmap_gpa(&m->vm.mem, g->bp[i].gpa, 1);
-
-		if (byte && *byte == 0xcc)
-			*byte = g->bp[i].saved;
-	}
+	for (unsigned i = 0; i < g->nr_bp; i++)
+		unwrite_bp(m, &g->bp[i]);
 	g->nr_bp = 0;
 	if (g->fd >= 0)
 		close(g->fd);
@@ -923,8 +941,26 @@ int gdb_debug_exit(struct machine *m, struct run_result *res)
 			    false, res);
 	}
 	/* #DB: the step KVM took (DR6.BS).  KVM's TF shows in a pushf. */
-	if (g->stepping)
+	if (g->stepping || g->by_stepping)
 		trap_hide_tf(m, g->step_rip);
+	if (g->by_stepping && !g->stepping) {
+		/* Running to a breakpoint: a.pc is linear, as gdb's are. */
+		const struct gdb_breakpoint *bp = find_bp(g, a->pc);
+		struct kvm_regs regs;
+
+		if (!bp) {
+			struct error err;
+
+			if (ioctl(m->vm.kvm.vcpu_fd, KVM_GET_REGS, &regs) == 0)
+				g->step_rip = regs.rip;
+			/* Asked again at each step, KVM sets TF again: a mode
+			 * switch can drop it (seen on nested SVM, where a far
+			 * jump into protected mode lost every later step). */
+			return apply_debug(m, &err) < 0 ? ending_host(res, &err) : 0;
+		}
+		return stop(m, bp->hw ? "T05thread:01;hwbreak:;" : "T05thread:01;swbreak:;",
+			    false, res);
+	}
 	return stop(m, "T05thread:01;", false, res);
 }
 

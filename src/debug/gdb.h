@@ -68,6 +68,13 @@ struct gdb {
 	 * CPL3 code).
 	 */
 	bool kvm_debug;
+	/*
+	 * A guest that starts in real or protected mode has no kvmrun IDT to
+	 * take an int3 there, and its own vectors may be anything: its
+	 * breakpoints are not written into memory; KVM steps it to them
+	 * (only while it has some and gdb let it run).
+	 */
+	bool by_stepping;
 	bool inject_bp;         /* the guest's own int3: give it back */
 	struct run_clock *clk;  /* the run's, while it runs */
 	uint64_t step_rip;      /* where a step by TF began */

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "cpu.h"
+
 unsigned gdb_reg_size(unsigned n)
 {
 	if (n <= GDB_REG_RIP)
@@ -84,6 +86,21 @@ static uint16_t full_tag(uint8_t abridged)
 	return tag;
 }
 
+static bool flat_code(const struct kvm_sregs *s)
+{
+	return (s->efer & X86_EFER_LMA) && s->cs.l;
+}
+
+uint64_t gdb_pc(const struct kvm_regs *regs, const struct kvm_sregs *sregs)
+{
+	return flat_code(sregs) ? regs->rip : (sregs->cs.base + regs->rip) & 0xffffffff;
+}
+
+uint64_t gdb_rip_of_pc(uint64_t pc, const struct kvm_sregs *sregs)
+{
+	return flat_code(sregs) ? pc : (pc - sregs->cs.base) & 0xffffffff;
+}
+
 void gdb_regs_pack(const struct gdb_cpu *cpu, uint8_t *block)
 {
 	struct kvm_regs r = cpu->regs;
@@ -94,7 +111,7 @@ void gdb_regs_pack(const struct gdb_cpu *cpu, uint8_t *block)
 	memset(block, 0, gdb_regs_bytes());
 	for (unsigned i = 0; i < 16; i++)
 		put(block, i, *gpr(&r, i));
-	put(block, GDB_REG_RIP, r.rip);
+	put(block, GDB_REG_RIP, gdb_pc(&r, s));
 	put(block, GDB_REG_EFLAGS, r.rflags);
 	for (unsigned i = 0; i < 6; i++)
 		put(block, GDB_REG_CS + i, segs[i]->selector);
@@ -127,7 +144,7 @@ void gdb_regs_unpack(const uint8_t *block, struct gdb_cpu *cpu)
 
 	for (unsigned i = 0; i < 16; i++)
 		*gpr(&cpu->regs, i) = get(block, i);
-	cpu->regs.rip = get(block, GDB_REG_RIP);
+	cpu->regs.rip = gdb_rip_of_pc(get(block, GDB_REG_RIP), &cpu->sregs);
 	/* Bit 1 is always 1 (SDM Vol. 1, 3.4.3); the upper half is zero. */
 	cpu->regs.rflags = (get(block, GDB_REG_EFLAGS) & 0xffffffffULL) | 2;
 	for (unsigned i = 0; i < 8; i++)

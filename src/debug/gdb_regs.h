@@ -41,6 +41,15 @@ unsigned gdb_reg_size(unsigned n);
 unsigned gdb_reg_offset(unsigned n);
 unsigned gdb_regs_bytes(void);
 
+/*
+ * gdb's pc (the rip register it sees): outside 64-bit code, the linear
+ * address CS's base + RIP (Intel SDM vol. 3A, 3.4.3), so that breakpoints,
+ * `x/i $pc` and a flat image's addresses line up in real and protected
+ * mode too; in 64-bit code RIP itself.  And back, for a write of the pc.
+ */
+uint64_t gdb_pc(const struct kvm_regs *regs, const struct kvm_sregs *sregs);
+uint64_t gdb_rip_of_pc(uint64_t pc, const struct kvm_sregs *sregs);
+
 /* The `g` block (gdb_regs_bytes() bytes, little-endian) from the state. */
 void gdb_regs_pack(const struct gdb_cpu *cpu, uint8_t *block);
 

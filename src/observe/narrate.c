@@ -2,6 +2,8 @@
 /* -v: what the setup built, told once it is built (narrate.h). */
 #include "observe/narrate.h"
 
+#include <string.h>
+
 #include "gdt.h"
 #include "kvmrun/abi.h"
 #include "paging.h"
@@ -126,6 +128,19 @@ static void narrate_paging(const struct machine *m, FILE *out)
 			(unsigned long long)w.pa);
 }
 
+/* One GDT entry: where it is, the selector a guest loads (its offset with
+ * the requested privilege level in bits 0-1, Intel SDM vol. 3A, 3.4.2),
+ * the descriptor's bytes, what it is for. */
+static void narrate_gdt_row(FILE *out, const struct kvm_segment *s, const char *use,
+			    const char *text)
+{
+	char sel[32];
+
+	snprintf(sel, sizeof(sel), "selector %#04x", s->selector);
+	fprintf(out, "kvmrun:   +%#04x %-15s %016llx %-12s %s\n", s->selector & ~7u,
+		sel, (unsigned long long)gdt_encode(s), use, text);
+}
+
 /* --mode protected: the 32-bit GDT. */
 static void narrate_gdt_protected(FILE *out)
 {
@@ -136,13 +151,13 @@ static void narrate_gdt_protected(FILE *out)
 	char text[160];
 	unsigned i;
 
-	fprintf(out, "kvmrun: GDT at %#x, limit %#x (protected mode):\n", KVMRUN_GDT_ADDR,
+	fprintf(out, "kvmrun: GDT at %#x, limit %#x (protected mode); each entry by its "
+		"offset in the table and the selector that loads it:\n", KVMRUN_GDT_ADDR,
 		GDT_PROTECTED_ENTRIES * 8 - 1);
-	fprintf(out, "kvmrun:   0x00 null descriptor\n");
+	fprintf(out, "kvmrun:   +0x00                 null descriptor\n");
 	for (i = 0; i < 3; i++) {
 		gdt_describe(rows[i], text, sizeof(text));
-		fprintf(out, "kvmrun:   %#04x %016llx %-12s %s\n", rows[i]->selector,
-			(unsigned long long)gdt_encode(rows[i]), use[i], text);
+		narrate_gdt_row(out, rows[i], use[i], text);
 	}
 }
 
@@ -159,15 +174,15 @@ static void narrate_gdt(FILE *out)
 	char text[160];
 	unsigned i;
 
-	fprintf(out, "kvmrun: GDT at %#x, limit %#x:\n", KVMRUN_GDT_ADDR,
+	fprintf(out, "kvmrun: GDT at %#x, limit %#x; each entry by its offset in the "
+		"table and the selector that loads it (offset | RPL):\n", KVMRUN_GDT_ADDR,
 		gdt_size() - 1);
-	fprintf(out, "kvmrun:   0x00 null descriptor\n");
+	fprintf(out, "kvmrun:   +0x00                 null descriptor\n");
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct kvm_segment *s = rows[i].seg();
 
 		gdt_describe(s, text, sizeof(text));
-		fprintf(out, "kvmrun:   %#04x %016llx %-12s %s\n", s->selector,
-			(unsigned long long)gdt_encode(s), rows[i].use, text);
+		narrate_gdt_row(out, s, rows[i].use, text);
 	}
 	fprintf(out, "kvmrun: TSS at %#x: RSP0 and IST1 = %#x (supervisor stack), "
 		"I/O bitmap allowing every port\n", KVMRUN_TSS_ADDR,
@@ -223,10 +238,9 @@ static void narrate_ring(const struct machine *m, FILE *out)
 	}
 }
 
-static void narrate_cpu(const struct machine *m, FILE *out)
+/* What the guest's cpuid will say: with KVM_SET_CPUID2. */
+static void narrate_cpuid(const struct machine *m, FILE *out)
 {
-	const struct cpu_entry *e = &m->vm.entry;
-
 	fprintf(out, "kvmrun: CPUID: %u leaves from KVM_GET_SUPPORTED_CPUID "
 		"given to the vCPU, which has %u after KVM's adjustments\n",
 		m->vm.cpu_info.cpuid_offered, m->vm.cpu_info.cpuid_entries);
@@ -238,10 +252,18 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 	else
 		fprintf(out, "kvmrun:   the CPUID cache is off: %s\n",
 			m->cfg->cpuid_cache_off ? m->cfg->cpuid_cache_off : "--no-cpuid-cache");
+}
+
+/* The control registers and EFER: with KVM_SET_SREGS, after the tables
+ * they point at. */
+static void narrate_mode(const struct machine *m, FILE *out)
+{
 	if (m->vm.mode == MODE_LONG) {
 		fprintf(out, "kvmrun: mode: 64-bit long mode; CR0 = PE MP ET NE WP PG, "
-			"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA%s\n",
-			m->vm.cpu_info.xsave ? " OSXSAVE" : "", m->vm.cpu_info.nx ? " NXE" : "");
+			"CR4 = PAE OSFXSR OSXMMEXCPT%s, EFER = LME LMA%s; CR3 = %#x (the "
+			"PML4), GDTR, IDTR and TR as above\n",
+			m->vm.cpu_info.xsave ? " OSXSAVE" : "", m->vm.cpu_info.nx ? " NXE" : "",
+			KVMRUN_PML4_ADDR);
 	} else if (m->vm.mode == MODE_PROTECTED) {
 		fprintf(out, "kvmrun: mode: 32-bit protected mode (%s), "
 			"paging off; CR0 = PE MP ET NE, CR4 = OSFXSR OSXMMEXCPT%s, EFER = 0; "
@@ -254,6 +276,13 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 			"the interrupt vector table at 0 is the guest's (there is no "
 			"BIOS: an int n calls whatever is there)\n");
 	}
+}
+
+/* The clock, the ring and the first instruction: with KVM_SET_REGS. */
+static void narrate_entry(const struct machine *m, FILE *out)
+{
+	const struct cpu_entry *e = &m->vm.entry;
+
 	if (m->vm.entry.rdi) {
 		const struct kvmrun_bootinfo *bi = memmap_gpa(&m->vm.mem, KVMRUN_BOOTINFO_ADDR,
 							      sizeof(*bi));
@@ -265,10 +294,6 @@ static void narrate_cpu(const struct machine *m, FILE *out)
 			fprintf(out, "kvmrun: TSC: KVM_GET_TSC_KHZ gave no frequency: the "
 				"boot info says 0\n");
 	}
-	if (m->vm.cpu_info.xsave)
-		fprintf(out, "kvmrun: XCR0 = %#llx (x87 SSE%s)\n",
-			(unsigned long long)m->vm.cpu_info.xcr0,
-			(m->vm.cpu_info.xcr0 & X86_XCR0_AVX) ? " AVX" : "");
 	if (m->vm.mode == MODE_REAL) {
 		fprintf(out, "kvmrun: entry: cs:ip=%04llx:%04llx ss:sp=0000:%04llx, "
 			"ds=es=fs=gs=0, flags=0x2, other registers 0\n",
@@ -324,15 +349,61 @@ static void narrate_devices(const struct machine *m, FILE *out)
 		COALESCE_AFTER, KVMRUN_PORT_COM1, KVMRUN_PORT_DEBUGCON);
 }
 
-void narrate_setup(const struct machine *m, FILE *out)
+/*
+ * Print the setup's ioctl lines (kvm_explain's, one a line) from *next up
+ * to and including the first that names ioctl; none if no line does.
+ */
+static void ioctls_through(FILE *out, const char **next, const char *ioctl)
 {
+	const char *hit = strstr(*next, ioctl), *end;
+
+	if (!hit)
+		return;
+	end = strchr(hit, '\n');
+	end = end ? end + 1 : hit + strlen(hit);
+	fwrite(*next, 1, (size_t)(end - *next), out);
+	*next = end;
+}
+
+/* The same, up to but not including the line that names ioctl. */
+static void ioctls_before(FILE *out, const char **next, const char *ioctl)
+{
+	const char *hit = strstr(*next, ioctl);
+
+	if (!hit)
+		return;
+	while (hit > *next && hit[-1] != '\n')
+		hit--;
+	fwrite(*next, 1, (size_t)(hit - *next), out);
+	*next = hit;
+}
+
+void narrate_setup(const struct machine *m, FILE *out, const char *ioctls)
+{
+	const char *next = ioctls ? ioctls : "";
+
+	ioctls_through(out, &next, "KVM_CREATE_VM");
 	narrate_memory(m, out);
+	ioctls_before(out, &next, "KVM_CREATE_VCPU");   /* the memory slots */
+	ioctls_through(out, &next, "KVM_CREATE_VCPU");
+	narrate_cpuid(m, out);
+	ioctls_through(out, &next, "KVM_SET_CPUID2");
+	if (m->vm.cpu_info.xsave)
+		fprintf(out, "kvmrun: XCR0 = %#llx (x87 SSE%s): the state xsave keeps\n",
+			(unsigned long long)m->vm.cpu_info.xcr0,
+			(m->vm.cpu_info.xcr0 & X86_XCR0_AVX) ? " AVX" : "");
+	ioctls_through(out, &next, "KVM_SET_XCRS");
+	/* The tables first, then the ioctl that points the CPU at them. */
 	if (m->vm.mode == MODE_LONG) {
 		narrate_paging(m, out);
 		narrate_gdt(out);
 	} else if (m->vm.mode == MODE_PROTECTED) {
 		narrate_gdt_protected(out);
 	}
-	narrate_cpu(m, out);
+	narrate_mode(m, out);
+	ioctls_through(out, &next, "KVM_SET_SREGS");
+	narrate_entry(m, out);
+	ioctls_through(out, &next, "KVM_SET_REGS");
+	fputs(next, out);               /* any the story has no place for */
 	narrate_devices(m, out);
 }

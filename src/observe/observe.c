@@ -2,7 +2,11 @@
 /* What the run loop tells the observers about each exit (observe.h). */
 #include "observe/observe.h"
 
+#include <stdarg.h>
+#include <string.h>
 #include <sys/ioctl.h>
+
+#include "kvmrun/abi.h"
 
 /* The guest's RIP for the trace (a register ioctl: only when tracing). */
 static bool guest_rip(struct machine *m, uint64_t *rip)
@@ -13,6 +17,79 @@ static bool guest_rip(struct machine *m, uint64_t *rip)
 		return false;
 	*rip = regs.rip;
 	return true;
+}
+
+/* After this many changes told, -v stops watching (a guest switching
+ * page tables at every exit would drown the rest). */
+#define WATCH_TELL_MAX 16
+
+void observe_watch_start(struct machine *m)
+{
+	m->obs.watching = m->cfg->verbose &&
+			  ioctl(m->vm.kvm.vcpu_fd, KVM_GET_SREGS, &m->obs.seen) == 0;
+}
+
+static void tell_change(struct machine *m, uint64_t rip, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void tell_change(struct machine *m, uint64_t rip, const char *fmt, ...)
+{
+	char text[240];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (++m->obs.changes_told > WATCH_TELL_MAX) {
+		output_note(&m->out, "kvmrun: further changes to the system registers "
+			    "are not told\n");
+		m->obs.watching = false;
+		return;
+	}
+	output_note(&m->out, "kvmrun: seen at the exit at rip %#llx: %s\n",
+		    (unsigned long long)rip, text);
+}
+
+void observe_system_state(struct machine *m)
+{
+	struct kvm_sregs now;
+	const struct kvm_sregs *was = &m->obs.seen;
+	uint64_t rip = 0;
+
+	if (!m->obs.watching || ioctl(m->vm.kvm.vcpu_fd, KVM_GET_SREGS, &now) < 0)
+		return;
+	guest_rip(m, &rip);
+	if (strcmp(cpu_mode_name(&now), cpu_mode_name(was)) != 0)
+		tell_change(m, rip, "the guest switched from %s to %s (CR0 = %#llx, CR4 = "
+			    "%#llx, EFER = %#llx)", cpu_mode_name(was), cpu_mode_name(&now),
+			    (unsigned long long)now.cr0, (unsigned long long)now.cr4,
+			    (unsigned long long)now.efer);
+	else if (now.cr0 != was->cr0 || now.cr4 != was->cr4 || now.efer != was->efer)
+		tell_change(m, rip, "the guest set CR0 = %#llx, CR4 = %#llx, EFER = %#llx "
+			    "(were %#llx, %#llx, %#llx)", (unsigned long long)now.cr0,
+			    (unsigned long long)now.cr4, (unsigned long long)now.efer,
+			    (unsigned long long)was->cr0, (unsigned long long)was->cr4,
+			    (unsigned long long)was->efer);
+	if (now.gdt.base != was->gdt.base || now.gdt.limit != was->gdt.limit)
+		tell_change(m, rip, "the guest loaded %s GDT (lgdt): base %#llx, limit %#x",
+			    now.gdt.base == KVMRUN_GDT_ADDR ? "kvmrun's" : "its own",
+			    (unsigned long long)now.gdt.base, now.gdt.limit);
+	if (now.idt.base != was->idt.base || now.idt.limit != was->idt.limit)
+		tell_change(m, rip, "the guest loaded %s IDT (lidt): base %#llx, limit %#x%s",
+			    now.idt.base == KVMRUN_IDT_ADDR ? "kvmrun's" : "its own",
+			    (unsigned long long)now.idt.base, now.idt.limit,
+			    now.idt.base == KVMRUN_IDT_ADDR ? "" :
+			    "; its exceptions go to its own handlers now, not to kvmrun's reports");
+	if (now.tr.selector != was->tr.selector || now.tr.base != was->tr.base)
+		tell_change(m, rip, "the guest loaded a task register (ltr): selector %#x, "
+			    "base %#llx", now.tr.selector, (unsigned long long)now.tr.base);
+	if (now.cr3 != was->cr3)
+		tell_change(m, rip, "the guest set CR3 = %#llx (mov to cr3): %s",
+			    (unsigned long long)now.cr3,
+			    (now.cr3 & ~0xfffULL) == KVMRUN_PML4_ADDR ? "kvmrun's page tables" :
+			    !(now.cr0 & X86_CR0_PG) ? "page tables for when paging is on" :
+			    "its own page tables");
+	m->obs.seen = now;
 }
 
 static bool tracing_exits(const struct machine *m)

@@ -35,6 +35,16 @@ void observe_ring_move(struct machine *m, const char *text, bool narrate,
 		       bool last_told);
 
 /*
+ * -v: what the guest changed in its system registers since the last exit
+ * (its own lidt, lgdt, ltr, mov cr3, a mode switch), told at the exit
+ * after it: KVM shows them to kvmrun only then.  observe_watch_start
+ * takes the state kvmrun set up; observe_system_state, called at each
+ * exit, compares.  Each costs a KVM_GET_SREGS, so only with -v.
+ */
+void observe_watch_start(struct machine *m);
+void observe_system_state(struct machine *m);
+
+/*
  * Install the unclaimed-access hook on both buses: count each access no
  * device claims, note the first at each address once on stderr, and
  * with --strict remember the first (m->obs.strict) so the run ends.

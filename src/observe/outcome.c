@@ -99,16 +99,6 @@ static void print_crash(FILE *out, const struct machine *m,
 	print_state(out, m, res);
 }
 
-/* The CPU mode the registers say: for -v's note on a guest that switched. */
-static const char *mode_name(const struct kvm_sregs *s)
-{
-	if (!(s->cr0 & X86_CR0_PE))
-		return "real mode";
-	if (!(s->efer & X86_EFER_LMA))
-		return (s->cr0 & X86_CR0_PG) ? "protected mode with paging" : "protected mode";
-	return s->cs.l ? "64-bit long mode" : "compatibility mode";
-}
-
 bool outcome_stack_overflow(const struct run_result *res)
 {
 	const struct exc_frame *f = &res->exc;
@@ -220,13 +210,18 @@ void outcome_print(FILE *out, const struct machine *m,
 	char what[160], name[16];
 
 	if (cfg->verbose && res->have_regs && m->vm.mode != MODE_LONG &&
-	    strcmp(mode_name(&res->sregs), m->vm.mode == MODE_REAL ? "real mode" :
+	    strcmp(cpu_mode_name(&res->sregs), m->vm.mode == MODE_REAL ? "real mode" :
 		   "protected mode") != 0)
 		fprintf(out, "kvmrun: the guest started in %s (%s) and switched itself "
 			"to %s\n", m->vm.mode == MODE_REAL ? "real mode" : "protected mode",
 			m->vm.image.multiboot_info ? "multiboot" :
 			m->vm.mode == MODE_REAL ? "--mode real" : "--mode protected",
-			mode_name(&res->sregs));
+			cpu_mode_name(&res->sregs));
+	/* The mode it ended in: where a learner's guest got to. */
+	if (cfg->verbose && res->have_regs)
+		fprintf(out, "kvmrun: at the end the guest was in %s, paging %s, CPL%u\n",
+			cpu_mode_name(&res->sregs),
+			(res->sregs.cr0 & X86_CR0_PG) ? "on" : "off", res->cpl);
 	switch (res->end) {
 	case RUN_END_HLT:
 		if (!cfg->verbose)

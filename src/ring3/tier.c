@@ -540,6 +540,12 @@ void tier_moved_by_trap(struct machine *m, bool port_io, const char *insn,
 
 	account(t, 0);
 	t->down_rip_valid = false;
+	/* Without tiering the move is for good: tell it once, as it happens. */
+	if (!t->policy.on)
+		tell(m, "ring: to ring 0 at rip %#llx, for good: its `%s` %s (tiering is "
+		     "off: %s)", (unsigned long long)rip, insn ? insn : "instruction",
+		     port_io ? "faulted at CPL3 (this host does not let ring 3 do port I/O)" :
+		     "needs CPL0", t->policy.off_why ? t->policy.off_why : "--ring auto");
 	if (!port_io) {
 		snprintf(t->pinned_buf, sizeof(t->pinned_buf), "needs ring 0 for its %s",
 			 insn ? insn : "privileged instruction");

@@ -118,6 +118,17 @@ static bool ring0_segments(const struct machine *m, const struct exc_frame *f,
 	return true;
 }
 
+/* KVM steps the guest from now on: a KVM_EXIT_DEBUG after each
+ * instruction (KVM API document, KVM_SET_GUEST_DEBUG). */
+static int set_kvm_stepping(struct machine *m, struct error *err)
+{
+	struct kvm_guest_debug dbg = {
+		.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP,
+	};
+
+	return kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg, err);
+}
+
 /*
  * Continue the guest at CPL0 at the instruction that faulted at CPL3 (its
  * name: insn), all registers intact.  Returns 0, 1 if it cannot be moved
@@ -141,7 +152,8 @@ static int move_to_ring0(struct machine *m, struct run_result *res,
 	 * and sti trap.  Keep the contract's RFLAGS. */
 	regs->rflags = f->rflags & ~X86_RFLAGS_IF;
 	if (kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_SREGS, &moved, err) < 0 ||
-	    kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
+	    kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0 ||
+	    (m->step.by_kvm && set_kvm_stepping(m, err) < 0))  /* TF at the new RIP */
 		return -1;
 	m->vm.cpl = 0;
 	m->step.cpl = 0;
@@ -255,6 +267,11 @@ void trap_io_step(struct machine *m)
 	trace_stepped(m, &sregs);
 	m->step.rip = regs.rip;
 	m->step.cs = sregs.cs;
+	/* KVM steps on from here, even inside a handler of the guest's own
+	 * that its exception entered with TF clear.  A failure shows at the
+	 * next step. */
+	if (m->step.by_kvm)
+		(void)set_kvm_stepping(m, &err);
 }
 
 /*
@@ -302,6 +319,44 @@ void trap_hide_tf(struct machine *m, uint64_t stepped_rip)
 	hide_tf_after(m, &sregs, &f, stepped_rip);
 }
 
+/* --max-insns: the run ends at the instruction about to run. */
+static bool reached_max_insns(struct machine *m, struct run_result *res,
+			      const struct kvm_regs *regs, const struct kvm_sregs *sregs)
+{
+	if (!m->cfg->max_insns || m->step.insns < m->cfg->max_insns)
+		return false;
+	res->end = RUN_END_MAX_INSNS;
+	res->status = KVMRUN_STATUS_TIMEOUT;
+	res->have_regs = true;
+	res->regs = *regs;
+	res->regs.rflags &= ~X86_RFLAGS_TF;
+	res->sregs = *sregs;
+	return true;
+}
+
+int trap_kvm_stepped(struct machine *m, struct run_result *res)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct error err;
+
+	if (cpu_get(&m->vm.kvm, &regs, &sregs, &err) < 0)
+		return ending_host(res, &err);
+	/* Still at m->step.rip: logged at its port-I/O or MMIO exit. */
+	if (regs.rip != m->step.rip) {
+		trace_stepped(m, &sregs);
+		trap_hide_tf(m, m->step.rip);   /* KVM's TF, in a pushf's image */
+	}
+	m->step.rip = regs.rip;
+	m->step.cpl = sregs.cs.selector & 3;
+	m->step.cs = sregs.cs;
+	if (reached_max_insns(m, res, &regs, &sregs))
+		return 1;
+	/* Asked again at each step, KVM sets TF again from here: a mode
+	 * switch can drop it (see gdb_debug_exit). */
+	return set_kvm_stepping(m, &err) < 0 ? ending_host(res, &err) : 0;
+}
+
 static int step(struct machine *m, struct run_result *res,
 		const struct exc_frame *f, struct kvm_regs *regs,
 		struct kvm_sregs *sregs, struct error *err)
@@ -328,24 +383,27 @@ static int step(struct machine *m, struct run_result *res,
 	if (sregs->ss.unusable)         /* a null SS at CPL0 in 64-bit mode */
 		sregs->ss.dpl = sregs->cs.dpl;
 
-	if (m->cfg->max_insns && m->step.insns >= m->cfg->max_insns) {
-		res->end = RUN_END_MAX_INSNS;
-		res->status = KVMRUN_STATUS_TIMEOUT;
-		res->have_regs = true;
-		res->regs = *regs;
-		res->regs.rflags &= ~X86_RFLAGS_TF;
-		res->sregs = *sregs;
+	if (reached_max_insns(m, res, regs, sregs))
 		return 1;
-	}
 
 	n = paging_code_at(&m->vm.mem, sregs, f->rip, code, sizeof(code));
 	insn_classify(code, n, code_bits(sregs), &next);
 	if (next.cls == INSN_PRIVILEGED && strcmp(next.name, "lidt") == 0) {
-		/* lidt: from now on #DB would go to the guest's own IDT. */
-		trace_note(&m->obs.tracer, "instruction trace stops: the guest loads "
-			   "its own IDT, which would receive the trace traps");
-		m->step.on = false;
+		/* lidt: from now on #DB would go to the guest's own IDT.  KVM's
+		 * single-step takes over (it sees CPL0 code on every host). */
 		regs->rflags &= ~X86_RFLAGS_TF;
+		if (set_kvm_stepping(m, err) == 0) {
+			trace_note(&m->obs.tracer, "the guest loads its own IDT: the trace "
+				   "goes on with KVM's single-step (KVM_SET_GUEST_DEBUG); a "
+				   "handler of its own that an exception enters (with TF "
+				   "clear) is traced from its first exit on");
+			m->step.by_kvm = true;
+		} else {
+			trace_note(&m->obs.tracer, "instruction trace stops: the guest loads "
+				   "its own IDT, which would receive the trace traps, and "
+				   "KVM_SET_GUEST_DEBUG failed");
+			m->step.on = false;
+		}
 	} else if (!next.two_byte && next.opcode == 0x9d && next.len) {
 		patch_tf(m, sregs, f->rsp, true);       /* popf keeps TF */
 	} else if (!next.two_byte && next.opcode == 0xcf) {

@@ -37,6 +37,13 @@ int trap_stub(struct machine *m, struct run_result *res, const struct exc_frame 
 /* --trace insns: a port-I/O or MMIO exit happened (see trap.c). */
 void trap_io_step(struct machine *m);
 
+/*
+ * --trace insns once the guest has its own IDT: KVM stepped one
+ * instruction (KVM_EXIT_DEBUG).  Log it and go on (0), or 1 when
+ * --max-insns ends the run (res says so).
+ */
+int trap_kvm_stepped(struct machine *m, struct run_result *res);
+
 /* A step (by kvmrun or by KVM, which sets TF too) just ran the instruction
  * at stepped_rip: if it was a pushf, take TF out of what it pushed. */
 void trap_hide_tf(struct machine *m, uint64_t stepped_rip);

@@ -180,7 +180,7 @@ fi
 
 # Bad --gdb arguments are refused before anything runs.
 for args in "--gdb 1234" "--gdb :0" "--gdb :99999" "--gdb nohost:12" "--gdb-wait=no" \
-	    "--gdb :1234 --gdb-wait=maybe" "--gdb :1234 --mode real"; do
+	    "--gdb :1234 --gdb-wait=maybe" "--gdb :1234 --trace insns"; do
 	name="gdb:refused:${args// /_}"
 	# shellcheck disable=SC2086
 	run_kvmrun "$name" /dev/null $args guests/hello.bin
@@ -387,6 +387,41 @@ else
 	     "at ring 0|own #UD handler|own #BP handler|ok|" ]; then
 		fail "$name" "status $status; stdout: $(tr '\n' '|' <"$tmp/$name.out"); gdb: $(tail -c 300 "$tmp/$name.gdbout" | tr '\n' '|')"
 	else
+		pass "$name"
+	fi
+fi
+
+# A guest that starts in real mode and switches itself to protected and
+# long mode (the workshop's lesson 3 guest): breakpoints (by linear
+# address: gdb's pc is CS base + IP outside 64-bit code) in 32-bit and in
+# 64-bit code, a step, the mode at each stop, and its end.
+name=gdb:real-mode-to-long-mode
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	cat >"$tmp/$name.gdb" <<'EOF2'
+info registers rip cs
+monitor mode
+break *0x10029
+continue
+monitor mode
+stepi
+info registers rip
+break *0x1009f
+continue
+monitor mode
+monitor debug
+delete
+continue
+EOF2
+	gdb_run "$name" docs/workshop/guests/03-modes.bin --mode real
+	if [ "$status" -ne 0 ] || [ "$(tr '\n' '|' <"$tmp/$name.out")" != "real mode|protected mode|long mode|" ]; then
+		fail "$name" "status $status; stdout: $(tr '\n' '|' <"$tmp/$name.out"); gdb: $(tail -c 400 "$tmp/$name.gdbout" | tr '\n' '|')"
+	elif gdb_has "$name" "rip            0x10000" "real mode (16-bit), ring 0, paging off" \
+		"Breakpoint 1, 0x0000000000010029" "protected mode (32-bit), ring 0, paging off" \
+		"rip            0x1002d" "Breakpoint 2, 0x000000000001009f" \
+		"long mode (64-bit), ring 0, paging on" "breakpoints by stepping to their address" \
+		"exited normally"; then
 		pass "$name"
 	fi
 fi

@@ -127,3 +127,26 @@ else
 		pass "$name"
 	fi
 fi
+
+# The guest loads its own IDT: the trace goes on by KVM's single-step (it
+# says so), through the lidt, the ud2 its own handler catches, the handler
+# from its first exit on, its iretq and the guest's hlt.
+name=trace:own-idt-goes-on
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	run_kvmrun "$name" /dev/null --trace insns guests/ownidt.bin
+	missing=""
+	for rip in 0x1002d 0x10034 0x10068 0x10061 0x10036 0x10042; do
+		grep -qE "^insn +[0-9]+ +ring 0 rip=$rip " "$tmp/$name.err" || missing="$missing $rip"
+	done
+	if ! check_status "$name" 0; then :
+	elif [ "$(tr '\n' '|' <"$tmp/$name.out")" != "ownidt: caught #UD at 0x0000000000010034|ownidt: back after iretq|" ]; then
+		fail "$name" "stdout: $(tr '\n' '|' <"$tmp/$name.out")"
+	elif ! grep -q "^note  the guest loads its own IDT: the trace goes on with KVM's single-step" "$tmp/$name.err"; then
+		fail "$name" "no note: $(grep '^note' "$tmp/$name.err" | tr '\n' '|')"
+	elif [ -n "$missing" ]; then
+		fail "$name" "not traced:$missing: $(grep -A4 '^note' "$tmp/$name.err" | tr '\n' '|')"
+	else
+		pass "$name"
+	fi
+fi

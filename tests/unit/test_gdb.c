@@ -11,6 +11,7 @@
 #include "debug/core.h"
 #include "debug/gdb_addr.h"
 #include "debug/gdb_packet.h"
+#include "cpu.h"
 #include "debug/gdb_regs.h"
 #include "guest_ram.h"
 #include "test.h"
@@ -186,6 +187,22 @@ TEST(gdb_register_layout)
 	TEST_CONTAINS(gdb_target_xml(), "<reg name=\"efer\"");
 }
 
+/* gdb's pc: CS base + RIP outside 64-bit code, RIP in it. */
+TEST(gdb_pc_is_linear)
+{
+	struct kvm_regs regs = { .rip = 0x5 };
+	struct kvm_sregs real = { .cs = { .base = 0x10000, .selector = 0x1000 } };
+	struct kvm_sregs longm = {
+		.efer = X86_EFER_LMA, .cs = { .base = 0x10000, .l = 1 },
+	};
+
+	TEST_EQ(gdb_pc(&regs, &real), 0x10005);
+	TEST_EQ(gdb_rip_of_pc(0x10007, &real), 0x7);
+	regs.rip = 0xffffffff80001000ULL;
+	TEST_EQ(gdb_pc(&regs, &longm), 0xffffffff80001000ULL);
+	TEST_EQ(gdb_rip_of_pc(0x10007, &longm), 0x10007);
+}
+
 TEST(gdb_addresses)
 {
 	struct gdb_addr a;
@@ -280,6 +297,7 @@ const struct test tests_gdb[] = {
 	TEST_ENTRY(gdb_oversize_packet_refused),
 	TEST_ENTRY(gdb_hex_numbers),
 	TEST_ENTRY(gdb_register_layout),
+	TEST_ENTRY(gdb_pc_is_linear),
 	TEST_ENTRY(gdb_addresses),
 	TEST_END,
 };
