@@ -514,6 +514,8 @@ void cpu_print_decoded(FILE *out, const struct kvm_regs *r,
 	char text[200];
 	unsigned i;
 
+	fprintf(out, " mode   %s, paging %s\n", cpu_mode_name(s),
+		(s->cr0 & X86_CR0_PG) ? "on" : "off");
 	print_bits(out, "cr0", s->cr0, cr0_bits);
 	print_bits(out, "cr4", s->cr4, cr4_bits);
 	print_bits(out, "efer", s->efer, efer_bits);

@@ -746,12 +746,7 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 	}
 	uint64_t took_us = now_us() - t0;
 
-	output_start_log_line(&m->out);
 	bad += res->status != 0;
-	fprintf(m->out.log, "kvmrun: %llu of %llu runs, %llu not ending with status 0, "
-		"in %.3f s (%.0f runs/s)", (unsigned long long)k, (unsigned long long)n,
-		(unsigned long long)bad, (double)took_us / 1e6,
-		(double)k * 1e6 / (double)(took_us ? took_us : 1));
 	m->repeat.runs = k;
 	m->repeat.total_us = took_us;
 	if (kept) {
@@ -761,13 +756,22 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 		qsort(dirty, kept, sizeof(*dirty), cmp_u64);
 		m->repeat.dirty_median = dirty[kept / 2];
 		m->repeat.dirty_max = dirty[kept - 1];
-		fprintf(m->out.log, "; reset median %llu us, p99 %llu us; pages copied "
-			"back per reset: median %llu, most %llu",
-			(unsigned long long)reset_us[kept / 2],
-			(unsigned long long)reset_us[kept * 99 / 100],
-			(unsigned long long)dirty[kept / 2], (unsigned long long)dirty[kept - 1]);
 	}
-	fprintf(m->out.log, "\n");
+	if (!cfg->quiet) {              /* the totals: a note, which -q drops */
+		output_start_log_line(&m->out);
+		fprintf(m->out.log, "kvmrun: %llu of %llu runs, %llu not ending with "
+			"status 0, in %.3f s (%.0f runs/s)", (unsigned long long)k,
+			(unsigned long long)n, (unsigned long long)bad, (double)took_us / 1e6,
+			(double)k * 1e6 / (double)(took_us ? took_us : 1));
+		if (kept)
+			fprintf(m->out.log, "; reset median %llu us, p99 %llu us; pages "
+				"copied back per reset: median %llu, most %llu",
+				(unsigned long long)m->repeat.reset_median_us,
+				(unsigned long long)m->repeat.reset_p99_us,
+				(unsigned long long)m->repeat.dirty_median,
+				(unsigned long long)m->repeat.dirty_max);
+		fprintf(m->out.log, "\n");
+	}
 	m->repeat.snap = NULL;
 	snapshot_fini(&snap);
 	free(reset_us);

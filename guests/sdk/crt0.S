@@ -7,6 +7,9 @@
  * block.  Before any C code runs:
  *   - .bss is zeroed: kvmrun zeroes an ELF's, but a flat image made with
  *     objcopy -O binary ends where its file ends;
+ *   - the 16 general registers kvmrun entered with are kept, for
+ *     kvmrun_entry_regs() (kvmrun --set REG=VALUE, --sets FILE): in .data,
+ *     which the .bss clearing below leaves alone;
  *   - RDI is kept for kvmrun_bootinfo();
  *   - the stack-protector canary gets a value from the TSC;
  *   - RSP is 16-byte aligned at the call, as the SysV ABI wants (SSE
@@ -20,6 +23,22 @@
 	.globl	_start
 	.type	_start, @function
 _start:
+	mov	%rax, __kvmrun_entry_regs + 0(%rip)	/* struct kvmrun_entry_regs */
+	mov	%rbx, __kvmrun_entry_regs + 8(%rip)
+	mov	%rcx, __kvmrun_entry_regs + 16(%rip)
+	mov	%rdx, __kvmrun_entry_regs + 24(%rip)
+	mov	%rsi, __kvmrun_entry_regs + 32(%rip)
+	mov	%rdi, __kvmrun_entry_regs + 40(%rip)
+	mov	%rsp, __kvmrun_entry_regs + 48(%rip)
+	mov	%rbp, __kvmrun_entry_regs + 56(%rip)
+	mov	%r8, __kvmrun_entry_regs + 64(%rip)
+	mov	%r9, __kvmrun_entry_regs + 72(%rip)
+	mov	%r10, __kvmrun_entry_regs + 80(%rip)
+	mov	%r11, __kvmrun_entry_regs + 88(%rip)
+	mov	%r12, __kvmrun_entry_regs + 96(%rip)
+	mov	%r13, __kvmrun_entry_regs + 104(%rip)
+	mov	%r14, __kvmrun_entry_regs + 112(%rip)
+	mov	%r15, __kvmrun_entry_regs + 120(%rip)
 	mov	%rdi, %rbx			/* boot info: rep stosb needs RDI */
 	cld
 	lea	__bss_start(%rip), %rdi
@@ -67,5 +86,8 @@ progname:
 	.section .data
 	.balign	8
 argv:	.quad	progname, 0
+	.globl	__kvmrun_entry_regs
+__kvmrun_entry_regs:
+	.fill	16, 8, 0
 
 	.section .note.GNU-stack, "", @progbits

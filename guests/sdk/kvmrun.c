@@ -11,6 +11,12 @@
 #include "sdk.h"
 
 uint64_t __kvmrun_entry_rdi;
+extern struct kvmrun_entry_regs __kvmrun_entry_regs;     /* crt0.S */
+
+const struct kvmrun_entry_regs *kvmrun_entry_regs(void)
+{
+	return &__kvmrun_entry_regs;
+}
 
 const struct kvmrun_bootinfo *kvmrun_bootinfo(void)
 {

@@ -267,3 +267,18 @@ else
 		else fail "$name" "stdout: $(head -c 200 "$tmp/$name.out" | tr '\n' '|')"; fi
 	fi
 fi
+
+# --sets with a C guest that has no snapshot point: each run's line is in
+# the registers it starts with (kvmrun_entry_regs()).
+name=repeat:sets-c-entry-registers
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+else
+	printf 'rax=1 r15=0xa\nrax=2 r9=-1 r15=0xb\n' >"$tmp/$name.sets"
+	run_kvmrun "$name" /dev/null --sets "$tmp/$name.sets" tests/guests/c/entryregs.elf
+	printf '%s\n' "rax 1 rdi boot-info r9 0 r15 a" "rax 2 rdi boot-info r9 ffffffffffffffff r15 b" \
+		>"$tmp/$name.want"
+	if check_status "$name" 0; then
+		if cmp -s "$tmp/$name.want" "$tmp/$name.out"; then pass "$name"
+		else fail "$name" "stdout: $(tr '\n' '|' <"$tmp/$name.out")"; fi
+	fi
+fi

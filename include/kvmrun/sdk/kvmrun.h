@@ -5,6 +5,7 @@
  *   kvmrun_main()        define it instead of main() to get the boot
  *                        information block as the argument (crt0.S)
  *   kvmrun_bootinfo()    the block kvmrun handed over in RDI
+ *   kvmrun_entry_regs()  the registers at entry: kvmrun --set's values
  *   kvmrun_ticks()       the raw TSC; kvmrun_now_ns() the same in ns
  *   kvmrun_write()       one bulk-write exit, bypassing stdout's buffer
  *   kvmrun_snapshot()    under --repeat, later runs restart here
@@ -30,6 +31,15 @@ int kvmrun_main(const struct kvmrun_bootinfo *bi);
 /* The boot information block, or NULL if RDI at entry did not point at
  * one (wrong magic): a guest started with -e past crt0, say. */
 const struct kvmrun_bootinfo *kvmrun_bootinfo(void);
+
+/* The general registers as kvmrun started the guest: what kvmrun --set
+ * REG=VALUE (or this run's line of --sets FILE) put there.  In the order
+ * --set names them. */
+struct kvmrun_entry_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+const struct kvmrun_entry_regs *kvmrun_entry_regs(void);
 
 /* TSC frequency in kHz: from the boot information block when it has it,
  * else KVMRUN_TSC_KHZ_FALLBACK. */
