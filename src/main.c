@@ -526,6 +526,8 @@ static int list_inputs(struct config *cfg)
 nomem:
 	fprintf(stderr, "kvmrun: --input: out of memory\n");
 failed:
+	while (n)
+		free(v[--n]);
 	free(v);
 	return -1;
 }
@@ -603,6 +605,18 @@ give_up:
 	free(v);
 	fclose(f);
 	return -1;
+}
+
+/* What list_inputs and read_run_sets allocated. */
+static void free_run_lists(struct config *cfg)
+{
+	for (unsigned i = 0; i < cfg->nr_inputs; i++)
+		free(cfg->inputs[i]);
+	free(cfg->inputs);
+	free(cfg->run_sets);
+	cfg->inputs = NULL;
+	cfg->run_sets = NULL;
+	cfg->nr_inputs = cfg->nr_run_sets = 0;
 }
 
 /* One image, run more than once: --repeat, --input or --sets. */
@@ -995,6 +1009,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct error err = { "" };
 	bool stdout_closed;
+	int status;
 
 	if (reserve_std_fds(&stdout_closed) < 0)
 		return KVMRUN_STATUS_HOST;
@@ -1017,7 +1032,6 @@ int main(int argc, char **argv)
 	}
 	if (cfg.suite) {                /* several images: suite.h */
 		char **listed = NULL;
-		int status;
 
 		if (cfg.list && read_list(&cfg, &listed) < 0)
 			return KVMRUN_STATUS_HOST;
@@ -1026,9 +1040,12 @@ int main(int argc, char **argv)
 		return status;
 	}
 	cfg.image = cfg.images[0];
-	if (cfg.nr_input_paths && list_inputs(&cfg) < 0)
+	if ((cfg.nr_input_paths && list_inputs(&cfg) < 0) ||
+	    (cfg.sets_path && read_run_sets(&cfg) < 0)) {
+		free_run_lists(&cfg);
 		return KVMRUN_STATUS_HOST;
-	if (cfg.sets_path && read_run_sets(&cfg) < 0)
-		return KVMRUN_STATUS_HOST;
-	return run_image(&cfg, stdout_closed);
+	}
+	status = run_image(&cfg, stdout_closed);
+	free_run_lists(&cfg);
+	return status;
 }
