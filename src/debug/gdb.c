@@ -305,6 +305,23 @@ static void unwrite_bp(struct machine *m, const struct gdb_breakpoint *bp)
 		*byte = bp->saved;
 }
 
+/*
+ * From now on, stop at breakpoints by stepping to them, not by int3 (gdb.h,
+ * by_stepping): the guest has an IDT of its own, which would get the #BP.
+ * Steps go to KVM too.
+ */
+static void stop_by_stepping(struct machine *m)
+{
+	struct gdb *g = &m->gdb;
+
+	if (g->by_stepping)
+		return;
+	for (unsigned i = 0; i < g->nr_bp; i++)
+		unwrite_bp(m, &g->bp[i]);
+	g->by_stepping = true;
+	g->kvm_debug = true;
+}
+
 static struct gdb_breakpoint *find_bp(struct gdb *g, uint64_t addr)
 {
 	for (unsigned i = 0; i < g->nr_bp; i++)
@@ -392,6 +409,25 @@ static int apply_debug(struct machine *m, struct error *err)
 	}
 	g->inject_bp = false;
 	return kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg, err);
+}
+
+int gdb_guest_loads_idt(struct machine *m, struct kvm_regs *regs, struct error *err)
+{
+	if (m->gdb.fd < 0)
+		return 0;
+	stop_by_stepping(m);
+	regs->rflags &= ~X86_RFLAGS_TF;
+	return apply_debug(m, err);
+}
+
+int gdb_keep_stepping(struct machine *m, struct run_result *res)
+{
+	struct gdb *g = &m->gdb;
+	struct error err;
+
+	if (g->fd < 0 || !g->by_stepping || (!g->nr_bp && !g->stepping))
+		return 0;
+	return apply_debug(m, &err) < 0 ? ending_host(res, &err) : 0;
 }
 
 /* m addr,len: memory in hex; an error if any of it is unmapped. */
@@ -599,14 +635,21 @@ static void cmd_monitor(struct machine *m, const char *p)
 				(unsigned long long)s.cr3);
 		}
 	} else if (strcmp(cmd, "debug") == 0) {
+		const char *how = "kvmrun's IDT (int3 and the trap flag)";
+
+		if (g->by_stepping)
+			how = m->vm.mode != MODE_LONG ?
+			      "KVM's single-step (KVM_SET_GUEST_DEBUG); breakpoints by "
+			      "stepping to their address (the guest started in real or "
+			      "protected mode, where kvmrun has no IDT to take an int3)" :
+			      "KVM's single-step (KVM_SET_GUEST_DEBUG); breakpoints by "
+			      "stepping to their address (the guest has its own IDT, which "
+			      "would take an int3)";
+		else if (g->kvm_debug)
+			how = "KVM's own debugging (KVM_SET_GUEST_DEBUG), int3 through "
+			      "kvmrun's IDT where KVM does not intercept it";
 		console(g, "stops and steps: %s\nwatchpoints: none (%s); `set "
-			"can-use-hw-watchpoints 0` watches by stepping\n",
-			g->by_stepping ? "KVM's single-step (KVM_SET_GUEST_DEBUG); breakpoints "
-			"by stepping to their address (the guest started in real or "
-			"protected mode, where kvmrun has no IDT to take an int3)" :
-			g->kvm_debug ? "KVM's own debugging (KVM_SET_GUEST_DEBUG), int3 through "
-			"kvmrun's IDT where KVM does not intercept it" :
-			"kvmrun's IDT (int3 and the trap flag)",
+			"can-use-hw-watchpoints 0` watches by stepping\n", how,
 			m->vm.kvm.pvm ? "kvm_pvm does not fire data breakpoints" :
 			"debug registers are not used yet");
 	} else {
@@ -807,6 +850,11 @@ static int stop(struct machine *m, const char *why, bool attached_now,
 	int sig = 0, how;
 
 	snprintf(g->last_stop, sizeof(g->last_stop), "%s", why);
+	/* A guest found with its own IDT (loaded at CPL0, where kvmrun did not
+	 * see it): from now on its breakpoints go by stepping. */
+	if (cpu_get(&m->vm.kvm, &regs, &s, &err) == 0 && (s.efer & X86_EFER_LMA) &&
+	    s.idt.base != KVMRUN_IDT_ADDR)
+		stop_by_stepping(m);
 	(void)console_push(&m->out.console);    /* what the guest wrote, first */
 	if (!attached_now && !reply(g, why)) {
 		hang_up(m);

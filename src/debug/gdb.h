@@ -123,6 +123,23 @@ int gdb_stepped_by_exit(struct machine *m, struct run_result *res);
  * SIGFPE, SIGTRAP; 0 if the run did not crash. */
 int gdb_crash_signal(const struct run_result *res);
 
+/*
+ * The guest is about to load its own IDT (its lidt trapped at CPL3): an
+ * int3 of gdb's, or a step by TF, would go to the guest's handlers from
+ * then on.  Breakpoints go by stepping (gdb.h, by_stepping) and steps to
+ * KVM; TF is taken out of *regs.  Returns 0, or -1 if KVM_SET_GUEST_DEBUG
+ * failed (err).
+ */
+int gdb_guest_loads_idt(struct machine *m, struct kvm_regs *regs, struct error *err);
+
+/*
+ * An exit while KVM steps the guest to its breakpoints (by_stepping): ask
+ * for the step again, so that code an exception entered (with TF clear:
+ * its handler) is stepped from its first exit on.  Returns 0, or 1 if
+ * that failed and so ended the run (res).
+ */
+int gdb_keep_stepping(struct machine *m, struct run_result *res);
+
 /* The run ended: a crash stops first (gdb may look), then W or X. */
 void gdb_finish(struct machine *m, const struct run_result *res, int status);
 

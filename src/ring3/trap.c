@@ -151,6 +151,9 @@ static int move_to_ring0(struct machine *m, struct run_result *res,
 	/* IF is virtual at CPL3 and the guest could not have set it: cli
 	 * and sti trap.  Keep the contract's RFLAGS. */
 	regs->rflags = f->rflags & ~X86_RFLAGS_IF;
+	/* gdb's int3s and TF steps would go to the IDT the guest loads now. */
+	if (strcmp(insn->name, "lidt") == 0 && gdb_guest_loads_idt(m, regs, err) < 0)
+		return -1;
 	if (kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_SREGS, &moved, err) < 0 ||
 	    kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0 ||
 	    (m->step.by_kvm && set_kvm_stepping(m, err) < 0))  /* TF at the new RIP */

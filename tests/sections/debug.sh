@@ -425,3 +425,26 @@ EOF2
 		pass "$name"
 	fi
 fi
+
+# Breakpoints in a guest that loads its own IDT (which would take gdb's
+# int3): from its lidt on they go by KVM's single-step; one after its own
+# handler's iretq and one at its hlt stop it (guests/ownidt.S).
+for via in "" --gdb-via-idt; do
+name=gdb:breakpoints-under-the-guests-own-idt${via:+:via-idt}
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	printf '%s\n' "break *0x10036" "break *0x10042" continue "info registers rip" \
+		"monitor debug" continue "info registers rip" delete continue >"$tmp/$name.gdb"
+	# shellcheck disable=SC2086
+	gdb_run "$name" guests/ownidt.bin $via
+	if [ "$status" -ne 0 ] || [ "$(tr '\n' '|' <"$tmp/$name.out")" != \
+	     "ownidt: caught #UD at 0x0000000000010034|ownidt: back after iretq|" ]; then
+		fail "$name" "status $status; stdout: $(tr '\n' '|' <"$tmp/$name.out"); gdb: $(tail -c 300 "$tmp/$name.gdbout" | tr '\n' '|')"
+	elif gdb_has "$name" "Breakpoint 1, 0x0000000000010036" "rip            0x10036" \
+		"the guest has its own IDT, which would take an int3" \
+		"Breakpoint 2, 0x0000000000010042" "exited normally"; then
+		pass "$name"
+	fi
+fi
+done

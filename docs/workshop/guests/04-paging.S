@@ -21,6 +21,19 @@
 #define SHARED	0x50000			/* the physical page mapped twice */
 #define P_RW	3			/* PTE bits: present, writable (5.13) */
 
+/* What the guest does to 0x201000 at the end: three names with their
+ * values for this guest.  Lesson 4's exercise (solutions/04-readonly.S)
+ * defines them otherwise and then includes this file. */
+#ifndef PTE_0x201000
+#define PTE_0x201000	0			/* its new PT1 entry: not present */
+#endif
+#ifndef ACCESS_0x201000
+#define ACCESS_0x201000	mov 0x201000, %rax	/* a read */
+#endif
+#ifndef MSG_0x201000
+#define MSG_0x201000	"0x201000 unmapped\n"
+#endif
+
 	.code64
 	.section .text.entry, "ax"
 	.globl	_start
@@ -69,11 +82,11 @@ _start:
 	call	newline
 
 	/* Unmap 0x201000: clear its entry, and flush the TLB's copy (5.10.4.1). */
-	movq	$0, PT1 + 8
+	movq	$PTE_0x201000, PT1 + 8	/* 0 */
 	invlpg	0x201000
 	lea	msg_unmap(%rip), %rsi
 	call	puts
-	mov	0x201000, %rax		/* #PF: not present */
+	ACCESS_0x201000			/* a read: #PF, not present */
 	lea	msg_nofault(%rip), %rsi
 	call	puts
 	hlt
@@ -149,7 +162,7 @@ idtr:	.word	256 * 16 - 1
 hexdigits:	.ascii	"0123456789abcdef"
 msg_cr3:	.asciz	"CR3 = 0x100000: the guest's own page tables\n"
 msg_alias:	.asciz	"wrote 0x2a at 0x200000, read at 0x201000: "
-msg_unmap:	.asciz	"0x201000 unmapped\n"
+msg_unmap:	.asciz	MSG_0x201000
 msg_pf:		.asciz	"#PF: CR2 = "
 msg_err:	.asciz	", error code "
 msg_nofault:	.asciz	"no page fault?\n"

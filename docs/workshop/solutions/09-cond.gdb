@@ -1,0 +1,6 @@
+break square if x == 3
+continue
+up
+print total
+delete
+continue

@@ -1,0 +1,5 @@
+continue
+monitor mode
+info registers rip
+x/i $pc
+kill
