@@ -19,6 +19,19 @@ static bool guest_rip(struct machine *m, uint64_t *rip)
 	return true;
 }
 
+/* For a guest that started in real or protected mode, its CS too while it
+ * is not in 64-bit code: there RIP alone does not say where it is. */
+static void guest_cs(struct machine *m, struct trace_exit *e)
+{
+	struct kvm_sregs s;
+
+	e->have_cs = m->vm.mode != MODE_LONG &&
+		     ioctl(m->vm.kvm.vcpu_fd, KVM_GET_SREGS, &s) == 0 &&
+		     !((s.efer & X86_EFER_LMA) && s.cs.l);
+	if (e->have_cs)
+		e->cs = s.cs.selector;
+}
+
 /* After this many changes told, -v stops watching (a guest switching
  * page tables at every exit would drown the rest). */
 #define WATCH_TELL_MAX 16
@@ -104,6 +117,7 @@ void observe_exit(struct machine *m, enum exit_kind kind, const char *note)
 		struct trace_exit e = { .kind = kind, .note = note };
 
 		e.have_rip = guest_rip(m, &e.rip);
+		guest_cs(m, &e);
 		trace_exit(&m->obs.tracer, &e);
 	}
 }
@@ -116,8 +130,10 @@ static void log_served(struct machine *m, struct trace_exit *e, const struct bus
 
 	e->device = d ? d->name : NULL;
 	output_start_trace_line(&m->out);
-	if (!e->coalesced)
+	if (!e->coalesced) {
 		e->have_rip = guest_rip(m, &e->rip);
+		guest_cs(m, e);
+	}
 	trace_exit(&m->obs.tracer, e);
 }
 

@@ -60,6 +60,8 @@ static void json_exit(struct tracer *t, const struct trace_exit *e, bool io, boo
 	json_u64(&j, "seq", t->exit_seq);
 	json_string(&j, "kind", stats_exit_kind_name(e->kind));
 	json_bool(&j, "coalesced", e->coalesced);
+	if (e->have_cs)
+		json_hex(&j, "cs", e->cs);
 	if (e->have_rip)
 		json_hex(&j, "rip", e->rip);
 	if (io || mmio) {
@@ -104,6 +106,8 @@ void trace_exit(struct tracer *t, const struct trace_exit *e)
 	else
 		fprintf(t->out, "exit  %-4" PRIu64 " %-10s", t->exit_seq,
 			stats_exit_kind_name(e->kind));
+	if (e->have_cs)
+		fprintf(t->out, " cs=0x%x", e->cs);
 	if (e->have_rip)
 		fprintf(t->out, " rip=0x%" PRIx64, e->rip);
 	if (io || mmio) {

@@ -28,6 +28,8 @@ struct trace_exit {
 	bool coalesced;
 	bool have_rip;
 	uint64_t rip;
+	bool have_cs;           /* outside 64-bit code RIP is an offset into CS */
+	uint16_t cs;
 	uint64_t addr;          /* port or guest-physical address */
 	unsigned size, count;   /* count > 1: string I/O */
 	const uint8_t *data;    /* size * count bytes; NULL for reads not done */
