@@ -444,6 +444,16 @@ static void tell_gdb(struct machine *m, const struct config *cfg)
 	if (!cfg->gdb_no_wait)
 		fprintf(m->out.log, "kvmrun: gdb: the guest waits for gdb before its "
 			"first instruction (--gdb-wait=no: run at once)\n");
+	if (cfg->verbose)
+		fprintf(m->out.log, "kvmrun: gdb: %s; no hardware watchpoints (%s): "
+			"`set can-use-hw-watchpoints 0` watches by stepping; `monitor "
+			"debug` tells more\n", cfg->mode != MODE_LONG ?
+			"breakpoints by KVM's single-step to their address (no kvmrun IDT "
+			"in real or protected mode)" : m->vm.kvm.pvm || cfg->gdb_via_idt ?
+			"breakpoints are int3s and steps set TF, both caught in kvmrun's IDT" :
+			"breakpoints are int3s and steps KVM's own (KVM_SET_GUEST_DEBUG)",
+			m->vm.kvm.pvm ? "kvm_pvm does not fire data breakpoints" :
+			"kvmrun does not use the debug registers yet");
 }
 
 /*

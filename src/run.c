@@ -248,7 +248,8 @@ static int handle_exit(struct machine *m, struct run_clock *clk, struct run_resu
 	struct error err;
 
 	res->exit_reason = run->exit_reason;
-	observe_system_state(m);                /* -v */
+	if (run->exit_reason != KVM_EXIT_SHUTDOWN)     /* AMD: reset state then */
+		observe_system_state(m);        /* -v */
 	if (run->exit_reason != KVM_EXIT_DEBUG && gdb_keep_stepping(m, res))
 		return 1;                       /* --gdb, stepping to breakpoints */
 	switch (run->exit_reason) {

@@ -18,12 +18,16 @@ SDK_INC   := $(SDK_ROOT)include
 # link); gcc's own stdint.h, stddef.h, stdarg.h, limits.h ... stay.
 # -mstack-protector-guard=global: the canary is __stack_chk_guard, not
 # %fs:0x28, which a guest has not set up.  No red zone, as for any code
-# that may take an exception on its own stack.
+# that may take an exception on its own stack.  No .eh_frame (guest-c.ld
+# drops it: nothing unwinds at run time); with -g gcc then writes a
+# .debug_frame instead, which gdb unwinds by in a function's first and
+# last instructions too.
 SDK_GCC_INC := $(shell $(CC) -print-file-name=include)
-SDK_CFLAGS  := -O2 -std=c11 -ffreestanding -fno-pie -fno-pic -mno-red-zone \
+SDK_BASE_CFLAGS := -O2 -std=c11 -ffreestanding -fno-pie -fno-pic -mno-red-zone \
                -mstack-protector-guard=global -fstack-protector-strong \
-               -Wall -Wextra -Werror \
-               -nostdinc -isystem $(SDK_GCC_INC) -isystem $(SDK_INC)/kvmrun/sdk -I$(SDK_INC)
+               -fno-asynchronous-unwind-tables -Wall -Wextra -Werror -nostdinc \
+               -isystem $(SDK_GCC_INC)
+SDK_CFLAGS  := $(SDK_BASE_CFLAGS) -isystem $(SDK_INC)/kvmrun/sdk -I$(SDK_INC)
 SDK_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -T $(SDK_DIR)/guest-c.ld
 
 SDK_CRT0    := $(SDK_BUILD)/crt0.o
@@ -37,8 +41,9 @@ C_GUESTS := $(patsubst %.c,%.elf,$(wildcard $(SDK_ROOT)guests/c/*.c))
 
 .PHONY: sdk sdk-check c-guests sdk-cflags
 # The compile flags, for a command line: gcc $(make -s sdk-cflags) -c g.c
+# (absolute paths: make -C KVMRUN -s sdk-cflags works from anywhere).
 sdk-cflags: $(SDK_LIB) $(SDK_CRT0)
-	@echo $(SDK_CFLAGS)
+	@echo $(SDK_BASE_CFLAGS) -isystem $(abspath $(SDK_INC))/kvmrun/sdk -I$(abspath $(SDK_INC))
 
 sdk: $(SDK_LIB) $(SDK_CRT0)
 c-guests: $(C_GUESTS)

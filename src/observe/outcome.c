@@ -87,9 +87,30 @@ static const char *legacy_mode(const struct run_result *res, char *buf, size_t l
 	return buf;
 }
 
+/*
+ * After a shutdown, KVM on AMD reinitialises the vCPU (its VMCB is
+ * undefined then), so the registers are the reset state, CS:IP f000:fff0
+ * (Intel SDM vol. 3A, 10.1.4; AMD APM vol. 2, 14.1.3), not where the
+ * guest was.  A guest started in real mode at that very place is rare
+ * enough to take the same words.
+ */
+static bool reset_after_shutdown(const struct run_result *res)
+{
+	return res->end == RUN_END_SHUTDOWN && res->have_regs && res->regs.rip == 0xfff0 &&
+	       res->sregs.cs.selector == 0xf000 && !(res->sregs.cr0 & X86_CR0_PE);
+}
+
 static void print_crash(FILE *out, const struct machine *m,
 			const struct run_result *res, const char *what)
 {
+	if (reset_after_shutdown(res)) {
+		fprintf(out, "kvmrun: guest crashed: %s (%s); KVM reset the vCPU after it "
+			"(as it does on AMD hosts), so where the guest was is lost: the "
+			"registers below are the reset state\n",
+			kvm_exit_name(res->exit_reason), what);
+		print_state(out, m, res);
+		return;
+	}
 	char buf[160], mode[80];
 
 	fprintf(out, "kvmrun: guest crashed: %s (%s) at rip %#llx%s%s\n",
@@ -209,7 +230,8 @@ void outcome_print(FILE *out, const struct machine *m,
 	const struct config *cfg = m->cfg;
 	char what[160], name[16];
 
-	if (cfg->verbose && res->have_regs && m->vm.mode != MODE_LONG &&
+	if (cfg->verbose && res->have_regs && !reset_after_shutdown(res) &&
+	    m->vm.mode != MODE_LONG &&
 	    strcmp(cpu_mode_name(&res->sregs), m->vm.mode == MODE_REAL ? "real mode" :
 		   "protected mode") != 0)
 		fprintf(out, "kvmrun: the guest started in %s (%s) and switched itself "
@@ -218,7 +240,7 @@ void outcome_print(FILE *out, const struct machine *m,
 			m->vm.mode == MODE_REAL ? "--mode real" : "--mode protected",
 			cpu_mode_name(&res->sregs));
 	/* The mode it ended in: where a learner's guest got to. */
-	if (cfg->verbose && res->have_regs)
+	if (cfg->verbose && res->have_regs && !reset_after_shutdown(res))
 		fprintf(out, "kvmrun: at the end the guest was in %s, paging %s, CPL%u\n",
 			cpu_mode_name(&res->sregs),
 			(res->sregs.cr0 & X86_CR0_PG) ? "on" : "off", res->cpl);

@@ -414,8 +414,10 @@ monitor debug
 delete
 continue
 EOF2
-	gdb_run "$name" docs/workshop/guests/03-modes.bin --mode real
-	if [ "$status" -ne 0 ] || [ "$(tr '\n' '|' <"$tmp/$name.out")" != "real mode|protected mode|long mode|" ]; then
+	gdb_run "$name" docs/workshop/guests/03-modes.bin --mode real -v
+	if ! grep -q "kvmrun: gdb: breakpoints by KVM's single-step to their address .*no hardware watchpoints" "$tmp/$name.err"; then
+		fail "$name" "-v does not say how gdb stops the guest: $(grep 'gdb:' "$tmp/$name.err" | tr '\n' '|')"
+	elif [ "$status" -ne 0 ] || [ "$(tr '\n' '|' <"$tmp/$name.out")" != "real mode|protected mode|long mode|" ]; then
 		fail "$name" "status $status; stdout: $(tr '\n' '|' <"$tmp/$name.out"); gdb: $(tail -c 400 "$tmp/$name.gdbout" | tr '\n' '|')"
 	elif gdb_has "$name" "rip            0x10000" "real mode (16-bit), ring 0, paging off" \
 		"Breakpoint 1, 0x0000000000010029" "protected mode (32-bit), ring 0, paging off" \
