@@ -22,6 +22,7 @@
  * (snapshot_take).  The TSC is put back on its own (save_tsc).
  */
 static const uint32_t kept_msrs[] = {
+	0x0000003b,     /* IA32_TSC_ADJUST: a guest's write of IA32_TSC moves it */
 	0x00000174,     /* IA32_SYSENTER_CS */
 	0x00000175,     /* IA32_SYSENTER_ESP */
 	0x00000176,     /* IA32_SYSENTER_EIP */
@@ -130,30 +131,32 @@ static int save_ram(int fd, const uint8_t *ram, uint64_t size, struct error *err
 /* The MSRs of kept_msrs this KVM reads, and their values now. */
 static int save_msrs(struct kvm *kvm, struct snapshot *s, struct error *err)
 {
-	struct {
-		struct kvm_msrs head;
-		struct kvm_msr_entry entry;
-	} one;
+	struct kvm_msrs *one = calloc(1, sizeof(*one) + sizeof(one->entries[0]));
 	__u32 n = 0;
 
 	s->msrs = calloc(1, sizeof(*s->msrs) + (NR_KEPT_MSRS + 1) * sizeof(s->msrs->entries[0]));
-	if (!s->msrs)
+	if (!s->msrs || !one) {
+		free(one);
 		return error_set(err, "--repeat: out of memory for the snapshot");
+	}
 	/* One at a time: KVM_GET_MSRS stops at the first it does not know
 	 * (KVM API document), and returns how many it read. */
 	for (size_t i = 0; i <= NR_KEPT_MSRS; i++) {
 		if (i == NR_KEPT_MSRS && s->tsc_by_offset)
 			break;
-		memset(&one, 0, sizeof(one));
-		one.head.nmsrs = 1;
-		one.entry.index = i < NR_KEPT_MSRS ? kept_msrs[i] : MSR_IA32_TSC;
-		int r = kvm_ioctl(kvm->vcpu_fd, KVM_GET_MSRS, &one.head, err);
+		memset(one, 0, sizeof(*one) + sizeof(one->entries[0]));
+		one->nmsrs = 1;
+		one->entries[0].index = i < NR_KEPT_MSRS ? kept_msrs[i] : MSR_IA32_TSC;
+		int r = kvm_ioctl(kvm->vcpu_fd, KVM_GET_MSRS, one, err);
 
-		if (r < 0)
+		if (r < 0) {
+			free(one);
 			return -1;
+		}
 		if (r == 1)
-			s->msrs->entries[n++] = one.entry;
+			s->msrs->entries[n++] = one->entries[0];
 	}
+	free(one);
 	s->msrs->nmsrs = n;
 	return 0;
 }
