@@ -411,13 +411,12 @@ static int apply_debug(struct machine *m, struct error *err)
 	return kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg, err);
 }
 
-int gdb_guest_loads_idt(struct machine *m, struct kvm_regs *regs, struct error *err)
+void gdb_guest_loads_idt(struct machine *m, struct kvm_regs *regs)
 {
 	if (m->gdb.fd < 0)
-		return 0;
+		return;
 	stop_by_stepping(m);
 	regs->rflags &= ~X86_RFLAGS_TF;
-	return apply_debug(m, err);
 }
 
 int gdb_keep_stepping(struct machine *m, struct run_result *res)

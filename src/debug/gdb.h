@@ -126,11 +126,10 @@ int gdb_crash_signal(const struct run_result *res);
 /*
  * The guest is about to load its own IDT (its lidt trapped at CPL3): an
  * int3 of gdb's, or a step by TF, would go to the guest's handlers from
- * then on.  Breakpoints go by stepping (gdb.h, by_stepping) and steps to
- * KVM; TF is taken out of *regs.  Returns 0, or -1 if KVM_SET_GUEST_DEBUG
- * failed (err).
+ * then on.  Breakpoints go by stepping (by_stepping) and steps to KVM; TF
+ * is taken out of *regs.  The caller sets regs, then gdb_keep_stepping.
  */
-int gdb_guest_loads_idt(struct machine *m, struct kvm_regs *regs, struct error *err);
+void gdb_guest_loads_idt(struct machine *m, struct kvm_regs *regs);
 
 /*
  * An exit while KVM steps the guest to its breakpoints (by_stepping): ask

@@ -152,12 +152,16 @@ static int move_to_ring0(struct machine *m, struct run_result *res,
 	 * and sti trap.  Keep the contract's RFLAGS. */
 	regs->rflags = f->rflags & ~X86_RFLAGS_IF;
 	/* gdb's int3s and TF steps would go to the IDT the guest loads now. */
-	if (strcmp(insn->name, "lidt") == 0 && gdb_guest_loads_idt(m, regs, err) < 0)
-		return -1;
+	if (strcmp(insn->name, "lidt") == 0)
+		gdb_guest_loads_idt(m, regs);
+	/* KVM's steps are asked for after KVM_SET_REGS: KVM sets TF only at
+	 * the RIP it saw when asked. */
 	if (kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_SREGS, &moved, err) < 0 ||
 	    kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0 ||
-	    (m->step.by_kvm && set_kvm_stepping(m, err) < 0))  /* TF at the new RIP */
+	    (m->step.by_kvm && set_kvm_stepping(m, err) < 0))
 		return -1;
+	if (gdb_keep_stepping(m, res))
+		return 1;
 	m->vm.cpl = 0;
 	m->step.cpl = 0;
 	m->step.cs = moved.cs;
@@ -395,18 +399,11 @@ static int step(struct machine *m, struct run_result *res,
 		/* lidt: from now on #DB would go to the guest's own IDT.  KVM's
 		 * single-step takes over (it sees CPL0 code on every host). */
 		regs->rflags &= ~X86_RFLAGS_TF;
-		if (set_kvm_stepping(m, err) == 0) {
-			trace_note(&m->obs.tracer, "the guest loads its own IDT: the trace "
-				   "goes on with KVM's single-step (KVM_SET_GUEST_DEBUG); a "
-				   "handler of its own that an exception enters (with TF "
-				   "clear) is traced from its first exit on");
-			m->step.by_kvm = true;
-		} else {
-			trace_note(&m->obs.tracer, "instruction trace stops: the guest loads "
-				   "its own IDT, which would receive the trace traps, and "
-				   "KVM_SET_GUEST_DEBUG failed");
-			m->step.on = false;
-		}
+		trace_note(&m->obs.tracer, "the guest loads its own IDT: the trace goes on "
+			   "with KVM's single-step (KVM_SET_GUEST_DEBUG); a handler of its "
+			   "own that an exception enters (with TF clear) is traced from its "
+			   "first exit on");
+		m->step.by_kvm = true;  /* asked for below, after KVM_SET_REGS */
 	} else if (!next.two_byte && next.opcode == 0x9d && next.len) {
 		patch_tf(m, sregs, f->rsp, true);       /* popf keeps TF */
 	} else if (!next.two_byte && next.opcode == 0xcf) {
@@ -415,8 +412,11 @@ static int step(struct machine *m, struct run_result *res,
 	m->step.rip = f->rip;
 	m->step.cpl = f->cs & 3;
 	m->step.cs = sregs->cs;
+	/* KVM's step after KVM_SET_REGS: it sets TF only at the RIP it saw
+	 * when asked (KVM API document, KVM_SET_GUEST_DEBUG). */
 	if (kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_SREGS, sregs, err) < 0 ||
-	    kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0)
+	    kvm_ioctl(m->vm.kvm.vcpu_fd, KVM_SET_REGS, regs, err) < 0 ||
+	    (m->step.by_kvm && set_kvm_stepping(m, err) < 0))
 		return -1;
 	return 0;
 }
