@@ -246,14 +246,22 @@ static void trace_last(struct machine *m, const struct kvm_sregs *sregs)
 		trace_stepped(m, sregs);
 }
 
-/* Change bit TF of the RFLAGS image at gva (in the guest's stack). */
+/*
+ * Change bit TF of the RFLAGS image at stack offset sp (the guest's RSP,
+ * plus what is above it).  Outside 64-bit code the stack is SS:SP or
+ * SS:ESP, with SS's base (Intel SDM vol. 3A, 3.4.3); TF is bit 8, so bit 0
+ * of the image's second byte, whatever the width a pushf wrote.
+ */
 static void patch_tf(struct machine *m, const struct kvm_sregs *sregs,
-		     uint64_t gva, bool set)
+		     uint64_t sp, bool set)
 {
-	uint64_t *p = gva % 8 ? NULL : paging_guest_ptr(&m->vm.mem, sregs, gva, 8);
+	bool flat = (sregs->efer & X86_EFER_LMA) && sregs->cs.l;
+	uint64_t at = flat ? sp : (sregs->ss.base + (sregs->ss.db ? (uint32_t)sp :
+						     (uint16_t)sp)) & 0xffffffff;
+	uint8_t *p = paging_guest_ptr(&m->vm.mem, sregs, at + 1, 1);
 
 	if (p)
-		*p = set ? *p | X86_RFLAGS_TF : *p & ~X86_RFLAGS_TF;
+		*p = set ? *p | (X86_RFLAGS_TF >> 8) : *p & (uint8_t)~(X86_RFLAGS_TF >> 8);
 }
 
 /*
