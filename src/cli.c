@@ -240,7 +240,8 @@ static int reg_index(const char *name, size_t len)
 
 /* REG=VALUE, as --set and --sets take it; VALUE may be negative, as two's
  * complement. */
-int cli_parse_reg_set(const char *arg, struct reg_set *r, struct error *err)
+int cli_parse_reg_set(const char *what, const char *arg, struct reg_set *r,
+		      struct error *err)
 {
 	const char *eq = strchr(arg, '='), *why, *num;
 	bool negative;
@@ -248,16 +249,16 @@ int cli_parse_reg_set(const char *arg, struct reg_set *r, struct error *err)
 	int i;
 
 	if (!eq)
-		return error_set(err, "--set '%s' must be REG=VALUE", arg);
+		return error_set(err, "%s'%s' must be REG=VALUE", what, arg);
 	i = reg_index(arg, (size_t)(eq - arg));
 	if (i < 0)
-		return error_set(err, "--set '%s': unknown register (rax ... r15)", arg);
+		return error_set(err, "%s'%s': unknown register (rax ... r15)", what, arg);
 	num = eq + 1;
 	negative = *num == '-';
 	/* -0x8000000000000000 is the most negative 64-bit value. */
 	if (parse_u64(num + negative, 0, negative ? 1ULL << 63 : UINT64_MAX, &v,
 		      &why) < 0)
-		return error_set(err, "--set '%s': value %s", arg,
+		return error_set(err, "%s'%s': value %s", what, arg,
 			       negative && strcmp(why, "is too large") == 0 ?
 			       "is too small (at least -0x8000000000000000)" : why);
 	r->value = negative ? 0 - v : v;
@@ -270,7 +271,7 @@ static int parse_set(const char *arg, struct config *cfg, struct error *err)
 {
 	if (cfg->nr_sets == CONFIG_MAX_SETS)
 		return error_set(err, "at most %d --set options", CONFIG_MAX_SETS);
-	if (cli_parse_reg_set(arg, &cfg->sets[cfg->nr_sets], err) < 0)
+	if (cli_parse_reg_set("--set ", arg, &cfg->sets[cfg->nr_sets], err) < 0)
 		return -1;
 	cfg->nr_sets++;
 	return 0;
@@ -761,7 +762,8 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 	}
 	if ((cfg->repeat > 1 || cfg->nr_input_paths || cfg->sets_path) &&
 	    (cfg->gdb || cfg->trace_insns)) {
-		error_set(err, "--repeat does not go with --gdb or --trace insns");
+		error_set(err, "%s does not go with --gdb or --trace insns",
+			  cfg->repeat > 1 ? "--repeat" : cfg->nr_input_paths ? "--input" : "--sets");
 		return CLI_USAGE_ERROR;
 	}
 	if (cfg->gdb_no_wait && !cfg->gdb) {

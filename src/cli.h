@@ -25,7 +25,9 @@ enum cli_action cli_parse(int argc, char **argv, struct config *cfg,
 
 void cli_usage(FILE *out);
 
-/* REG=VALUE (rax ... r15; VALUE may be negative) into *r. */
-int cli_parse_reg_set(const char *arg, struct reg_set *r, struct error *err);
+/* REG=VALUE (rax ... r15; VALUE may be negative) into *r; what begins a
+ * message ("--set ", or "" where the caller says where). */
+int cli_parse_reg_set(const char *what, const char *arg, struct reg_set *r,
+		      struct error *err);
 
 #endif

@@ -94,9 +94,10 @@ struct config {
 	 * run's start; main.c reads the file into run_sets. */
 	const char *sets_path;
 	struct run_sets {
-		struct reg_set sets[CONFIG_MAX_SETS];
+		size_t first;           /* in run_set_values */
 		unsigned nr_sets;
 	} *run_sets;
+	struct reg_set *run_set_values;
 	unsigned nr_run_sets;
 	enum image_format format;
 	uint64_t mem_size;              /* bytes of guest RAM */

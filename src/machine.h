@@ -103,7 +103,8 @@ struct machine {
 		bool moved_by_guest;    /* only the first write counts */
 		/* --sets: this run's line, set again at the guest's snapshot
 		 * point so every run finds its values there; or NULL. */
-		const struct run_sets *run_sets;
+		const struct reg_set *run_sets;
+		unsigned nr_run_sets;
 		/* For --report: each run's ending (the first REPEAT_KEPT) and
 		 * the totals; runs 0 without --repeat. */
 		struct repeat_result {
@@ -111,10 +112,11 @@ struct machine {
 			enum run_end end;
 			uint64_t exits, us;
 			bool reset;             /* a reset followed the run */
-			uint64_t dirty_pages;   /* which copied back these */
+			uint64_t dirty_pages;   /* which dropped these */
 		} *results;
 		uint64_t nr_results, runs, total_us, reset_median_us, reset_p99_us;
-		/* Pages of RAM each reset copied back (the last run dirtied). */
+		/* Pages of RAM each reset dropped: those the run before dirtied
+		 * (the snapshot's show again, read when next touched). */
 		uint64_t dirty_median, dirty_max, dirty_total;
 	} repeat;
 	/* --gdb: the remote stub (debug/gdb.h). */

@@ -6,6 +6,7 @@
  * The only file that exits.
  */
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -542,47 +543,79 @@ failed:
 	return -1;
 }
 
+/* Room for one more element of size bytes in v, which holds n of *room:
+ * v itself, or v moved to a larger block, or NULL (v is then unchanged). */
+static void *room_for_one(void *v, size_t n, size_t *room, size_t size)
+{
+	size_t more = *room ? 2 * *room : 64;
+
+	if (n < *room)
+		return v;
+	v = realloc(v, more * size);
+	if (v)
+		*room = more;
+	return v;
+}
+
+/* A line of text: no NUL inside (getline read len bytes), nothing but
+ * printable characters and blanks, so that a message may quote it. */
+static bool text_line(const char *line, size_t len)
+{
+	if (strlen(line) != len)
+		return false;
+	for (; *line; line++)
+		if (!isprint((unsigned char)*line) && !isspace((unsigned char)*line))
+			return false;
+	return true;
+}
+
 /*
  * --sets FILE: one run a line, each line's REG=VALUE words (blank lines and
- * lines starting with # are not runs).  Sets cfg->run_sets, nr_run_sets
- * and repeat; with --input there must be as many lines as files.
+ * lines starting with # are not runs).  Sets cfg->run_sets (where each
+ * run's settings are in cfg->run_set_values), nr_run_sets and repeat; with
+ * --input there must be as many lines as files.
  */
 static int read_run_sets(struct config *cfg)
 {
 	FILE *f = fopen(cfg->sets_path, "re");
 	char *line = NULL, *save, *word;
-	size_t cap = 0, room = 0;
+	size_t cap = 0, room = 0, vals_room = 0, nr_vals = 0;
+	ssize_t len;
 	unsigned n = 0, lineno = 0;
-	struct run_sets *v = NULL;
+	struct run_sets *runs = NULL;
+	struct reg_set *vals = NULL;
+	void *grown;
 	struct error err = { "" };
 
 	if (!f) {
 		fprintf(stderr, "kvmrun: --sets %s: %s\n", cfg->sets_path, strerror(errno));
 		return -1;
 	}
-	while (getline(&line, &cap, f) >= 0) {
+	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
+		if (!text_line(line, (size_t)len)) {
+			error_set(&err, "not a line of text (a NUL or a control character)");
+			goto bad_line;
+		}
 		word = strtok_r(line, " \t\r\n", &save);
 		if (!word || *word == '#')
 			continue;
-		if (n == room) {
-			struct run_sets *bigger = realloc(v, (room = room ? 2 * room : 64) *
-							  sizeof(*v));
-
-			if (!bigger) {
-				error_set(&err, "out of memory");
-				goto failed;
-			}
-			v = bigger;
-		}
-		v[n].nr_sets = 0;
+		if (!(grown = room_for_one(runs, n, &room, sizeof(*runs))))
+			goto no_memory;
+		runs = grown;
+		runs[n] = (struct run_sets){ .first = nr_vals };
 		for (; word; word = strtok_r(NULL, " \t\r\n", &save)) {
-			if (v[n].nr_sets == CONFIG_MAX_SETS) {
+			if (runs[n].nr_sets == CONFIG_MAX_SETS) {
 				error_set(&err, "at most %d settings a line", CONFIG_MAX_SETS);
 				goto bad_line;
 			}
-			if (cli_parse_reg_set(word, &v[n].sets[v[n].nr_sets++], &err) < 0)
+			if (!(grown = room_for_one(vals, nr_vals, &vals_room, sizeof(*vals))))
+				goto no_memory;
+			vals = grown;
+			if (cli_parse_reg_set("", word, &vals[nr_vals], &err) < 0)
 				goto bad_line;
+			nr_vals++;
+			runs[n].nr_sets++;
 		}
 		n++;
 	}
@@ -595,16 +628,20 @@ static int read_run_sets(struct config *cfg)
 		goto failed;
 	}
 	if (cfg->nr_inputs && n != cfg->nr_inputs) {
-		error_set(&err, "%u runs, but --input gives %u files (one line per file)",
-			  n, cfg->nr_inputs);
+		error_set(&err, "%u run%s, but --input gives %u file%s (one line per file)",
+			  n, n == 1 ? "" : "s", cfg->nr_inputs, cfg->nr_inputs == 1 ? "" : "s");
 		goto failed;
 	}
 	free(line);
 	fclose(f);
-	cfg->run_sets = v;
+	cfg->run_sets = runs;
+	cfg->run_set_values = vals;
 	cfg->nr_run_sets = n;
 	cfg->repeat = n;
 	return 0;
+no_memory:
+	error_set(&err, "out of memory");
+	goto failed;
 bad_line:
 	fprintf(stderr, "kvmrun: --sets %s, line %u: %s\n", cfg->sets_path, lineno, err.msg);
 	goto give_up;
@@ -612,7 +649,8 @@ failed:
 	fprintf(stderr, "kvmrun: --sets %s: %s\n", cfg->sets_path, err.msg);
 give_up:
 	free(line);
-	free(v);
+	free(runs);
+	free(vals);
 	fclose(f);
 	return -1;
 }
@@ -624,8 +662,10 @@ static void free_run_lists(struct config *cfg)
 		free(cfg->inputs[i]);
 	free(cfg->inputs);
 	free(cfg->run_sets);
+	free(cfg->run_set_values);
 	cfg->inputs = NULL;
 	cfg->run_sets = NULL;
+	cfg->run_set_values = NULL;
 	cfg->nr_inputs = cfg->nr_run_sets = 0;
 }
 
@@ -718,9 +758,12 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 			ending_host(res, err);
 			break;
 		}
-		m->repeat.run_sets = cfg->nr_run_sets ? &cfg->run_sets[k - 1] : NULL;
-		if (m->repeat.run_sets && cpu_set_gprs(&m->vm.kvm, m->repeat.run_sets->sets,
-						       m->repeat.run_sets->nr_sets, err) < 0) {
+		if (cfg->nr_run_sets) {
+			m->repeat.run_sets = cfg->run_set_values + cfg->run_sets[k - 1].first;
+			m->repeat.nr_run_sets = cfg->run_sets[k - 1].nr_sets;
+		}
+		if (m->repeat.run_sets && cpu_set_gprs(&m->vm.kvm, m->repeat.run_sets,
+						       m->repeat.nr_run_sets, err) < 0) {
 			ending_host(res, err);
 			break;
 		}
@@ -788,8 +831,8 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 			(unsigned long long)n, (unsigned long long)bad, (double)took_us / 1e6,
 			(double)k * 1e6 / (double)(took_us ? took_us : 1));
 		if (kept)
-			fprintf(m->out.log, "; reset median %llu us, p99 %llu us; pages "
-				"copied back per reset: median %llu, most %llu",
+			fprintf(m->out.log, "; reset median %llu us, p99 %llu us; dirty "
+				"pages per reset: median %llu, most %llu",
 				(unsigned long long)m->repeat.reset_median_us,
 				(unsigned long long)m->repeat.reset_p99_us,
 				(unsigned long long)m->repeat.dirty_median,

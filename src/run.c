@@ -232,8 +232,8 @@ static int snapshot_point(struct machine *m, struct run_result *res)
 	*m->repeat.snap = fresh;
 	m->repeat.moved_by_guest = true;
 	/* The first run finds its --sets line here too, as later ones will. */
-	if (m->repeat.run_sets && cpu_set_gprs(&m->vm.kvm, m->repeat.run_sets->sets,
-					       m->repeat.run_sets->nr_sets, &err) < 0)
+	if (m->repeat.run_sets && cpu_set_gprs(&m->vm.kvm, m->repeat.run_sets,
+					       m->repeat.nr_run_sets, &err) < 0)
 		return ending_host(res, &err);
 	if (m->cfg->verbose)
 		output_note(&m->out, "kvmrun: snapshot taken where the guest asked (port "

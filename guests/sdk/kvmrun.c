@@ -63,9 +63,34 @@ uint64_t kvmrun_snapshot(void)
 	uint64_t rax = 0;
 
 	fflush(stdout);
-	/* kvmrun --sets may change RAX while the guest is stopped at this
-	 * out: "+a" makes the compiler read it back. */
-	__asm__ volatile("outb %%al, %w1" : "+a"(rax) : "Nd"(KVMRUN_PORT_SNAPSHOT) : "memory");
+	/*
+	 * kvmrun --sets may set registers while the guest is stopped at this
+	 * out, in every run: RAX comes back as the result, all of them go to
+	 * kvmrun_entry_regs() (RIP-relative stores: no register of the
+	 * compiler's is needed for the address), and the compiler is told
+	 * the others changed.  RSP and RBP cannot be: a line must not set them.
+	 */
+	__asm__ volatile("outb %%al, %[port]\n\t"
+			 "mov %%rax, __kvmrun_entry_regs + 0(%%rip)\n\t"
+			 "mov %%rbx, __kvmrun_entry_regs + 8(%%rip)\n\t"
+			 "mov %%rcx, __kvmrun_entry_regs + 16(%%rip)\n\t"
+			 "mov %%rdx, __kvmrun_entry_regs + 24(%%rip)\n\t"
+			 "mov %%rsi, __kvmrun_entry_regs + 32(%%rip)\n\t"
+			 "mov %%rdi, __kvmrun_entry_regs + 40(%%rip)\n\t"
+			 "mov %%rsp, __kvmrun_entry_regs + 48(%%rip)\n\t"
+			 "mov %%rbp, __kvmrun_entry_regs + 56(%%rip)\n\t"
+			 "mov %%r8, __kvmrun_entry_regs + 64(%%rip)\n\t"
+			 "mov %%r9, __kvmrun_entry_regs + 72(%%rip)\n\t"
+			 "mov %%r10, __kvmrun_entry_regs + 80(%%rip)\n\t"
+			 "mov %%r11, __kvmrun_entry_regs + 88(%%rip)\n\t"
+			 "mov %%r12, __kvmrun_entry_regs + 96(%%rip)\n\t"
+			 "mov %%r13, __kvmrun_entry_regs + 104(%%rip)\n\t"
+			 "mov %%r14, __kvmrun_entry_regs + 112(%%rip)\n\t"
+			 "mov %%r15, __kvmrun_entry_regs + 120(%%rip)"
+			 : "+a"(rax)
+			 : [port] "N"(KVMRUN_PORT_SNAPSHOT)
+			 : "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+			   "r12", "r13", "r14", "r15", "memory");
 	return rax;
 }
 

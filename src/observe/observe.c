@@ -38,6 +38,7 @@ static void guest_cs(struct machine *m, struct trace_exit *e)
 
 void observe_watch_start(struct machine *m)
 {
+	m->obs.changes_told = 0;
 	m->obs.watching = m->cfg->verbose &&
 			  ioctl(m->vm.kvm.vcpu_fd, KVM_GET_SREGS, &m->obs.seen) == 0;
 }
@@ -50,6 +51,8 @@ static void tell_change(struct machine *m, uint64_t rip, const char *fmt, ...)
 	char text[240];
 	va_list ap;
 
+	if (!m->obs.watching)
+		return;         /* the limit was reached at this very exit */
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);

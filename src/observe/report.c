@@ -262,7 +262,7 @@ static void write_repeat(struct json *j, const struct machine *m)
 	json_u64(j, "median", r->reset_median_us);
 	json_u64(j, "p99", r->reset_p99_us);
 	json_object_end(j);
-	json_object_begin(j, "dirty_pages");    /* copied back per reset */
+	json_object_begin(j, "dirty_pages");    /* dropped per reset */
 	json_u64(j, "median", r->dirty_median);
 	json_u64(j, "max", r->dirty_max);
 	json_u64(j, "total", r->dirty_total);

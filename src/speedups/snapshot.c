@@ -86,6 +86,7 @@ static int restore_tsc(struct kvm *kvm, const struct snapshot *s, struct error *
 
 /* Page map entries (Documentation/admin-guide/mm/pagemap.rst). */
 #define PAGEMAP_PRESENT (1ULL << 63)
+#define PAGEMAP_SWAP    (1ULL << 62)    /* a copy, swapped out */
 #define PAGEMAP_FILE    (1ULL << 61)    /* the memfd's page, not a copy */
 
 /*
@@ -105,6 +106,7 @@ struct pm_scan_arg {
 #define PAGEMAP_SCAN    _IOWR('f', 16, struct pm_scan_arg)
 #define PAGE_IS_FILE    (1 << 2)
 #define PAGE_IS_PRESENT (1 << 3)
+#define PAGE_IS_SWAPPED (1 << 4)
 #endif
 
 /* Copy RAM into the memfd, page by page, leaving zero pages as holes. */
@@ -190,9 +192,11 @@ static int drop_scanned(struct snapshot *s, uint8_t *ram, uint64_t size, struct 
 		.end = (uintptr_t)ram + size,
 		.vec = (uintptr_t)runs,
 		.vec_len = sizeof(runs) / sizeof(runs[0]),
-		.category_mask = PAGE_IS_PRESENT | PAGE_IS_FILE,
+		/* Not the memfd's, and in RAM or in swap: a copy the run made. */
+		.category_mask = PAGE_IS_FILE,
 		.category_inverted = PAGE_IS_FILE,
-		.return_mask = PAGE_IS_PRESENT | PAGE_IS_FILE,
+		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+		.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_FILE,
 	};
 
 	for (;;) {
@@ -226,7 +230,7 @@ static int drop_read(struct snapshot *s, uint8_t *ram, uint64_t size, struct err
 		  (off_t)((uintptr_t)ram / PAGE * sizeof(*s->pagemap))) != want)
 		return 0;
 	for (uint64_t i = 0, j; i < pages; i = j + 1) {
-		for (j = i; j < pages && (s->pagemap[j] & PAGEMAP_PRESENT) &&
+		for (j = i; j < pages && (s->pagemap[j] & (PAGEMAP_PRESENT | PAGEMAP_SWAP)) &&
 			    !(s->pagemap[j] & PAGEMAP_FILE); j++)
 			;
 		if (j > i && drop_pages(s, ram, i, j, err) < 0)

@@ -450,3 +450,16 @@ else
 	fi
 fi
 done
+
+# Stepping a real-mode guest to a breakpoint it never reaches: a pushf on
+# a stack with a segment base must not show KVM's TF, and nothing else in
+# memory may change (tests/guests/realpushf.S).
+name=gdb:real-mode-pushf-hides-tf
+if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
+elif [ -n "$gdb_why" ]; then skip "$name" "$gdb_why"
+else
+	printf '%s\n' "break *0x30000" continue >"$tmp/$name.gdb"
+	gdb_run "$name" tests/guests/realpushf.bin --mode real
+	if [ "$status" -eq 0 ] && [ "$(cat "$tmp/$name.out")" = "k" ]; then pass "$name"
+	else fail "$name" "status $status; stdout: $(tr '\n' '|' <"$tmp/$name.out"); gdb: $(tail -c 300 "$tmp/$name.gdbout" | tr '\n' '|')"; fi
+fi

@@ -191,9 +191,9 @@ fi
 name=repeat:sets-at-the-snapshot-point
 if [ -n "$kvm_why" ]; then skip "$name" "$kvm_why"
 else
-	printf 'rax=7\nrax=8\nrax=9\n' >"$tmp/$name.sets"
+	printf 'rax=7 r12=70\nrax=8 r12=80\nrax=9 r12=90\n' >"$tmp/$name.sets"
 	run_kvmrun "$name" /dev/null --sets "$tmp/$name.sets" tests/guests/c/snapsets.elf
-	printf 'setup\nrun value 7\nrun value 8\nrun value 9\n' >"$tmp/$name.want"
+	printf 'setup\nrun value 7 r12 70\nrun value 8 r12 80\nrun value 9 r12 90\n' >"$tmp/$name.want"
 	if check_status "$name" 0; then
 		if cmp -s "$tmp/$name.want" "$tmp/$name.out"; then pass "$name"
 		else fail "$name" "stdout: $(head -c 200 "$tmp/$name.out" | tr '\n' '|')"; fi
@@ -218,7 +218,7 @@ else
 	if ! check_status "$name" 0; then :
 	elif [ $# -ne 4 ] || [ "$1" -lt 1 ] || [ "$1" -gt 9 ] || [ "$2" -lt 16 ] ||
 	     [ "$2" -gt 24 ] || [ "$3" -lt 256 ] || [ "$3" -gt 264 ] || [ "$4" -gt 8 ]; then
-		fail "$name" "pages copied back after runs of 1, 16, 256, 0 pages: $got"
+		fail "$name" "dirty pages reset after runs of 1, 16, 256, 0 pages: $got"
 	else
 		check_json "$name" "$tmp/$name.json" repeat.results.4.dirty_pages=null \
 			repeat.dirty_pages.max="$3" && pass "$name"
@@ -231,7 +231,7 @@ name=repeat:sets-bad-line
 printf 'rax=1\nfoo=2\n' >"$tmp/$name.sets"
 run_kvmrun "$name" /dev/null --sets "$tmp/$name.sets" guests/hello.bin
 if check_status "$name" 125; then
-	if grep -q -- "--sets $tmp/$name.sets, line 2: --set 'foo=2': unknown register" "$tmp/$name.err"
+	if grep -q -- "--sets $tmp/$name.sets, line 2: 'foo=2': unknown register" "$tmp/$name.err"
 	then pass "$name"; else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
 fi
 name=repeat:sets-count-against-inputs
@@ -239,7 +239,7 @@ printf 'a' >"$tmp/$name.in1"
 printf 'rax=1\nrax=2\n' >"$tmp/$name.sets"
 run_kvmrun "$name" /dev/null --input "$tmp/$name.in1" --sets "$tmp/$name.sets" guests/hello.bin
 if check_status "$name" 125; then
-	if grep -q -- "2 runs, but --input gives 1 files" "$tmp/$name.err"
+	if grep -q -- "2 runs, but --input gives 1 file (" "$tmp/$name.err"
 	then pass "$name"; else fail "$name" "stderr: $(cat "$tmp/$name.err")"; fi
 fi
 name=repeat:sets-empty

@@ -33,8 +33,9 @@ int kvmrun_main(const struct kvmrun_bootinfo *bi);
 const struct kvmrun_bootinfo *kvmrun_bootinfo(void);
 
 /* The general registers as kvmrun started the guest: what kvmrun --set
- * REG=VALUE (or this run's line of --sets FILE) put there.  In the order
- * --set names them. */
+ * REG=VALUE (or this run's line of --sets FILE) put there; after
+ * kvmrun_snapshot(), as they were when it returned in this run (the run's
+ * --sets line).  In the order --set names them. */
 struct kvmrun_entry_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
@@ -67,7 +68,9 @@ size_t kvmrun_write(const void *buf, size_t len);
  * they are now: do the setup once, before it.  stdout's buffer is flushed
  * first, or its bytes would be printed again by every run.  Without
  * --repeat it does nothing else.  Returns RAX as kvmrun left it: 0, or
- * the run's rax=VALUE from its line of kvmrun --sets FILE.
+ * the run's rax=VALUE from its line of kvmrun --sets FILE; the run's other
+ * registers are in kvmrun_entry_regs() then (a line must not set RSP or
+ * RBP, which the C code around the call uses).
  */
 uint64_t kvmrun_snapshot(void);
 
