@@ -422,10 +422,14 @@ void gdb_guest_loads_idt(struct machine *m, struct kvm_regs *regs)
 int gdb_keep_stepping(struct machine *m, struct run_result *res)
 {
 	struct gdb *g = &m->gdb;
+	struct kvm_regs regs;
 	struct error err;
 
 	if (g->fd < 0 || !g->by_stepping || (!g->nr_bp && !g->stepping))
 		return 0;
+	/* The next step begins here: what trap_hide_tf looks at after it. */
+	if (ioctl(m->vm.kvm.vcpu_fd, KVM_GET_REGS, &regs) == 0)
+		g->step_rip = regs.rip;
 	return apply_debug(m, &err) < 0 ? ending_host(res, &err) : 0;
 }
 

@@ -74,6 +74,13 @@ void observe_system_state(struct machine *m)
 
 	if (!m->obs.watching || ioctl(m->vm.kvm.vcpu_fd, KVM_GET_SREGS, &now) < 0)
 		return;
+	/* Most exits change nothing: no more ioctls for them. */
+	if (now.cr0 == was->cr0 && now.cr3 == was->cr3 && now.cr4 == was->cr4 &&
+	    now.efer == was->efer && now.cs.l == was->cs.l &&
+	    now.gdt.base == was->gdt.base && now.gdt.limit == was->gdt.limit &&
+	    now.idt.base == was->idt.base && now.idt.limit == was->idt.limit &&
+	    now.tr.selector == was->tr.selector && now.tr.base == was->tr.base)
+		return;
 	guest_rip(m, &rip);
 	if (strcmp(cpu_mode_name(&now), cpu_mode_name(was)) != 0)
 		tell_change(m, rip, "the guest switched from %s to %s (CR0 = %#llx, CR4 = "
