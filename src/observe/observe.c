@@ -113,6 +113,7 @@ void observe_system_state(struct machine *m)
 			    !(now.cr0 & X86_CR0_PG) ? "page tables for when paging is on" :
 			    "its own page tables");
 	m->obs.seen = now;
+	output_say_notes(&m->out);      /* now, on a line of its own */
 }
 
 static bool tracing_exits(const struct machine *m)
