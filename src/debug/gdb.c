@@ -419,18 +419,30 @@ void gdb_guest_loads_idt(struct machine *m, struct kvm_regs *regs)
 	regs->rflags &= ~X86_RFLAGS_TF;
 }
 
-int gdb_keep_stepping(struct machine *m, struct run_result *res)
+/*
+ * Step on from where the guest is (by_stepping): that is where the next
+ * step begins, which trap_hide_tf looks at after it; and asked again at
+ * each step, KVM sets TF again (a mode switch can drop it: seen on nested
+ * SVM, where a far jump into protected mode lost every later step).
+ * Returns 0, or 1 if KVM_SET_GUEST_DEBUG failed and so ended the run.
+ */
+static int step_on(struct machine *m, struct run_result *res)
 {
-	struct gdb *g = &m->gdb;
 	struct kvm_regs regs;
 	struct error err;
 
+	if (ioctl(m->vm.kvm.vcpu_fd, KVM_GET_REGS, &regs) == 0)
+		m->gdb.step_rip = regs.rip;
+	return apply_debug(m, &err) < 0 ? ending_host(res, &err) : 0;
+}
+
+int gdb_keep_stepping(struct machine *m, struct run_result *res)
+{
+	struct gdb *g = &m->gdb;
+
 	if (g->fd < 0 || !g->by_stepping || (!g->nr_bp && !g->stepping))
 		return 0;
-	/* The next step begins here: what trap_hide_tf looks at after it. */
-	if (ioctl(m->vm.kvm.vcpu_fd, KVM_GET_REGS, &regs) == 0)
-		g->step_rip = regs.rip;
-	return apply_debug(m, &err) < 0 ? ending_host(res, &err) : 0;
+	return step_on(m, res);
 }
 
 /* m addr,len: memory in hex; an error if any of it is unmapped. */
@@ -890,6 +902,13 @@ static int stop(struct machine *m, const char *why, bool attached_now,
 	return 0;
 }
 
+/* Stop at gdb's breakpoint bp, with the stop reply its kind gets. */
+static int stop_at_breakpoint(struct machine *m, const struct gdb_breakpoint *bp,
+			      struct run_result *res)
+{
+	return stop(m, bp->hw ? "T05thread:01;hwbreak:;" : "T05thread:01;swbreak:;", false, res);
+}
+
 int gdb_start(struct machine *m, struct run_clock *clk, bool wait, struct run_result *res)
 {
 	struct gdb *g = &m->gdb;
@@ -971,7 +990,7 @@ int gdb_trap(struct machine *m, const struct exc_frame *f, struct run_result *re
 
 	if (!bp)
 		return stop(m, "T05thread:01;", false, res);
-	return stop(m, bp->hw ? "T05thread:01;hwbreak:;" : "T05thread:01;swbreak:;", false, res);
+	return stop_at_breakpoint(m, bp, res);
 }
 
 int gdb_debug_exit(struct machine *m, struct run_result *res)
@@ -988,8 +1007,7 @@ int gdb_debug_exit(struct machine *m, struct run_result *res)
 			g->inject_bp = true;
 			return stop(m, "T05thread:01;", false, res);
 		}
-		return stop(m, bp->hw ? "T05thread:01;hwbreak:;" : "T05thread:01;swbreak:;",
-			    false, res);
+		return stop_at_breakpoint(m, bp, res);
 	}
 	/* #DB: the step KVM took (DR6.BS).  KVM's TF shows in a pushf. */
 	if (g->stepping || g->by_stepping)
@@ -997,20 +1015,8 @@ int gdb_debug_exit(struct machine *m, struct run_result *res)
 	if (g->by_stepping && !g->stepping) {
 		/* Running to a breakpoint: a.pc is linear, as gdb's are. */
 		const struct gdb_breakpoint *bp = find_bp(g, a->pc);
-		struct kvm_regs regs;
 
-		if (!bp) {
-			struct error err;
-
-			if (ioctl(m->vm.kvm.vcpu_fd, KVM_GET_REGS, &regs) == 0)
-				g->step_rip = regs.rip;
-			/* Asked again at each step, KVM sets TF again: a mode
-			 * switch can drop it (seen on nested SVM, where a far
-			 * jump into protected mode lost every later step). */
-			return apply_debug(m, &err) < 0 ? ending_host(res, &err) : 0;
-		}
-		return stop(m, bp->hw ? "T05thread:01;hwbreak:;" : "T05thread:01;swbreak:;",
-			    false, res);
+		return bp ? stop_at_breakpoint(m, bp, res) : step_on(m, res);
 	}
 	return stop(m, "T05thread:01;", false, res);
 }
