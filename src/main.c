@@ -457,6 +457,20 @@ static void tell_gdb(struct machine *m, const struct config *cfg)
 			"kvmrun does not use the debug registers yet");
 }
 
+/* Room for one more element of size bytes in v, which holds n of *room:
+ * v itself, or v moved to a larger block, or NULL (v is then unchanged). */
+static void *room_for_one(void *v, size_t n, size_t *room, size_t size)
+{
+	size_t more = *room ? 2 * *room : 64;
+
+	if (n < *room)
+		return v;
+	v = realloc(v, more * size);
+	if (v)
+		*room = more;
+	return v;
+}
+
 /*
  * --input PATH...: the files to run with, in order: each PATH that is a
  * file, and the regular files in each PATH that is a directory (sorted by
@@ -464,56 +478,54 @@ static void tell_gdb(struct machine *m, const struct config *cfg)
  */
 static int list_inputs(struct config *cfg)
 {
-	size_t room = 64, n = 0;
-	char **v = malloc(room * sizeof(*v));
+	size_t room = 0, n = 0;
+	char **v = NULL;
 
-	if (!v)
-		goto nomem;
 	for (unsigned i = 0; i < cfg->nr_input_paths; i++) {
 		const char *path = cfg->input_paths[i];
 		struct dirent **names = NULL;
-		struct stat st;
-		int count = 0;
+		struct stat st, file_st;
+		int count = 1;
+		bool dir;
 
 		if (stat(path, &st) < 0) {
 			fprintf(stderr, "kvmrun: --input %s: %s\n", path, strerror(errno));
 			goto failed;
 		}
-		if (S_ISDIR(st.st_mode) && (count = scandir(path, &names, NULL, alphasort)) < 0) {
+		dir = S_ISDIR(st.st_mode);
+		if (!dir && !S_ISREG(st.st_mode)) {
+			fprintf(stderr, "kvmrun: --input %s: not a file or directory\n", path);
+			goto failed;
+		}
+		if (dir && (count = scandir(path, &names, NULL, alphasort)) < 0) {
 			fprintf(stderr, "kvmrun: --input %s: %s\n", path, strerror(errno));
 			goto failed;
 		}
-		for (int k = 0; k < (S_ISDIR(st.st_mode) ? count : 1); k++) {
-			char *file;
+		for (int k = 0; k < count; k++) {
+			char *file = NULL;
+			void *grown;
 
-			if (S_ISDIR(st.st_mode)) {
-				if (asprintf(&file, "%s/%s", path, names[k]->d_name) < 0)
-					file = NULL;
-				free(names[k]);
-				if (file && (stat(file, &st) < 0 || !S_ISREG(st.st_mode))) {
-					free(file);
-					stat(path, &st);        /* still a directory */
-					continue;
-				}
-				stat(path, &st);
-			} else {
+			if (!dir)
 				file = strdup(path);
-				if (!S_ISREG(st.st_mode)) {
-					fprintf(stderr, "kvmrun: --input %s: not a file or "
-						"directory\n", path);
-					free(file);
-					goto failed;
-				}
-			}
-			if (!file)
+			else if (asprintf(&file, "%s/%s", path, names[k]->d_name) < 0)
+				file = NULL;
+			if (dir)
+				free(names[k]);
+			if (!file || !(grown = room_for_one(v, n, &room, sizeof(*v)))) {
+				free(file);
+				while (dir && ++k < count)
+					free(names[k]);
+				free(names);
 				goto nomem;
-			if (n == room) {
-				char **bigger = realloc(v, (room *= 2) * sizeof(*v));
-
-				if (!bigger)
-					goto nomem;
-				v = bigger;
 			}
+			v = grown;
+			/* In a directory, only its regular files count. */
+			if (stat(file, &file_st) < 0 || !S_ISREG(file_st.st_mode)) {
+				free(file);
+				continue;
+			}
+			if ((uint64_t)file_st.st_size > cfg->input_max)
+				cfg->input_max = (uint64_t)file_st.st_size;
 			v[n++] = file;
 		}
 		free(names);
@@ -521,12 +533,6 @@ static int list_inputs(struct config *cfg)
 	if (n == 0) {
 		fprintf(stderr, "kvmrun: --input: no files to run with\n");
 		goto failed;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-
-		if (stat(v[i], &st) == 0 && (uint64_t)st.st_size > cfg->input_max)
-			cfg->input_max = (uint64_t)st.st_size;
 	}
 	if (!cfg->input_max)
 		cfg->input_max = 1;     /* empty inputs still get a place */
@@ -541,20 +547,6 @@ failed:
 		free(v[--n]);
 	free(v);
 	return -1;
-}
-
-/* Room for one more element of size bytes in v, which holds n of *room:
- * v itself, or v moved to a larger block, or NULL (v is then unchanged). */
-static void *room_for_one(void *v, size_t n, size_t *room, size_t size)
-{
-	size_t more = *room ? 2 * *room : 64;
-
-	if (n < *room)
-		return v;
-	v = realloc(v, more * size);
-	if (v)
-		*room = more;
-	return v;
 }
 
 /* A line of text: no NUL inside (getline read len bytes), nothing but
@@ -732,10 +724,10 @@ static int run_repeated(struct machine *m, const struct config *cfg,
 {
 	struct snapshot snap = SNAPSHOT_NONE;
 	uint64_t n = cfg->repeat, k, kept = 0, bad = 0, t0 = now_us();
-	uint64_t *reset_us = malloc((n < REPEAT_KEPT ? n : REPEAT_KEPT) * sizeof(*reset_us));
-	uint64_t *dirty = malloc((n < REPEAT_KEPT ? n : REPEAT_KEPT) * sizeof(*dirty));
-	struct repeat_result *results = calloc(n < REPEAT_KEPT ? n : REPEAT_KEPT,
-					       sizeof(*results));
+	uint64_t keep = n < REPEAT_KEPT ? n : REPEAT_KEPT;     /* runs recorded */
+	uint64_t *reset_us = malloc(keep * sizeof(*reset_us));
+	uint64_t *dirty = malloc(keep * sizeof(*dirty));
+	struct repeat_result *results = calloc(keep, sizeof(*results));
 	int first_bad = 0;
 
 	m->repeat.results = results;    /* freed by main, after the report */
@@ -1000,6 +992,7 @@ static int read_list(struct config *cfg, char ***names)
 	char *line = NULL;
 	size_t cap = 0, n = cfg->nr_images, room = n + 16;
 	char **v = malloc(room * sizeof(*v));
+	void *grown;
 
 	if (!f || !v) {
 		fprintf(stderr, "kvmrun: --list %s: %s\n", cfg->list,
@@ -1022,16 +1015,14 @@ static int read_list(struct config *cfg, char ***names)
 				"be one of a suite's images\n", cfg->list);
 			goto failed;
 		}
-		if (n == room) {
-			char **bigger = realloc(v, (room *= 2) * sizeof(*v));
-
-			if (!bigger)
-				break;
-			v = bigger;
+		grown = room_for_one(v, n, &room, sizeof(*v));
+		if (grown)
+			v = grown;
+		if (!grown || !(v[n] = strdup(s))) {
+			fprintf(stderr, "kvmrun: --list %s: out of memory\n", cfg->list);
+			goto failed;
 		}
-		v[n++] = strdup(s);
-		if (!v[n - 1])
-			break;
+		n++;
 	}
 	if (ferror(f) || n == 0) {
 		fprintf(stderr, "kvmrun: --list %s: %s\n", cfg->list,

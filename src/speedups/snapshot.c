@@ -257,7 +257,6 @@ static int drop_dirty_pages(struct snapshot *s, uint8_t *ram, uint64_t size,
 	if (done)
 		return 0;
 	/* No page map at all: drop all of RAM, slower but as right. */
-	s->dirty_pages = 0;
 	return drop_pages(s, ram, 0, size / PAGE, err);
 }
 
@@ -266,7 +265,6 @@ int snapshot_take(struct machine *m, struct snapshot *s, struct error *err)
 	struct kvm *kvm = &m->vm.kvm;
 	struct memmap *mm = &m->vm.mem;
 	void *p;
-
 	int done;
 
 	*s = (struct snapshot)SNAPSHOT_NONE;
