@@ -115,6 +115,13 @@ void cpu_gpr_set(struct kvm_regs *regs, unsigned i, uint64_t value);
 int cpu_set_gprs(struct kvm *kvm, const struct reg_set *sets, unsigned nr_sets,
 		 struct error *err);
 
+/* Is the CPU running 64-bit code (IA-32e mode and CS.L, Intel SDM vol. 3A,
+ * 5.2.1)?  Outside it RIP is an offset into CS, whose base counts. */
+static inline bool cpu_in_64bit_code(const struct kvm_sregs *s)
+{
+	return (s->efer & X86_EFER_LMA) && s->cs.l;
+}
+
 /* The CPU mode the registers say: "real mode", "protected mode" (with
  * paging or not), "compatibility mode" or "64-bit long mode" (Intel SDM
  * vol. 3A, 2.2: CR0.PE, EFER.LMA and CS.L). */

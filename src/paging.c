@@ -179,7 +179,7 @@ unsigned paging_code_at(const struct memmap *mm, const struct kvm_sregs *sregs,
 {
 	/* Outside 64-bit code, RIP is an offset into CS, which has a base
 	 * (SDM Vol. 3A, 3.4.3), and linear addresses are 32 bits. */
-	bool flat = (sregs->efer & X86_EFER_LMA) && sregs->cs.l;
+	bool flat = cpu_in_64bit_code(sregs);
 	uint64_t at = flat ? rip : (sregs->cs.base + rip) & 0xffffffff;
 	unsigned n;
 

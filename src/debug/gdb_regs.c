@@ -86,19 +86,14 @@ static uint16_t full_tag(uint8_t abridged)
 	return tag;
 }
 
-static bool flat_code(const struct kvm_sregs *s)
-{
-	return (s->efer & X86_EFER_LMA) && s->cs.l;
-}
-
 uint64_t gdb_pc(const struct kvm_regs *regs, const struct kvm_sregs *sregs)
 {
-	return flat_code(sregs) ? regs->rip : (sregs->cs.base + regs->rip) & 0xffffffff;
+	return cpu_in_64bit_code(sregs) ? regs->rip : (sregs->cs.base + regs->rip) & 0xffffffff;
 }
 
 uint64_t gdb_rip_of_pc(uint64_t pc, const struct kvm_sregs *sregs)
 {
-	return flat_code(sregs) ? pc : (pc - sregs->cs.base) & 0xffffffff;
+	return cpu_in_64bit_code(sregs) ? pc : (pc - sregs->cs.base) & 0xffffffff;
 }
 
 void gdb_regs_pack(const struct gdb_cpu *cpu, uint8_t *block)

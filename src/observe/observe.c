@@ -27,7 +27,7 @@ static void guest_cs(struct machine *m, struct trace_exit *e)
 
 	e->have_cs = m->vm.mode != MODE_LONG &&
 		     ioctl(m->vm.kvm.vcpu_fd, KVM_GET_SREGS, &s) == 0 &&
-		     !((s.efer & X86_EFER_LMA) && s.cs.l);
+		     !cpu_in_64bit_code(&s);
 	if (e->have_cs)
 		e->cs = s.cs.selector;
 }

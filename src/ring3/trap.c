@@ -207,7 +207,7 @@ static bool needs_ring0(const struct machine *m, const struct kvm_sregs *sregs,
 /* The code size the guest runs: 64, 32 or 16 bits (CS.L, CS.D). */
 static unsigned code_bits(const struct kvm_sregs *sregs)
 {
-	if ((sregs->efer & X86_EFER_LMA) && sregs->cs.l)
+	if (cpu_in_64bit_code(sregs))
 		return 64;
 	return sregs->cs.db ? 32 : 16;
 }
@@ -255,7 +255,7 @@ static void trace_last(struct machine *m, const struct kvm_sregs *sregs)
 static void patch_tf(struct machine *m, const struct kvm_sregs *sregs,
 		     uint64_t sp, bool set)
 {
-	bool flat = (sregs->efer & X86_EFER_LMA) && sregs->cs.l;
+	bool flat = cpu_in_64bit_code(sregs);
 	uint64_t at = flat ? sp : (sregs->ss.base + (sregs->ss.db ? (uint32_t)sp :
 						     (uint16_t)sp)) & 0xffffffff;
 	uint8_t *p = paging_guest_ptr(&m->vm.mem, sregs, at + 1, 1);
